@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const CostFromEstimate = z
+  .object({
+    from: z.literal('estimate'),
+    /** Hours per estimate point; defaults to `scoring.hoursPerPoint`. */
+    hoursPerPoint: z.number().positive().optional(),
+    /** Per-team override by team key, e.g. `{ ENG: 6 }`. */
+    hoursPerPointByTeam: z.record(z.string(), z.number().positive()).default({}),
+  })
+  .strict();
+
+const CostFromLabels = z
+  .object({
+    from: z.literal('labels'),
+    /** Label group whose labels name hours (`40h`). */
+    labelGroup: z.string().min(1).default('Cost'),
+  })
+  .strict();
+
+/** The `trackers[]` entry for a Linear workspace (see DESIGN.md's public contract). */
+export const LinearTrackerConfig = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    kind: z.literal('linear'),
+    apiUrl: z.url({ protocol: /^https?$/ }).default('https://api.linear.app/graphql'),
+    apiKey: z.string().min(1),
+    /** Team keys in scope. */
+    teams: z.array(z.string().min(1)).min(1),
+    /** Label group whose labels name a monthly amount (`$5k`, `$60k/yr`). */
+    valueLabelGroup: z.string().min(1).default('Value'),
+    cost: z
+      .discriminatedUnion('from', [CostFromEstimate, CostFromLabels])
+      .default({ from: 'estimate', hoursPerPointByTeam: {} }),
+    writeBack: z
+      .object({
+        prioritySortOrder: z.boolean().default(true),
+        priority: z.boolean().default(false),
+        attachment: z.boolean().default(false),
+      })
+      .strict()
+      .default({ prioritySortOrder: true, priority: false, attachment: false }),
+    /** Include completed and canceled issues. */
+    includeCompleted: z.boolean().default(false),
+    pinLabel: z.string().min(1).default('netvalue-pin'),
+    webhookSecret: z.string().min(1).optional(),
+    timeoutMs: z.number().int().positive().default(20_000),
+    /** Write rate across every process; Linear's API key quota is 2,500 requests/hour. */
+    writesPerSec: z.number().positive().default(5),
+  })
+  .strict();
+export type LinearTrackerConfig = z.infer<typeof LinearTrackerConfig>;
