@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { z } from 'zod';
 import type {
   Issue,
   IssueRef,
@@ -39,8 +40,6 @@ export interface Connector {
   applyRankBatch(batch: RankBatch): Promise<void>;
   /** Verifies the signature on the raw body, then parses. Never throws. */
   parseWebhook(headers: IncomingHttpHeaders, rawBody: Buffer, nowMs: number): WebhookParseResult;
-  /** Reaches the tracker and checks credentials, fields/teams and writability. */
-  check(): Promise<CheckReport>;
   /** Remaining API budget from the latest response headers, when the tracker reports it. */
   budget(): RateBudget | null;
   /** How many HTTP requests this connector has sent, by kind (for metrics and benchmarks). */
@@ -85,4 +84,20 @@ export interface RateBudget {
 export interface ConnectorDeps {
   /** Base URL of this service, for links back (Linear attachment URL). */
   publicUrl: string;
+}
+
+/**
+ * What each connector folder's index.ts exports (e.g. `jiraModule`), so adding a tracker means
+ * adding a folder and one line in connectors/registry.ts.
+ */
+export interface ConnectorModule<C extends { id: string; kind: TrackerKind }> {
+  readonly kind: TrackerKind;
+  readonly configSchema: z.ZodType<C>;
+  /**
+   * Builds the client and resolves what the tracker must provide (Jira field ids, Linear teams and
+   * label groups). Throws `TrackerError` with a message that says what to fix.
+   */
+  create(config: C, deps: ConnectorDeps): Promise<Connector>;
+  /** Reaches the tracker and reports credentials, fields/teams and writability. Never throws. */
+  check(config: C, deps: ConnectorDeps): Promise<CheckReport>;
 }
