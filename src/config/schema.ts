@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { TrackerConfig } from '../../connectors/tracker-config.js';
+
+const Server = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(3000),
+    /** Base URL people and trackers reach this service at (links in Linear attachments). */
+    publicUrl: z.url().optional(),
+    /** Largest webhook/admin body accepted. */
+    bodyLimitBytes: z.number().int().positive().default(1_048_576),
+  })
+  .strict();
+
+const Scoring = z
+  .object({
+    /** Months of Value counted against the one-off Cost. */
+    horizonMonths: z.number().positive().default(1),
+    hourlyRateUsd: z.number().nonnegative().default(50),
+    hoursPerPoint: z.number().positive().default(8),
+    /** `unscored`: a missing input leaves the issue unscored; `zero`: it counts as 0. */
+    missingInput: z.enum(['unscored', 'zero']).default('unscored'),
+    /** Net value ($) at or above which an issue is High / Medium priority; below: Low. */
+    priorityThresholdsUsd: z
+      .object({ high: z.number().default(5000), medium: z.number().default(1000) })
+      .strict()
+      .default({ high: 5000, medium: 1000 })
+      .refine((t) => t.high >= t.medium, 'high must be at least medium'),
+  })
+  .strict();
+
+const Sync = z
+  .object({
+    /** Incremental sync period per tracker. */
+    intervalSec: z.number().int().positive().default(300),
+    /** Full reconcile period per tracker. */
+    fullEverySec: z.number().int().positive().default(86_400),
+    /** Quiet time after the last webhook before the rank planner runs. */
+    rankSettleMs: z.number().int().nonnegative().default(2000),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    redisUrl: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+    /** Every key and queue lives under it, so deployments can share one Redis. */
+    redisPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('netvalue'),
+    server: Server.default({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 1_048_576 }),
+    adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
+    scoring: Scoring.default({
+      horizonMonths: 1,
+      hourlyRateUsd: 50,
+      hoursPerPoint: 8,
+      missingInput: 'unscored',
+      priorityThresholdsUsd: { high: 5000, medium: 1000 },
+    }),
+    sync: Sync.default({ intervalSec: 300, fullEverySec: 86_400, rankSettleMs: 2000 }),
+    /** Workers per process for the score and write queues. */
+    concurrency: z.number().int().positive().default(16),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    trackers: z.array(TrackerConfig).min(1, 'configure at least one tracker'),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.trackers.forEach((t, i) => {
+      const first = seen.get(t.id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trackers', i, 'id'],
+          message: `duplicate tracker id '${t.id}' (also trackers[${first}])`,
+        });
+      } else seen.set(t.id, i);
+    });
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
