@@ -1,0 +1,126 @@
+/** The Jira Cloud connector: `jiraModule` for the registry, `createJiraConnector` to build one. */
+import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
+import { TrackerError } from '../../src/domain/index.js';
+import type {
+  Issue,
+  IssueRef,
+  RankBatch,
+  WebhookParseResult,
+  WriteValues,
+} from '../../src/domain/index.js';
+import type {
+  Connector,
+  ConnectorModule,
+  PullPage,
+  PullRequest,
+  RateBudget,
+  WriteTarget,
+} from '../connector.js';
+import { checkJira } from './check.js';
+import { createJiraClients, send } from './client.js';
+import { JiraTrackerConfig } from './config.js';
+import type { JiraContext } from './context.js';
+import { FieldList, resolveFields, writeBackFieldIds } from './fields.js';
+import { safeTimeZone } from './jql.js';
+import { fetchIssue, pullPage } from './pull.js';
+import { parseJiraWebhook, type WebhookContext } from './webhook.js';
+import { applyRankBatch, desiredValues, MAX_RANK_BATCH, writeIssue } from './write.js';
+
+export { JiraTrackerConfig } from './config.js';
+
+const Myself = z.looseObject({ accountId: z.string().optional(), timeZone: z.string().optional() });
+
+class JiraConnector implements Connector {
+  readonly kind = 'jira' as const;
+  readonly trackerId: string;
+  readonly rankStyle: 'batch' | 'none';
+  readonly maxRankBatch = MAX_RANK_BATCH;
+  private readonly webhook: WebhookContext;
+
+  constructor(private readonly ctx: JiraContext) {
+    this.trackerId = ctx.config.id;
+    this.rankStyle = ctx.config.rank ? 'batch' : 'none';
+    const echoIds = writeBackFieldIds(ctx.fields, ctx.config.rank);
+    const all = [ctx.fields.netValue, ctx.fields.rankPosition, ctx.fields.rank];
+    // Changelog items name the field by id, or only by name on some events.
+    const echoNames = all.filter((f) => f !== null && echoIds.includes(f.id)).map((f) => f?.name);
+    this.webhook = {
+      trackerId: ctx.config.id,
+      secret: ctx.config.webhookSecret,
+      mapping: ctx.mapping,
+      echoFields: new Set([...echoIds, ...(echoNames as string[])]),
+    };
+  }
+
+  pullPage(req: PullRequest): Promise<PullPage> {
+    return pullPage(this.ctx, req);
+  }
+  fetchIssue(id: string): Promise<Issue | null> {
+    return fetchIssue(this.ctx, id);
+  }
+  desired(target: WriteTarget): WriteValues {
+    return desiredValues(this.ctx, target);
+  }
+  write(issue: IssueRef, changes: WriteValues): Promise<void> {
+    return writeIssue(this.ctx, issue, changes);
+  }
+  applyRankBatch(batch: RankBatch): Promise<void> {
+    return applyRankBatch(this.ctx, batch);
+  }
+  parseWebhook(headers: IncomingHttpHeaders, rawBody: Buffer, _nowMs: number): WebhookParseResult {
+    // Jira signs no timestamp and retries for up to ~30 min, so there is no freshness check.
+    return parseJiraWebhook(this.webhook, headers, rawBody);
+  }
+  budget(): RateBudget | null {
+    return this.ctx.clients.traffic.budget;
+  }
+  requestCounts(): { reads: number; writes: number } {
+    const { reads, writes } = this.ctx.clients.traffic;
+    return { reads, writes };
+  }
+}
+
+/** Builds the clients, reads the account's time zone and resolves every configured field. */
+export async function createJiraConnector(config: JiraTrackerConfig): Promise<Connector> {
+  const clients = createJiraClients(config);
+  const errorCtx = (action: string) => ({ trackerId: config.id, email: config.email, action });
+  const [rawFields, rawMe] = await Promise.all([
+    send(clients, 'read', errorCtx('read the field list'), () =>
+      clients.v3.issueFields.getFields<unknown>(),
+    ),
+    send(clients, 'read', errorCtx('read /myself'), () =>
+      clients.v3.myself.getCurrentUser<unknown>(),
+    ),
+  ]);
+  const fieldList = FieldList.safeParse(rawFields);
+  if (!fieldList.success) {
+    throw new TrackerError(
+      'permanent',
+      `Jira tracker "${config.id}": GET /rest/api/3/field answered an unexpected shape: ${z.prettifyError(fieldList.error)}`,
+      { trackerId: config.id },
+    );
+  }
+  const fields = resolveFields(fieldList.data, config);
+  const me = Myself.safeParse(rawMe);
+  return new JiraConnector({
+    config,
+    clients,
+    fields,
+    timeZone: safeTimeZone(me.success ? me.data.timeZone : undefined),
+    mapping: {
+      trackerId: config.id,
+      baseUrl: config.baseUrl,
+      fields,
+      costUnit: config.fields.costUnit,
+      pinLabel: config.pinLabel,
+    },
+  });
+}
+
+export const jiraModule: ConnectorModule<JiraTrackerConfig> = {
+  kind: 'jira',
+  configSchema: JiraTrackerConfig,
+  create: (config) => createJiraConnector(config),
+  check: (config) => checkJira(config),
+};

@@ -1,0 +1,86 @@
+/**
+ * Reads issues through the enhanced search (POST /rest/api/3/search/jql). The old
+ * /rest/api/3/search was removed by Atlassian in 2025 and answers 410.
+ */
+import { z } from 'zod';
+import { TrackerError, type Issue } from '../../src/domain/index.js';
+import type { PullPage, PullRequest } from '../connector.js';
+import { send } from './client.js';
+import { errorContext, type JiraContext } from './context.js';
+import { jiraMessages } from './errors.js';
+import { oneIssueJql, pullJql } from './jql.js';
+import { issueFieldIds, RawIssue, toIssue } from './to-issue.js';
+
+/** Jira's largest page when fields are requested; pages may still come back smaller. */
+export const PAGE_SIZE = 100;
+
+const SearchPage = z.looseObject({
+  issues: z.array(RawIssue).default([]),
+  // Absent on the last page (JRACLOUD-92184); some sites sent null.
+  nextPageToken: z.string().nullish(),
+  // Missing from jira.js 5.4's types but sent by Jira.
+  isLast: z.boolean().optional(),
+});
+
+interface SearchResult {
+  issues: Issue[];
+  nextCursor: string | null;
+}
+
+async function search(
+  ctx: JiraContext,
+  jql: string,
+  cursor: string | null,
+  maxResults: number,
+): Promise<SearchResult> {
+  const body = await send(ctx.clients, 'read', errorContext(ctx, 'search issues'), () =>
+    ctx.clients.v3.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost<unknown>({
+      jql,
+      maxResults,
+      fields: issueFieldIds(ctx.fields),
+      ...(cursor === null ? {} : { nextPageToken: cursor }),
+    }),
+  );
+  const page = SearchPage.safeParse(body);
+  if (!page.success) {
+    throw new TrackerError(
+      'transient',
+      `Jira search answered an unexpected shape: ${z.prettifyError(page.error)}`,
+      { trackerId: ctx.config.id },
+    );
+  }
+  const { issues, nextPageToken, isLast } = page.data;
+  // Never infer the last page from its size: Jira shrinks pages when many fields are asked.
+  const nextCursor = isLast === true || !nextPageToken ? null : nextPageToken;
+  return { issues: issues.map((raw) => toIssue(raw, ctx.mapping)), nextCursor };
+}
+
+export function pullPage(ctx: JiraContext, req: PullRequest): Promise<PullPage> {
+  const jql = pullJql(ctx.config.jql, req.sinceIso, ctx.timeZone);
+  return search(ctx, jql, req.cursor, PAGE_SIZE);
+}
+
+/** Jira refuses JQL naming an issue that no longer exists rather than returning nothing. */
+function isMissingIssue(err: unknown): boolean {
+  if (!(err instanceof TrackerError) || err.details.status !== 400) return false;
+  const cause = err.details.cause as { response?: { data?: unknown } } | undefined;
+  return /does not exist for (the )?field '(id|key|issuekey)'/i.test(
+    jiraMessages(cause?.response?.data),
+  );
+}
+
+export async function fetchIssue(ctx: JiraContext, id: string): Promise<Issue | null> {
+  let jql: string;
+  try {
+    jql = oneIssueJql(ctx.config.jql, id);
+  } catch (err) {
+    throw new TrackerError('permanent', (err as Error).message, { trackerId: ctx.config.id });
+  }
+  try {
+    const page = await search(ctx, jql, null, 1);
+    return page.issues[0] ?? null;
+  } catch (err) {
+    if (isMissingIssue(err)) return null;
+    throw err;
+  }
+}

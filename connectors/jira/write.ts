@@ -1,0 +1,130 @@
+/** Write-back: one edit per issue with only the changed fields, and board rank batches. */
+import { z } from 'zod';
+import {
+  TrackerError,
+  type IssueRef,
+  type RankBatch,
+  type WriteValues,
+} from '../../src/domain/index.js';
+import type { WriteTarget } from '../connector.js';
+import { send } from './client.js';
+import { errorContext, type JiraContext } from './context.js';
+
+/** Jira's agile rank API takes at most 50 issues per call. */
+export const MAX_RANK_BATCH = 50;
+
+function roundCents(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+export function desiredValues(ctx: JiraContext, target: WriteTarget): WriteValues {
+  const values: WriteValues = { netValueUsd: target.result.netValueUsd };
+  if (ctx.fields.rankPosition) values.rankPosition = target.rankPosition;
+  return values;
+}
+
+/** The `fields` body of the edit; refuses values this tracker's config does not write. */
+export function editFields(ctx: JiraContext, changes: WriteValues): Record<string, number | null> {
+  const fields: Record<string, number | null> = {};
+  for (const [name, value] of Object.entries(changes) as [keyof WriteValues, unknown][]) {
+    if (value === undefined) continue;
+    const fieldId =
+      name === 'netValueUsd'
+        ? ctx.fields.netValue.id
+        : name === 'rankPosition'
+          ? ctx.fields.rankPosition?.id
+          : undefined;
+    if (fieldId === undefined || (value !== null && typeof value !== 'number')) {
+      throw new TrackerError(
+        'permanent',
+        `Jira tracker "${ctx.config.id}" cannot write ${name}=${JSON.stringify(value)}: not enabled in its config`,
+        { trackerId: ctx.config.id },
+      );
+    }
+    fields[fieldId] = value === null ? null : roundCents(value);
+  }
+  return fields;
+}
+
+export async function writeIssue(
+  ctx: JiraContext,
+  ref: IssueRef,
+  changes: WriteValues,
+): Promise<void> {
+  const fields = editFields(ctx, changes);
+  if (Object.keys(fields).length === 0) return;
+  await send(ctx.clients, 'write', errorContext(ctx, `edit ${ref.key}`), () =>
+    ctx.clients.v3.issues.editIssue({
+      issueIdOrKey: ref.id,
+      fields,
+      // Only sent when disabled: needs Administer Jira/Projects, silently ignored otherwise.
+      ...(ctx.config.notifyUsers ? {} : { notifyUsers: false }),
+    }),
+  );
+}
+
+const RankEntries = z.looseObject({
+  entries: z.array(
+    z.looseObject({
+      issueId: z.union([z.number(), z.string()]).optional(),
+      issueKey: z.string().optional(),
+      status: z.number(),
+      errors: z.array(z.string()).optional(),
+    }),
+  ),
+});
+
+function checkRankAnswer(ctx: JiraContext, body: unknown): void {
+  // 204 resolves to '' in jira.js; 207 resolves with the per-issue entries (no throw).
+  if (body === '' || body === undefined || body === null) return;
+  const parsed = RankEntries.safeParse(body);
+  if (!parsed.success) return;
+  const failed = parsed.data.entries.filter((e) => e.status < 200 || e.status >= 300);
+  if (failed.length === 0) return;
+  const list = failed
+    .map(
+      (e) =>
+        `${e.issueKey ?? String(e.issueId)} (${e.status}${e.errors ? `: ${e.errors.join('; ')}` : ''})`,
+    )
+    .join(', ');
+  const retryable = failed.every((e) => e.status >= 500 || e.status === 429);
+  throw new TrackerError(
+    retryable ? 'transient' : 'permanent',
+    `Jira ranked only part of the batch; failed: ${list}`,
+    { trackerId: ctx.config.id, status: 207 },
+  );
+}
+
+export async function applyRankBatch(ctx: JiraContext, batch: RankBatch): Promise<void> {
+  const trackerId = ctx.config.id;
+  if (!ctx.config.rank || !ctx.fields.rank) {
+    throw new TrackerError('permanent', `Jira tracker "${trackerId}" has rank: false`, {
+      trackerId,
+    });
+  }
+  if (batch.ids.length === 0) return;
+  if (
+    batch.ids.length > MAX_RANK_BATCH ||
+    (batch.before === undefined) === (batch.after === undefined)
+  ) {
+    throw new TrackerError(
+      'permanent',
+      `rank batch must hold 1-${MAX_RANK_BATCH} issues and exactly one of before/after; got ${batch.ids.length} issues`,
+      { trackerId },
+    );
+  }
+  const rankCustomFieldId = ctx.fields.rank.customId;
+  const body = await send(
+    ctx.clients,
+    'write',
+    errorContext(ctx, `rank ${batch.ids.length} issues`),
+    () =>
+      ctx.clients.agile.issue.rankIssues<unknown>({
+        issues: batch.ids,
+        ...(batch.before === undefined ? {} : { rankBeforeIssue: batch.before }),
+        ...(batch.after === undefined ? {} : { rankAfterIssue: batch.after }),
+        ...(rankCustomFieldId === undefined ? {} : { rankCustomFieldId }),
+      }),
+  );
+  checkRankAnswer(ctx, body);
+}
