@@ -1,0 +1,124 @@
+/**
+ * The Linear connector: `linearModule.create(config, deps)` resolves the workspace (teams, label
+ * groups, our user) once and returns a `Connector`; `check` reports the same findings as lines.
+ */
+import { TrackerError } from '../../src/domain/index.js';
+import type { CheckReport, Connector, ConnectorDeps, ConnectorModule } from '../connector.js';
+import { createLinearApi } from './client.js';
+import { LinearTrackerConfig } from './config.js';
+import { attachmentUrlPrefix, type LinearContext } from './context.js';
+import { fetchIssue, pullPage } from './pull.js';
+import { loadSetup, resolveSetup, setupProblems, type GroupMatch, type Resolved } from './setup.js';
+import { parseLinearWebhook } from './webhook.js';
+import { desiredValues, writeChanges } from './write.js';
+
+/** Unused: Linear ranks by sort key. Kept at Linear's batch size (issueBatchUpdate takes 50). */
+export const LINEAR_MAX_RANK_BATCH = 50;
+
+function connectorFor(ctx: LinearContext): Connector {
+  const { config } = ctx.mapping;
+  return {
+    trackerId: config.id,
+    kind: 'linear',
+    rankStyle: config.writeBack.prioritySortOrder ? 'sortKey' : 'none',
+    maxRankBatch: LINEAR_MAX_RANK_BATCH,
+    pullPage: (req) => pullPage(ctx, req),
+    fetchIssue: (id) => fetchIssue(ctx, id),
+    desired: (target) => desiredValues(config, target),
+    write: (ref, changes) => writeChanges(ctx, ref, changes),
+    applyRankBatch: () =>
+      Promise.reject(
+        new TrackerError(
+          'permanent',
+          `tracker ${config.id}: Linear ranks by prioritySortOrder through write(), not by batches`,
+          {
+            trackerId: config.id,
+          },
+        ),
+      ),
+    parseWebhook: (headers, rawBody, nowMs) =>
+      parseLinearWebhook({ ...ctx, webhookSecret: config.webhookSecret }, headers, rawBody, nowMs),
+    budget: () => ctx.api.traffic.budget,
+    requestCounts: () => ({ reads: ctx.api.traffic.reads, writes: ctx.api.traffic.writes }),
+  };
+}
+
+async function create(config: LinearTrackerConfig, deps: ConnectorDeps): Promise<Connector> {
+  const api = createLinearApi(config);
+  const resolved = resolveSetup(config, await loadSetup(api));
+  const problems = setupProblems(config, resolved);
+  if (problems.length > 0) {
+    throw new TrackerError('permanent', `tracker ${config.id}: ${problems.join('; ')}`, {
+      trackerId: config.id,
+    });
+  }
+  return connectorFor({
+    api,
+    mapping: {
+      trackerId: config.id,
+      config,
+      valueGroupIds: resolved.value.ids,
+      costGroupIds: resolved.cost?.ids ?? new Set(),
+    },
+    viewerId: resolved.data.viewer.id,
+    groupNamesById: resolved.groupNamesById,
+    teamKeysById: resolved.teamKeysById,
+    attachmentUrlPrefix: attachmentUrlPrefix(deps, config.id),
+  });
+}
+
+function groupLine(group: GroupMatch): CheckReport['lines'][number] {
+  return group.ids.size > 0
+    ? { ok: true, text: `label group '${group.name}' found (${group.scopes.join(', ')})` }
+    : { ok: false, text: `label group '${group.name}' not found` };
+}
+
+function checkLines(config: LinearTrackerConfig, resolved: Resolved): CheckReport['lines'] {
+  const { viewer, teams } = resolved.data;
+  const lines: CheckReport['lines'] = [
+    { ok: true, text: `connected to ${config.apiUrl} as ${viewer.name} <${viewer.email}>` },
+  ];
+  for (const key of config.teams) {
+    const team = teams.nodes.find((t) => t.key === key);
+    lines.push(
+      team
+        ? { ok: true, text: `team ${key} found (${team.name})` }
+        : {
+            ok: false,
+            text: `team ${key} not found; teams: ${teams.nodes.map((t) => t.key).join(', ') || '(none)'}`,
+          },
+    );
+  }
+  lines.push(groupLine(resolved.value));
+  if (resolved.cost) lines.push(groupLine(resolved.cost));
+  for (const problem of setupProblems(config, resolved).filter((p) =>
+    p.startsWith('label group'),
+  )) {
+    lines.push({ ok: false, text: problem });
+  }
+  lines.push({
+    ok: true,
+    text: config.webhookSecret
+      ? 'webhookSecret is set'
+      : 'webhookSecret is not set: webhooks will be refused (401); polling still works',
+  });
+  return lines;
+}
+
+async function check(config: LinearTrackerConfig): Promise<CheckReport> {
+  try {
+    const api = createLinearApi(config);
+    const lines = checkLines(config, resolveSetup(config, await loadSetup(api)));
+    return { ok: lines.every((l) => l.ok), lines };
+  } catch (err) {
+    const text = `cannot read the Linear workspace at ${config.apiUrl}: ${err instanceof Error ? err.message : String(err)}`;
+    return { ok: false, lines: [{ ok: false, text }] };
+  }
+}
+
+export const linearModule: ConnectorModule<LinearTrackerConfig> = {
+  kind: 'linear',
+  configSchema: LinearTrackerConfig,
+  create,
+  check,
+};

@@ -1,0 +1,93 @@
+/**
+ * Every GraphQL document the connector sends. Each one is checked against Linear's public schema
+ * in test/integration/linear-schema.test.ts. Rules that keep them cheap and honest:
+ * - every nested connection has an explicit `first`: Linear multiplies a connection's children by
+ *   `first` (default 50) when it computes a query's complexity, and rejects queries above 10,000;
+ * - only fields that exist both in the schema the SDK 88.x was generated from and in 98.x;
+ * - relations are selected inline, never fetched lazily (no N+1).
+ */
+
+/** Issues per page. With labels(first: 50) a page costs about 6,700 complexity points. */
+export const PAGE_SIZE = 50;
+export const LABELS_PER_ISSUE = 50;
+/** Label groups and teams fetched at start (one page each; workspaces rarely have more). */
+export const SETUP_PAGE_SIZE = 250;
+
+/** The fields read per issue. `$attachmentUrlPrefix` selects netvalue's own attachment. */
+const ISSUE_FIELDS = `
+fragment NetvalueIssueFields on Issue {
+  id
+  identifier
+  title
+  url
+  updatedAt
+  estimate
+  priority
+  prioritySortOrder
+  team { id key }
+  state { type }
+  labels(first: ${LABELS_PER_ISSUE}) { nodes { id name parent { id name } } }
+  attachments(first: 5, filter: { url: { startsWith: $attachmentUrlPrefix } }) {
+    nodes { id url subtitle }
+  }
+}`;
+
+export const ISSUES_PAGE = `
+query NetvalueIssues($first: Int!, $after: String, $filter: IssueFilter, $attachmentUrlPrefix: String!) {
+  issues(first: $first, after: $after, filter: $filter, orderBy: updatedAt) {
+    nodes { ...NetvalueIssueFields }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+${ISSUE_FIELDS}`;
+
+export const ISSUE_BY_ID = `
+query NetvalueIssue($id: String!, $attachmentUrlPrefix: String!) {
+  issue(id: $id) { ...NetvalueIssueFields }
+}
+${ISSUE_FIELDS}`;
+
+/** Who we are, every team, every label group: what create() and check() resolve in one request. */
+export const SETUP = `
+query NetvalueSetup($first: Int!) {
+  viewer { id name email }
+  teams(first: $first) { nodes { id key name } }
+  issueLabels(first: $first, filter: { isGroup: { eq: true } }) {
+    nodes { id name team { id key } }
+  }
+}`;
+
+export const ISSUE_UPDATE = `
+mutation NetvalueIssueUpdate($id: String!, $input: IssueUpdateInput!) {
+  issueUpdate(id: $id, input: $input) { success lastSyncId }
+}`;
+
+/** Linear upserts an attachment on (url, issueId): one attachment per issue, updated in place. */
+export const ATTACHMENT_UPSERT = `
+mutation NetvalueAttachmentUpsert($input: AttachmentCreateInput!) {
+  attachmentCreate(input: $input) { success attachment { id } }
+}`;
+
+export const ATTACHMENT_FIND = `
+query NetvalueAttachmentFind($id: String!, $url: String!) {
+  issue(id: $id) {
+    id
+    attachments(first: 5, filter: { url: { eq: $url } }) { nodes { id } }
+  }
+}`;
+
+export const ATTACHMENT_DELETE = `
+mutation NetvalueAttachmentDelete($id: String!) {
+  attachmentDelete(id: $id) { success }
+}`;
+
+/** Every document, by operation name, for the schema test. */
+export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
+  NetvalueIssues: ISSUES_PAGE,
+  NetvalueIssue: ISSUE_BY_ID,
+  NetvalueSetup: SETUP,
+  NetvalueIssueUpdate: ISSUE_UPDATE,
+  NetvalueAttachmentUpsert: ATTACHMENT_UPSERT,
+  NetvalueAttachmentFind: ATTACHMENT_FIND,
+  NetvalueAttachmentDelete: ATTACHMENT_DELETE,
+};

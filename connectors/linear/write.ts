@@ -1,0 +1,128 @@
+/**
+ * Write-back: what netvalue wants on an issue (`desired`) and sending it (`writeChanges`).
+ * `prioritySortOrder` and `priority` go in ONE `issueUpdate`; the note is netvalue's attachment,
+ * upserted on one URL per issue (`attachmentCreate` upserts on url + issueId) and deleted when
+ * the issue loses its net value, so no stale number stays on it.
+ */
+import { TrackerError, type IssueRef, type WriteValues } from '../../src/domain/index.js';
+import type { WriteTarget } from '../connector.js';
+import { send } from './client.js';
+import type { LinearTrackerConfig } from './config.js';
+import { attachmentUrl, type LinearContext } from './context.js';
+import { ATTACHMENT_DELETE, ATTACHMENT_FIND, ATTACHMENT_UPSERT, ISSUE_UPDATE } from './queries.js';
+import { AttachmentFindData, parseResponse } from './responses.js';
+
+export const ATTACHMENT_TITLE = 'Net value';
+/** Linear's "No priority": sorts after every bucket, like unscored issues in the ranking. */
+export const NO_PRIORITY = 0;
+const URGENT = 1;
+
+/**
+ * Only the fields config enables. `sortKey` is not here: the rank planner assigns it.
+ * - priority: the target bucket (2-4); an issue without a net value gets 0 ("No priority"), so it
+ *   sinks below every ranked issue as it does in the unified ranking. Urgent (1) is never
+ *   produced: it notifies people and starts SLAs.
+ * - note: the explanation (`$5,000/mo x 1 mo - 40 h x $50/h = $3,000`), null when there is none.
+ */
+export function desiredValues(config: LinearTrackerConfig, target: WriteTarget): WriteValues {
+  const values: WriteValues = {};
+  if (config.writeBack.priority) {
+    values.priority =
+      target.priority === null
+        ? NO_PRIORITY
+        : Math.min(4, Math.max(2, Math.round(target.priority)));
+  }
+  if (config.writeBack.attachment) {
+    values.note = target.result.status === 'scored' ? target.result.explanation : null;
+  }
+  return values;
+}
+
+function issueInput(ref: IssueRef, changes: WriteValues): Record<string, number> {
+  const input: Record<string, number> = {};
+  if (changes.sortKey !== undefined) {
+    if (!Number.isFinite(changes.sortKey)) {
+      throw new TrackerError(
+        'permanent',
+        `sortKey for ${ref.key} must be a finite number, got ${changes.sortKey}`,
+        {
+          trackerId: ref.trackerId,
+        },
+      );
+    }
+    input['prioritySortOrder'] = changes.sortKey;
+  }
+  if (changes.priority !== undefined) {
+    const priority = changes.priority ?? NO_PRIORITY;
+    if (!Number.isInteger(priority) || priority < 0 || priority > 4 || priority === URGENT) {
+      throw new TrackerError(
+        'permanent',
+        `priority for ${ref.key} must be 0, 2, 3 or 4 (never 1, Urgent), got ${priority}`,
+        { trackerId: ref.trackerId },
+      );
+    }
+    input['priority'] = priority;
+  }
+  return input;
+}
+
+async function upsertNote(ctx: LinearContext, ref: IssueRef, note: string): Promise<void> {
+  await send(
+    ctx.api,
+    'write',
+    { action: `attach the net value to ${ref.key}` },
+    ATTACHMENT_UPSERT,
+    {
+      input: {
+        issueId: ref.id,
+        url: attachmentUrl(ctx, ref.key),
+        title: ATTACHMENT_TITLE,
+        subtitle: note,
+      },
+    },
+  );
+}
+
+/** Deleting needs the attachment's id: one read to find it, one delete when it exists. */
+async function removeNote(ctx: LinearContext, ref: IssueRef): Promise<void> {
+  const raw = await send(
+    ctx.api,
+    'read',
+    { action: `find the net value attachment of ${ref.key}` },
+    ATTACHMENT_FIND,
+    {
+      id: ref.id,
+      url: attachmentUrl(ctx, ref.key),
+    },
+  );
+  const found = parseResponse(AttachmentFindData, raw, 'NetvalueAttachmentFind', ref.trackerId);
+  for (const attachment of found.issue.attachments.nodes) {
+    await send(
+      ctx.api,
+      'write',
+      { action: `remove the net value from ${ref.key}` },
+      ATTACHMENT_DELETE,
+      {
+        id: attachment.id,
+      },
+    );
+  }
+}
+
+/** Sends only what `changes` holds; fields Linear cannot hold (netValueUsd, rankPosition) are ignored. */
+export async function writeChanges(
+  ctx: LinearContext,
+  ref: IssueRef,
+  changes: WriteValues,
+): Promise<void> {
+  const input = issueInput(ref, changes);
+  if (Object.keys(input).length > 0) {
+    await send(ctx.api, 'write', { action: `update ${ref.key}` }, ISSUE_UPDATE, {
+      id: ref.id,
+      input,
+    });
+  }
+  if (!ctx.mapping.config.writeBack.attachment || changes.note === undefined) return;
+  if (changes.note === null) await removeNote(ctx, ref);
+  else await upsertNote(ctx, ref, changes.note);
+}
