@@ -112,9 +112,10 @@ export function resolveNumberField(
   }
   const field = matches[0] as FieldDetails;
   if (field.schema?.type !== 'number') {
+    const custom = field.schema?.custom === undefined ? '' : ` (${field.schema.custom})`;
     return {
       ok: false,
-      message: `${where} is ${describe(field)}, a ${field.schema?.type ?? 'untyped'} field; netvalue needs a Number field (type number).`,
+      message: `${where} is ${field.id}, a ${field.schema?.type ?? 'untyped'} field${custom}; netvalue needs a Number field (schema type number).`,
     };
   }
   return { ok: true, field: toResolved(field, wanted) };

@@ -98,6 +98,8 @@ export interface JiraSandbox {
   deleteIssue(key: string): void;
   /** Takes a field (name or id) off every edit screen, or puts it back. */
   setOnEditScreen(field: string, onScreen: boolean): void;
+  /** Answers 403 to every request of this operation (`rank`, `edit`, ...), e.g. a missing permission. */
+  setForbidden(operation: string, forbidden: boolean): void;
   /** The next rank calls fail for these issues (207 partial answer) until cleared. */
   failRankFor(keys: string[]): void;
   webhook(key: string, options?: WebhookOptions): SignedWebhook;
@@ -173,6 +175,7 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
   const faults = new FaultInjector();
   const expectedAuth = `Basic ${Buffer.from(`${credentials.email}:${credentials.apiToken}`).toString('base64')}`;
   const budget = { windowStartMs: now(), used: 0 };
+  const forbidden = new Set<string>();
   const env = {
     state,
     pager,
@@ -209,6 +212,13 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
       };
     }
     const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname));
+    if (route && forbidden.has(route.operation)) {
+      const message = 'You do not have permission to perform this operation.';
+      return {
+        reply: { status: 403, body: { errorMessages: [message], errors: {} } },
+        headers: {},
+      };
+    }
     if (!route)
       return {
         reply: { status: 404, body: { errorMessages: [`null for uri: ${url.href}`], errors: {} } },
@@ -338,6 +348,10 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
       if (!found) throw new Error(`sandbox has no field ${field}`);
       if (onScreen) state.offScreen.delete(found.id);
       else state.offScreen.add(found.id);
+    },
+    setForbidden: (operation, deny) => {
+      if (deny) forbidden.add(operation);
+      else forbidden.delete(operation);
     },
     failRankFor: (keys) => {
       state.rankFailures.clear();
