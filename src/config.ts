@@ -21,7 +21,9 @@ export class ConfigError extends Error {
     readonly problems: Problem[],
   ) {
     const list = problems.map((p) => `  - ${p.path || '(top level)'}: ${p.message}`).join('\n');
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config\n${list}`);
+    super(
+      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config\n${list}`,
+    );
   }
 }
 
@@ -31,7 +33,8 @@ export function configPath(flag: string | undefined, env: Env): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return 'required';
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined'))
+    return 'required';
   return issue.message;
 }
 
@@ -41,7 +44,10 @@ export function parseConfig(text: string, env: Env, file = 'config'): Readonly<C
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
-      doc.errors.map((e) => ({ path: `line ${e.linePos?.[0].line ?? '?'}`, message: e.message.split('\n')[0] ?? e.code })),
+      doc.errors.map((e) => ({
+        path: `line ${e.linePos?.[0].line ?? '?'}`,
+        message: e.message.split('\n')[0] ?? e.code,
+      })),
     );
   }
   const problems: Problem[] = [];
@@ -65,7 +71,10 @@ export function loadConfig(flagPath: string | undefined, env: Env = process.env)
   const file = configPath(flagPath, env);
   if (!existsSync(file)) {
     throw new ConfigError(file, [
-      { path: '', message: 'file not found (copy netvalue.config.example.yaml, or pass --config PATH)' },
+      {
+        path: '',
+        message: 'file not found (copy netvalue.config.example.yaml, or pass --config PATH)',
+      },
     ]);
   }
   return parseConfig(readFileSync(file, 'utf8'), env, file);

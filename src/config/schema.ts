@@ -42,9 +42,15 @@ const Sync = z
 
 export const ConfigSchema = z
   .object({
-    redisUrl: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .default('redis://127.0.0.1:6379'),
     /** Every key and queue lives under it, so deployments can share one Redis. */
-    redisPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('netvalue'),
+    redisPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .default('netvalue'),
     server: Server.default({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 1_048_576 }),
     adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
     scoring: Scoring.default({
@@ -57,7 +63,9 @@ export const ConfigSchema = z
     sync: Sync.default({ intervalSec: 300, fullEverySec: 86_400, rankSettleMs: 2000 }),
     /** Workers per process for the score and write queues. */
     concurrency: z.number().int().positive().default(16),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     trackers: z.array(TrackerConfig).min(1, 'configure at least one tracker'),
   })
   .strict()

@@ -41,3 +41,57 @@ export function assignSortKeys(
 function rebalance(target: readonly string[]): Map<string, number> {
   return new Map(target.map((id, index) => [id, (index + 1) * SORT_KEY_STEP]));
 }
+
+// Printable ASCII keeps synthetic rank strings readable and JSON-safe.
+const MIN_CHAR = 0x20;
+const MAX_CHAR = 0x7f; // exclusive
+
+/** A string strictly between `lo` and `hi` in code-unit order (null: open end). */
+export function between(lo: string | null, hi: string | null): string {
+  const a = lo ?? '';
+  let upper = hi;
+  let out = '';
+  for (let i = 0; ; i++) {
+    const ca = i < a.length ? a.charCodeAt(i) : MIN_CHAR - 1;
+    const cb = upper !== null && i < upper.length ? upper.charCodeAt(i) : MAX_CHAR;
+    if (ca === cb) {
+      out += String.fromCharCode(ca);
+      continue;
+    }
+    const mid = Math.floor((ca + cb) / 2);
+    if (mid > ca && mid >= MIN_CHAR) return out + String.fromCharCode(mid);
+    // Adjacent characters: keep a's character and look for room further right.
+    out += String.fromCharCode(Math.max(ca, MIN_CHAR));
+    if (ca >= MIN_CHAR && !(upper !== null && i < upper.length && ca < cb)) continue;
+    upper = null;
+  }
+}
+
+/**
+ * The order a batch-ranked tracker will have once a plan is applied, as strings that compare like
+ * its own rank values (Jira LexoRank): moved issues get strings between their kept neighbours.
+ * Stored locally so a second plan before the next pull does not repeat the same moves.
+ */
+export function assignRankStrings(
+  plan: RankPlan,
+  currentRanks: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const moved = new Set(plan.moves.map((m) => m.id));
+  const out = new Map<string, string>();
+  const t = plan.target;
+  for (let i = 0; i < t.length; i++) {
+    const id = t[i] as string;
+    if (!moved.has(id)) continue;
+    const prev =
+      i > 0 ? (out.get(t[i - 1] as string) ?? currentRanks.get(t[i - 1] as string) ?? null) : null;
+    let next: string | null = null;
+    for (let j = i + 1; j < t.length; j++) {
+      if (!moved.has(t[j] as string)) {
+        next = currentRanks.get(t[j] as string) ?? null;
+        break;
+      }
+    }
+    out.set(id, between(prev, next));
+  }
+  return out;
+}

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyPlan, longestIncreasing, planMoves } from '../../src/scoring/plan-moves.js';
 import { toRankBatches } from '../../src/scoring/rank-batches.js';
-import { assignSortKeys } from '../../src/scoring/sort-keys.js';
+import { assignRankStrings, assignSortKeys, between } from '../../src/scoring/sort-keys.js';
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `I-${i}`);
 
@@ -154,5 +154,44 @@ describe('assignSortKeys', () => {
       ['c', 2000],
       ['b', 3000],
     ]);
+  });
+});
+
+describe('between / assignRankStrings', () => {
+  const rankString = fc.string({
+    unit: fc.constantFrom(...'0123456789abcdefghijklmnopqrstuvwxyz|:'.split('')),
+    minLength: 1,
+    maxLength: 8,
+  });
+
+  it('finds a string strictly between any two ordered strings', () => {
+    fc.assert(
+      fc.property(rankString, rankString, (x, y) => {
+        fc.pre(x !== y);
+        const [lo, hi] = x < y ? [x, y] : [y, x];
+        const mid = between(lo, hi);
+        expect(lo < mid && mid < hi).toBe(true);
+        expect(between(null, lo) < lo).toBe(true);
+        expect(between(hi, null) > hi).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('predicts the order a batch-ranked tracker ends up in', () => {
+    fc.assert(
+      fc.property(permutation(200), ({ current, target }) => {
+        const ranks = new Map(
+          current.map((id, i) => [id, `0|i${String(i * 7).padStart(5, '0')}:`]),
+        );
+        const plan = planMoves(current, target);
+        for (const [id, rank] of assignRankStrings(plan, ranks)) ranks.set(id, rank);
+        const sorted = [...current].sort((a, b) =>
+          (ranks.get(a) as string) < (ranks.get(b) as string) ? -1 : 1,
+        );
+        expect(sorted).toEqual(target);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

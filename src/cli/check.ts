@@ -1,0 +1,22 @@
+/** `netvalue check`: validate the config, reach every tracker, confirm fields exist and are writable. */
+import { connectorModule } from '../../connectors/registry.js';
+import type { Env } from '../config.js';
+import { publicUrl } from '../main.js';
+import { parseFlags } from './args.js';
+import { loadConfigOrReport } from './context.js';
+import type { Io } from './output.js';
+
+export async function runCheck(argv: string[], io: Io, env: Env): Promise<number> {
+  const { values } = parseFlags(argv, {});
+  const config = loadConfigOrReport(values.config, env, io);
+  if (typeof config === 'number') return config;
+  io.out(`config ok: ${config.trackers.length} tracker(s), redis prefix '${config.redisPrefix}'`);
+  let ok = true;
+  for (const tracker of config.trackers) {
+    const report = await connectorModule(tracker).check(tracker, { publicUrl: publicUrl(config) });
+    io.out(`\n${tracker.id} (${tracker.kind}): ${report.ok ? 'ok' : 'PROBLEMS'}`);
+    for (const line of report.lines) io.out(`  ${line.ok ? 'ok  ' : 'FAIL'} ${line.text}`);
+    ok &&= report.ok;
+  }
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,53 @@
+import { ConfigError, loadConfig, type Config, type Env } from '../config.js';
+import { createContext, type AppContext, type ContextOptions } from '../main.js';
+import type { Io } from './output.js';
+
+/** Config problems exit 2 (DESIGN.md); anything else that stops a command exits 1. */
+export const EXIT_CONFIG = 2;
+
+export function loadConfigOrReport(
+  flag: string | undefined,
+  env: Env,
+  io: Io,
+): Readonly<Config> | number {
+  try {
+    return loadConfig(flag, env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return EXIT_CONFIG;
+    }
+    throw err;
+  }
+}
+
+/** Loads config, builds the context, runs `fn`, and always closes what it opened. */
+export async function withContext(
+  flag: string | undefined,
+  env: Env,
+  io: Io,
+  fn: (ctx: AppContext) => Promise<number>,
+  options: ContextOptions = {},
+): Promise<number> {
+  const config = loadConfigOrReport(flag, env, io);
+  if (typeof config === 'number') return config;
+  const ctx = await createContext(config, options);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function shutdownSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const handler = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+      resolve(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+}

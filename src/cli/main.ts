@@ -1,0 +1,79 @@
+/** The `netvalue` command line. Each command lives in its own file and returns an exit code. */
+import type { Env } from '../config.js';
+import { UsageError } from './args.js';
+import { runCheck } from './check.js';
+import { processIo, type Io } from './output.js';
+import { runRanking } from './ranking.js';
+import { runSyncCommand } from './sync.js';
+import { runWorker } from './worker.js';
+
+type Command = (argv: string[], io: Io, env: Env) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
+  sync: {
+    run: runSyncCommand,
+    usage: 'sync [--tracker ID] [--full] [--dry-run] [--json]',
+    summary: 'one sync to completion, then a summary; exit 1 if anything failed',
+  },
+  worker: {
+    run: runWorker,
+    usage: 'worker [--concurrency N]',
+    summary: 'workers only, to scale out (run many)',
+  },
+  ranking: {
+    run: runRanking,
+    usage: 'ranking [--limit N] [--json]',
+    summary: 'the unified ranking from stored state',
+  },
+  check: {
+    run: runCheck,
+    usage: 'check',
+    summary: 'validate config, reach every tracker, confirm fields are writable',
+  },
+};
+
+export function helpText(): string {
+  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
+  return [
+    'netvalue: rank every Jira and Linear issue by net value ($ = Value - Cost) and write it back.',
+    '',
+    'Usage: netvalue <command> [options] [--config PATH]',
+    '',
+    'Commands:',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    '',
+    'Config: --config PATH, else NETVALUE_CONFIG, else ./netvalue.config.yaml',
+    '(see netvalue.config.example.yaml). Exit codes: 0 ok, 1 failures, 2 bad config or usage.',
+  ].join('\n');
+}
+
+export async function runCli(
+  argv: string[],
+  io: Io = processIo,
+  env: Env = process.env,
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(helpText());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`unknown command '${name}'\n\n${helpText()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`Usage: netvalue ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io, env);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`${err.message}\nUsage: netvalue ${command.usage}`);
+      return 2;
+    }
+    io.err(`netvalue ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,38 @@
+/** `netvalue worker`: workers only, for scaling out; stops gracefully on SIGTERM/SIGINT. */
+import { startWorkers } from '../../workers/index.js';
+import type { Env } from '../config.js';
+import { rescoreIfSettingsChanged } from '../pipeline/rescore.js';
+import { parseFlags, positiveInt } from './args.js';
+import { shutdownSignal, withContext } from './context.js';
+import type { Io } from './output.js';
+
+export async function runWorker(argv: string[], io: Io, env: Env): Promise<number> {
+  const { values } = parseFlags(argv, {
+    concurrency: { type: 'string' },
+    'shutdown-timeout-ms': { type: 'string' },
+  });
+  return withContext(values.config, env, io, async (ctx) => {
+    const concurrency = positiveInt(values.concurrency, '--concurrency', ctx.config.concurrency);
+    const workers = startWorkers(ctx, { concurrency, ...lockOptions(env) });
+    await rescoreIfSettingsChanged(ctx);
+    ctx.logger.info(
+      { concurrency, trackers: ctx.config.trackers.map((t) => t.id) },
+      'worker started',
+    );
+    const signal = await shutdownSignal();
+    ctx.logger.info({ signal }, 'shutting down: finishing running jobs');
+    await workers.close(
+      positiveInt(values['shutdown-timeout-ms'], '--shutdown-timeout-ms', 10_000),
+    );
+    return 0;
+  });
+}
+
+/**
+ * Lock and stall timings. BullMQ's defaults (30 s) suit production; NETVALUE_LOCK_MS lets a test
+ * see a killed worker's jobs recovered in seconds.
+ */
+export function lockOptions(env: Env): { lockDurationMs?: number; stalledIntervalMs?: number } {
+  const ms = Number(env['NETVALUE_LOCK_MS']);
+  return Number.isInteger(ms) && ms > 0 ? { lockDurationMs: ms, stalledIntervalMs: ms } : {};
+}

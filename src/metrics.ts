@@ -1,0 +1,64 @@
+/**
+ * Prometheus metrics of one process. A registry per instance (not prom-client's global one), so
+ * tests and several servers in one process never share counters.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly webhooks = new Counter({
+    name: 'netvalue_webhooks_total',
+    help: 'Webhook deliveries by tracker and outcome (queued, duplicate, echo, rejected, ...).',
+    labelNames: ['tracker', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly webhookAck = new Histogram({
+    name: 'netvalue_webhook_ack_seconds',
+    help: 'Time from receiving a webhook to answering it.',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+  readonly eventToWrite = new Histogram({
+    name: 'netvalue_event_to_write_seconds',
+    help: 'Time from receiving a webhook to the tracker accepting the resulting write.',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly writes = new Counter({
+    name: 'netvalue_writes_total',
+    help: 'Writes to trackers by tracker and result (written, failed).',
+    labelNames: ['tracker', 'result'],
+    registers: [this.registry],
+  });
+  readonly apiErrors = new Counter({
+    name: 'netvalue_api_errors_total',
+    help: 'Tracker API errors by tracker and class (rate_limited, transient, permanent, not_found).',
+    labelNames: ['tracker', 'class'],
+    registers: [this.registry],
+  });
+  readonly rateLimitWaits = new Counter({
+    name: 'netvalue_rate_limit_wait_seconds_total',
+    help: 'Time spent waiting for a tracker rate limit (ours or the tracker-imposed one).',
+    labelNames: ['tracker'],
+    registers: [this.registry],
+  });
+  readonly syncDuration = new Histogram({
+    name: 'netvalue_sync_duration_seconds',
+    help: 'Sync run durations by tracker and kind (full, incremental).',
+    labelNames: ['tracker', 'kind'],
+    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+  readonly issues = new Gauge({
+    name: 'netvalue_issues',
+    help: 'Issues in state by status (scored, unscored, invalid).',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+  readonly jobs = new Gauge({
+    name: 'netvalue_jobs',
+    help: 'Jobs by queue and state.',
+    labelNames: ['queue', 'state'],
+    registers: [this.registry],
+  });
+}

@@ -1,0 +1,40 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Connector } from '../../connectors/connector.js';
+import type { Config } from '../config.js';
+import type { ScoringSettings } from '../domain/index.js';
+import type { Metrics } from '../metrics.js';
+import type { AuditLog } from '../store/audit.js';
+import type { IssueStore } from '../store/issue-store.js';
+import type { Keys } from '../store/keys.js';
+import type { MetaStore } from '../store/meta.js';
+import type { RateLimiter } from '../store/rate-limiter.js';
+import type { RunStore } from '../store/run-store.js';
+import type { QueueSet } from './queue-set.js';
+
+/** Everything a worker or route needs, built once in main.ts and passed down. */
+export interface PipelineContext {
+  config: Readonly<Config>;
+  settings: ScoringSettings;
+  /** Identifies the scoring settings; stored results made with another hash are re-scored. */
+  settingsHash: string;
+  redis: Redis;
+  keys: Keys;
+  store: IssueStore;
+  runs: RunStore;
+  audit: AuditLog;
+  limiter: RateLimiter;
+  meta: MetaStore;
+  queues: QueueSet;
+  connectors: ReadonlyMap<string, Connector>;
+  logger: Logger;
+  metrics: Metrics;
+  /** The BullMQ connection for workers (a separate ioredis per worker, created by BullMQ). */
+  workerConnection: { url: string };
+}
+
+export function connectorFor(ctx: PipelineContext, trackerId: string): Connector {
+  const connector = ctx.connectors.get(trackerId);
+  if (!connector) throw new Error(`unknown tracker '${trackerId}'`);
+  return connector;
+}

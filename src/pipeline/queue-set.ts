@@ -1,0 +1,32 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
+import { bullPrefix, DEFAULT_JOB_OPTIONS, SCORE_QUEUE, trackerQueueName } from '../queues.js';
+
+/** The BullMQ queues of one deployment: the shared score queue and one queue per tracker. */
+export class QueueSet {
+  readonly score: Queue;
+  private readonly trackers = new Map<string, Queue>();
+
+  constructor(connection: ConnectionOptions, redisPrefix: string, trackerIds: readonly string[]) {
+    const opts = {
+      connection,
+      prefix: bullPrefix(redisPrefix),
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    };
+    this.score = new Queue(SCORE_QUEUE, opts);
+    for (const id of trackerIds) this.trackers.set(id, new Queue(trackerQueueName(id), opts));
+  }
+
+  tracker(trackerId: string): Queue {
+    const queue = this.trackers.get(trackerId);
+    if (!queue) throw new Error(`no queue for tracker '${trackerId}'`);
+    return queue;
+  }
+
+  all(): Queue[] {
+    return [this.score, ...this.trackers.values()];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((q) => q.close()));
+  }
+}

@@ -1,0 +1,83 @@
+/** Turns a pulled issue into the stored record: score, ranking member, and values to hold. */
+import type { Connector } from '../../connectors/connector.js';
+import type { Issue, NetValue, ScoringSettings } from '../domain/index.js';
+import { netValue } from '../scoring/net-value.js';
+import { priorityBucket, rankSortKey } from '../scoring/rank.js';
+import type { IssueRecord } from '../store/issue-record.js';
+import { rankMember } from '../store/issue-store.js';
+
+export interface ScoreEnv {
+  settings: ScoringSettings;
+  settingsHash: string;
+  connector: Connector;
+}
+
+/**
+ * The record for `issue`. Rank position and sort key are the planner's to set: they are carried
+ * over from the previous record so scoring one issue never clears them.
+ */
+export function scoreRecord(
+  issue: Issue,
+  previous: IssueRecord | null,
+  env: ScoreEnv,
+): IssueRecord {
+  const result = netValue(issue.inputs, env.settings);
+  return {
+    trackerId: issue.trackerId,
+    id: issue.id,
+    key: issue.key,
+    title: issue.title,
+    url: issue.url,
+    updatedAt: issue.updatedAt,
+    inputs: issue.inputs,
+    result,
+    current: issue.current,
+    desired: desiredFor(result, previous, env),
+    rank: issue.rank,
+    pinned: issue.pinned,
+    member: rankMember(
+      rankSortKey({ trackerId: issue.trackerId, key: issue.key, result }),
+      issue.trackerId,
+      issue.id,
+    ),
+    scoredWith: env.settingsHash,
+    lastWrittenAt: previous?.lastWrittenAt ?? null,
+  };
+}
+
+/** Re-scores a stored record with (possibly new) settings, keeping its tracker snapshot. */
+export function rescoreRecord(record: IssueRecord, env: ScoreEnv): IssueRecord {
+  const result = netValue(record.inputs, env.settings);
+  return {
+    ...record,
+    result,
+    desired: desiredFor(result, record, env),
+    member: rankMember(
+      rankSortKey({ trackerId: record.trackerId, key: record.key, result }),
+      record.trackerId,
+      record.id,
+    ),
+    scoredWith: env.settingsHash,
+  };
+}
+
+function desiredFor(
+  result: NetValue,
+  previous: IssueRecord | null,
+  env: ScoreEnv,
+): IssueRecord['desired'] {
+  const {
+    rankPosition: _position,
+    sortKey: _sortKey,
+    ...own
+  } = env.connector.desired({
+    result,
+    rankPosition: null,
+    priority: priorityBucket(result.netValueUsd, env.settings.priorityThresholdsUsd),
+  });
+  const carried: IssueRecord['desired'] = {};
+  if (previous?.desired.rankPosition !== undefined)
+    carried.rankPosition = previous.desired.rankPosition;
+  if (previous?.desired.sortKey !== undefined) carried.sortKey = previous.desired.sortKey;
+  return { ...own, ...carried };
+}

@@ -1,0 +1,81 @@
+/**
+ * Runs syncs to completion from the caller's point of view: queue one run per tracker, follow
+ * progress through Redis pub/sub (no polling), and return each run's summary.
+ */
+import type { PipelineContext } from './context.js';
+import { enqueueSync } from './runs.js';
+import type { RunSummary } from '../store/run-store.js';
+
+export interface SyncRequest {
+  trackerIds: string[];
+  full: boolean;
+  dryRun: boolean;
+}
+
+export async function runSync(
+  ctx: PipelineContext,
+  request: SyncRequest,
+  onProgress: (summaries: RunSummary[]) => void = () => undefined,
+): Promise<RunSummary[]> {
+  const subscriber = ctx.redis.duplicate();
+  try {
+    await subscriber.subscribe(ctx.keys.events);
+    const runIds: string[] = [];
+    for (const trackerId of request.trackerIds) {
+      runIds.push(
+        await enqueueSync(ctx, { trackerId, full: request.full, dryRun: request.dryRun }),
+      );
+    }
+    return await new Promise<RunSummary[]>((resolve, reject) => {
+      let checking = false;
+      let again = false;
+      const check = async (): Promise<void> => {
+        if (checking) {
+          again = true;
+          return;
+        }
+        checking = true;
+        try {
+          do {
+            again = false;
+            const summaries = await Promise.all(runIds.map((id) => ctx.runs.summary(id)));
+            const known = summaries.filter((s): s is RunSummary => s !== null);
+            onProgress(known);
+            if (known.length === runIds.length && known.every((s) => s.status === 'done')) {
+              resolve(known);
+              return;
+            }
+          } while (again);
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        } finally {
+          checking = false;
+        }
+      };
+      subscriber.on('message', (_channel, runId: string) => {
+        if (runIds.includes(runId)) void check();
+      });
+      void check();
+    });
+  } finally {
+    await subscriber.quit().catch(() => undefined);
+  }
+}
+
+/** Adds up several runs' summaries into the contract's `sync --json` shape. */
+export function totals(summaries: readonly RunSummary[]) {
+  const sum = (
+    k: 'pulled' | 'scored' | 'unscored' | 'invalid' | 'written' | 'unchanged' | 'failed' | 'moved',
+  ): number => summaries.reduce((n, s) => n + s[k], 0);
+  return {
+    pulled: sum('pulled'),
+    scored: sum('scored'),
+    unscored: sum('unscored'),
+    invalid: sum('invalid'),
+    written: sum('written'),
+    unchanged: sum('unchanged'),
+    moved: sum('moved'),
+    failed: sum('failed'),
+    failures: summaries.flatMap((s) => s.failures),
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The write loop of one write job: for each issue, re-read what it should hold, send only what
+ * differs (one call per issue), and record the result. Reading fresh state here (not from the job)
+ * makes retries, re-runs and overlapping jobs harmless: an issue already right is skipped.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isTrackerError, type WriteValues } from '../domain/index.js';
+import { changedValues } from '../scoring/write-diff.js';
+import { AuditLog, type AuditEntry } from '../store/audit.js';
+import type { IssueRecord } from '../store/issue-record.js';
+import type { TrackerState } from '../store/issue-store.js';
+import { connectorFor, type PipelineContext } from './context.js';
+
+export interface WriteFailure {
+  id: string;
+  key: string;
+  message: string;
+}
+
+export interface WriteOutcome {
+  written: number;
+  /** Set when the tracker answered 429: stop and pause the tracker's queue this long. */
+  rateLimitedMs: number | null;
+  transient: WriteFailure[];
+  permanent: WriteFailure[];
+}
+
+/** Calls in flight per write job; the tracker's rate limit in Redis is the real bound. */
+const CALLS_IN_FLIGHT = 8;
+/** An issue is written by one job at a time; the lock outlives any sane request timeout. */
+const LOCK_MS = 60_000;
+
+export async function writeIssues(
+  ctx: PipelineContext,
+  data: { trackerId: string; issueIds: string[]; why: string },
+): Promise<WriteOutcome> {
+  const connector = connectorFor(ctx, data.trackerId);
+  const perSec = ctx.config.trackers.find((t) => t.id === data.trackerId)?.writesPerSec ?? 10;
+  const outcome: WriteOutcome = { written: 0, rateLimitedMs: null, transient: [], permanent: [] };
+  const records = (await ctx.store.getMany(data.trackerId, data.issueIds)).filter(
+    (r): r is IssueRecord => r !== null && changedValues(r.current, r.desired) !== null,
+  );
+  const locked = await lock(ctx, data.trackerId, records);
+  const states: TrackerState[] = [];
+  const audit: AuditEntry[] = [];
+  const at = new Date().toISOString();
+
+  const writeOne = async (record: IssueRecord): Promise<void> => {
+    const changes = changedValues(record.current, record.desired);
+    if (!changes || outcome.rateLimitedMs !== null) return;
+    const wait = await ctx.limiter.reserve(data.trackerId, perSec);
+    if (wait > 0) {
+      ctx.metrics.rateLimitWaits.inc({ tracker: data.trackerId }, wait / 1000);
+      await sleep(wait);
+    }
+    try {
+      await connector.write(
+        { trackerId: record.trackerId, id: record.id, key: record.key },
+        changes,
+      );
+    } catch (err) {
+      return classify(ctx, record, err, outcome);
+    }
+    outcome.written++;
+    ctx.metrics.writes.inc({ tracker: data.trackerId, result: 'written' });
+    const current: WriteValues = { ...record.current, ...changes };
+    states.push({
+      id: record.id,
+      current,
+      rank: changes.sortKey ?? record.rank,
+      lastWrittenAt: at,
+    });
+    const base = {
+      at,
+      trackerId: record.trackerId,
+      issueId: record.id,
+      key: record.key,
+      why: data.why,
+    };
+    for (const [field, to] of Object.entries(changes)) {
+      audit.push(
+        AuditLog.entry({ ...base, field }, record.current[field as keyof WriteValues], to),
+      );
+    }
+  };
+
+  const queue = records.filter((r) => locked.has(r.id));
+  for (const r of records)
+    if (!locked.has(r.id))
+      outcome.transient.push({
+        id: r.id,
+        key: r.key,
+        message: 'another job is writing this issue',
+      });
+  const runners = Array.from({ length: Math.min(CALLS_IN_FLIGHT, queue.length) }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await writeOne(next);
+  });
+  try {
+    await Promise.all(runners);
+  } finally {
+    await ctx.store.putTrackerState(data.trackerId, states);
+    await ctx.audit.append(audit);
+    await ctx.meta.clearFailures(
+      data.trackerId,
+      states.map((s) => s.id),
+    );
+    await unlock(ctx, data.trackerId, [...locked]);
+  }
+  return outcome;
+}
+
+function classify(
+  ctx: PipelineContext,
+  record: IssueRecord,
+  err: unknown,
+  outcome: WriteOutcome,
+): Promise<void> | void {
+  const failure = {
+    id: record.id,
+    key: record.key,
+    message: err instanceof Error ? err.message : String(err),
+  };
+  if (!isTrackerError(err)) {
+    outcome.transient.push(failure);
+    return;
+  }
+  ctx.metrics.apiErrors.inc({ tracker: record.trackerId, class: err.kind });
+  switch (err.kind) {
+    case 'rate_limited':
+      outcome.rateLimitedMs = Math.max(outcome.rateLimitedMs ?? 0, err.details.retryAfterMs ?? 0);
+      return;
+    case 'transient':
+      outcome.transient.push(failure);
+      return;
+    case 'permanent':
+      outcome.permanent.push(failure);
+      return;
+    case 'not_found':
+      // The issue is gone: forget it rather than fail forever.
+      ctx.logger.info(
+        { trackerId: record.trackerId, key: record.key },
+        'issue no longer exists; removed from state',
+      );
+      return ctx.store.remove(record);
+  }
+}
+
+async function lock(
+  ctx: PipelineContext,
+  trackerId: string,
+  records: IssueRecord[],
+): Promise<Set<string>> {
+  if (records.length === 0) return new Set();
+  const pipeline = ctx.redis.pipeline();
+  for (const r of records)
+    pipeline.set(ctx.keys.writeLock(trackerId, r.id), '1', 'PX', LOCK_MS, 'NX');
+  const results = (await pipeline.exec()) ?? [];
+  return new Set(records.filter((_, i) => results[i]?.[1] === 'OK').map((r) => r.id));
+}
+
+async function unlock(ctx: PipelineContext, trackerId: string, ids: string[]): Promise<void> {
+  if (ids.length > 0) await ctx.redis.del(...ids.map((id) => ctx.keys.writeLock(trackerId, id)));
+}

@@ -1,0 +1,123 @@
+/**
+ * The job catalog: queue names, job names, payload schemas and default options. Every queue lives
+ * under the hash-tagged prefix `{<redisPrefix>}`, so all keys of a deployment share one Redis
+ * Cluster slot (BullMQ's Lua scripts touch several keys at once).
+ *
+ * Topology: one `tracker-<id>` queue per tracker carries that tracker's API calls (sync pages,
+ * writes, rank moves), so a 429 pauses only that tracker; the shared `score` queue carries the
+ * pure work (score one issue or a page, plan a tracker's writes).
+ */
+import type { JobsOptions } from 'bullmq';
+import { z } from 'zod';
+
+export const SCORE_QUEUE = 'score';
+export const trackerQueueName = (trackerId: string): string => `tracker-${trackerId}`;
+export const bullPrefix = (redisPrefix: string): string => `{${redisPrefix}}`;
+
+export const JOB = {
+  syncStart: 'sync-start',
+  syncPage: 'sync-page',
+  write: 'write',
+  rank: 'rank',
+  scorePage: 'score-page',
+  scoreIssue: 'score-issue',
+  plan: 'plan',
+} as const;
+
+const TrackerId = z.string().min(1);
+const RunId = z.string().min(1);
+
+export const SyncStartData = z
+  .object({
+    trackerId: TrackerId,
+    full: z.boolean().default(false),
+    dryRun: z.boolean().default(false),
+    runId: RunId.optional(),
+  })
+  .strict();
+export type SyncStartData = z.infer<typeof SyncStartData>;
+
+export const SyncPageData = z
+  .object({
+    trackerId: TrackerId,
+    runId: RunId,
+    page: z.number().int().nonnegative(),
+    cursor: z.string().nullable(),
+    sinceIso: z.string().nullable(),
+  })
+  .strict();
+export type SyncPageData = z.infer<typeof SyncPageData>;
+
+/** A page of pulled issues to score; issues are validated again by the store's schema. */
+export const ScorePageData = z
+  .object({
+    trackerId: TrackerId,
+    runId: RunId,
+    page: z.number().int().nonnegative(),
+    issues: z.array(z.unknown()),
+  })
+  .strict();
+export type ScorePageData = z.infer<typeof ScorePageData>;
+
+/**
+ * One issue changed (webhook). The issue snapshot, when the payload carried one, waits in Redis
+ * (keys.snapshots) rather than in the job, so a de-duplicated burst still scores the newest state.
+ */
+export const ScoreIssueData = z
+  .object({
+    trackerId: TrackerId,
+    issueId: z.string().min(1),
+    remove: z.boolean().default(false),
+    receivedAtMs: z.number().optional(),
+  })
+  .strict();
+export type ScoreIssueData = z.infer<typeof ScoreIssueData>;
+
+export const PlanData = z
+  .object({
+    trackerId: TrackerId,
+    runId: RunId.nullable(),
+    /** Re-score every stored issue first (formula change). */
+    rescore: z.boolean().default(false),
+  })
+  .strict();
+export type PlanData = z.infer<typeof PlanData>;
+
+export const WriteData = z
+  .object({
+    trackerId: TrackerId,
+    runId: RunId.nullable(),
+    issueIds: z.array(z.string().min(1)).min(1),
+    why: z.string().default('net value changed'),
+    receivedAtMs: z.number().optional(),
+  })
+  .strict();
+export type WriteData = z.infer<typeof WriteData>;
+
+export const RankData = z
+  .object({
+    trackerId: TrackerId,
+    runId: RunId.nullable(),
+    ids: z.array(z.string().min(1)).min(1),
+    before: z.string().optional(),
+    after: z.string().optional(),
+    /** The rank each moved issue will have afterwards (kept locally until the next pull). */
+    newRanks: z.record(z.string(), z.string()).default({}),
+  })
+  .strict()
+  .refine(
+    (d) => (d.before === undefined) !== (d.after === undefined),
+    'exactly one of before/after',
+  );
+export type RankData = z.infer<typeof RankData>;
+
+/** Retries with exponential backoff and jitter; bounded retention of finished jobs. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 86_400, count: 10_000 },
+};
+
+/** Issues per write job: amortises queue overhead while keeping one job's retry cheap. */
+export const WRITE_BATCH = 50;

@@ -1,0 +1,198 @@
+/**
+ * Issue state and the unified ranking in Redis. Per tracker, one hash of records (id -> JSON:
+ * snapshot, score, desired values) and one hash of tracker state (id -> JSON: what the tracker
+ * holds, its rank, when we last wrote). Writers only touch the second, scorers the first, so a
+ * write finishing never overwrites a newer score. One sorted set holds the unified ranking: its
+ * members sort lexicographically in ranking order (all scores 0), so a change re-ranks in
+ * O(log N) and a position is one ZRANK.
+ */
+import type { Redis } from 'ioredis';
+import type { IssueRecord } from './issue-record.js';
+
+/** The part of a record that reflects the tracker (written by pulls and by write-back). */
+export type TrackerState = Pick<IssueRecord, 'id' | 'current' | 'rank' | 'lastWrittenAt'>;
+type StoredRecord = Omit<IssueRecord, 'current' | 'rank' | 'lastWrittenAt'>;
+
+function merge(recordJson: string | null, stateJson: string | null): IssueRecord | null {
+  if (recordJson === null) return null;
+  const record = JSON.parse(recordJson) as StoredRecord;
+  const state = stateJson
+    ? (JSON.parse(stateJson) as TrackerState)
+    : { current: {}, rank: null, lastWrittenAt: null };
+  return {
+    ...record,
+    current: state.current,
+    rank: state.rank,
+    lastWrittenAt: state.lastWrittenAt,
+  };
+}
+
+function split(record: IssueRecord): [string, string] {
+  const { current, rank, lastWrittenAt, ...rest } = record;
+  return [JSON.stringify(rest), JSON.stringify({ id: record.id, current, rank, lastWrittenAt })];
+}
+import type { Keys } from './keys.js';
+
+const SEP = '\u0002';
+
+export function rankMember(sortKey: string, trackerId: string, id: string): string {
+  return `${sortKey}${SEP}${trackerId}${SEP}${id}`;
+}
+
+export function parseMember(member: string): { trackerId: string; id: string } {
+  const parts = member.split(SEP);
+  return { trackerId: parts[1] ?? '', id: parts[2] ?? '' };
+}
+
+export class IssueStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  async getMany(trackerId: string, ids: readonly string[]): Promise<(IssueRecord | null)[]> {
+    if (ids.length === 0) return [];
+    const [[, records], [, states]] = (await this.redis
+      .multi()
+      .hmget(this.keys.issues(trackerId), ...ids)
+      .hmget(this.keys.trackerState(trackerId), ...ids)
+      .exec()) as [[unknown, (string | null)[]], [unknown, (string | null)[]]];
+    return records.map((json, i) => merge(json, states[i] ?? null));
+  }
+
+  async get(trackerId: string, id: string): Promise<IssueRecord | null> {
+    const [record] = await this.getMany(trackerId, [id]);
+    return record ?? null;
+  }
+
+  async getByKey(trackerId: string, key: string): Promise<IssueRecord | null> {
+    const id = await this.redis.hget(this.keys.keyIndex(trackerId), key);
+    return id === null ? null : this.get(trackerId, id);
+  }
+
+  /** Every record of a tracker. */
+  async all(trackerId: string): Promise<IssueRecord[]> {
+    const [[, records], [, states]] = (await this.redis
+      .multi()
+      .hgetall(this.keys.issues(trackerId))
+      .hgetall(this.keys.trackerState(trackerId))
+      .exec()) as [[unknown, Record<string, string>], [unknown, Record<string, string>]];
+    return Object.entries(records).map(
+      ([id, json]) => merge(json, states[id] ?? null) as IssueRecord,
+    );
+  }
+
+  /**
+   * Saves records in one round trip, moving each in the ranking when its member changed.
+   * `previousMembers[i]` is the member records[i] had before (or null).
+   */
+  async putMany(
+    records: readonly IssueRecord[],
+    previousMembers: readonly (string | null)[] = [],
+  ): Promise<void> {
+    if (records.length === 0) return;
+    const multi = this.redis.multi();
+    records.forEach((record, i) => {
+      const previous = previousMembers[i] ?? null;
+      const [recordJson, stateJson] = split(record);
+      multi.hset(this.keys.issues(record.trackerId), record.id, recordJson);
+      multi.hset(this.keys.trackerState(record.trackerId), record.id, stateJson);
+      if (previous !== record.member) {
+        if (previous !== null) multi.zrem(this.keys.ranking, previous);
+        multi.zadd(this.keys.ranking, 0, record.member);
+        multi.hset(this.keys.keyIndex(record.trackerId), record.key, record.id);
+      }
+    });
+    await multi.exec();
+  }
+
+  /** Saves records without touching their tracker state (scoring, planning). */
+  async putScores(
+    records: readonly IssueRecord[],
+    previousMembers: readonly (string | null)[],
+  ): Promise<void> {
+    if (records.length === 0) return;
+    const multi = this.redis.multi();
+    records.forEach((record, i) => {
+      const previous = previousMembers[i] ?? null;
+      multi.hset(this.keys.issues(record.trackerId), record.id, split(record)[0]);
+      if (previous !== record.member) {
+        if (previous !== null) multi.zrem(this.keys.ranking, previous);
+        multi.zadd(this.keys.ranking, 0, record.member);
+      }
+    });
+    await multi.exec();
+  }
+
+  /** Saves what the tracker now holds (after a write or a rank move). */
+  async putTrackerState(trackerId: string, states: readonly TrackerState[]): Promise<void> {
+    if (states.length === 0) return;
+    const fields = states.flatMap((s) => [s.id, JSON.stringify(s)]);
+    await this.redis.hset(this.keys.trackerState(trackerId), ...fields);
+  }
+
+  async remove(record: IssueRecord): Promise<void> {
+    await this.redis
+      .multi()
+      .hdel(this.keys.trackerState(record.trackerId), record.id)
+      .hdel(this.keys.issues(record.trackerId), record.id)
+      .hdel(this.keys.keyIndex(record.trackerId), record.key)
+      .zrem(this.keys.ranking, record.member)
+      .exec();
+  }
+
+  /** 1-based unified positions of the given members, one round trip. */
+  async positions(members: readonly string[]): Promise<(number | null)[]> {
+    if (members.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const m of members) pipeline.zrank(this.keys.ranking, m);
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([, rank]) => (typeof rank === 'number' ? rank + 1 : null));
+  }
+
+  async rankingSize(): Promise<number> {
+    return this.redis.zcard(this.keys.ranking);
+  }
+
+  /** A page of the unified ranking, rank 1 first. */
+  async rankingPage(
+    offset: number,
+    limit: number,
+  ): Promise<{ rank: number; record: IssueRecord }[]> {
+    if (limit <= 0) return [];
+    const members = await this.redis.zrange(this.keys.ranking, offset, offset + limit - 1);
+    return this.recordsFor(members, offset);
+  }
+
+  /** The whole ranking (for filters and previews). */
+  async rankingAll(): Promise<{ rank: number; record: IssueRecord }[]> {
+    return this.recordsFor(await this.redis.zrange(this.keys.ranking, 0, -1), 0);
+  }
+
+  private async recordsFor(
+    members: string[],
+    offset: number,
+  ): Promise<{ rank: number; record: IssueRecord }[]> {
+    const pipeline = this.redis.pipeline();
+    const refs = members.map(parseMember);
+    for (const ref of refs) {
+      pipeline
+        .hget(this.keys.issues(ref.trackerId), ref.id)
+        .hget(this.keys.trackerState(ref.trackerId), ref.id);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const out: { rank: number; record: IssueRecord }[] = [];
+    refs.forEach((_ref, i) => {
+      const record = merge(
+        results[2 * i]?.[1] as string | null,
+        results[2 * i + 1]?.[1] as string | null,
+      );
+      if (record) out.push({ rank: offset + i + 1, record });
+    });
+    return out;
+  }
+
+  async countByTracker(trackerId: string): Promise<number> {
+    return this.redis.hlen(this.keys.issues(trackerId));
+  }
+}

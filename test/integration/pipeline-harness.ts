@@ -1,0 +1,134 @@
+/**
+ * A whole deployment for a test: both sandboxes, a private Redis key prefix, a context and
+ * workers. `close()` stops everything and deletes every key under the prefix (never a flush).
+ */
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import {
+  startJiraSandbox,
+  type JiraSandbox,
+  type JiraSandboxOptions,
+} from '../../connectors/jira/sandbox.js';
+import {
+  startLinearSandbox,
+  type LinearSandbox,
+  type LinearSandboxOptions,
+} from '../../connectors/linear/sandbox.js';
+import { ConfigSchema, type Config } from '../../src/config/schema.js';
+import { createContext, createLogger, type AppContext } from '../../src/main.js';
+import { startWorkers, type RunningWorkers } from '../../workers/index.js';
+
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+export interface HarnessOptions {
+  jira?: JiraSandboxOptions;
+  linear?: LinearSandboxOptions;
+  /** Extra top-level config (scoring, sync, ...). */
+  config?: Record<string, unknown>;
+  jiraTracker?: Record<string, unknown>;
+  linearTracker?: Record<string, unknown>;
+  workers?: boolean;
+}
+
+export interface Harness {
+  prefix: string;
+  config: Config;
+  jira: JiraSandbox;
+  linear: LinearSandbox;
+  ctx: AppContext;
+  workers: RunningWorkers | null;
+  /** Everything the logger wrote (to check that no secret leaks). */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export function testConfig(
+  prefix: string,
+  jira: JiraSandbox,
+  linear: LinearSandbox,
+  options: HarnessOptions = {},
+): Config {
+  return ConfigSchema.parse({
+    redisUrl: REDIS_URL,
+    redisPrefix: prefix,
+    adminToken: 'test-admin-token-0123456789',
+    logLevel: 'info',
+    sync: { rankSettleMs: 50 },
+    ...options.config,
+    trackers: [
+      { ...jira.trackerConfig(), id: 'acme-jira', writesPerSec: 10_000, ...options.jiraTracker },
+      {
+        ...linear.trackerConfig(),
+        id: 'acme-linear',
+        writesPerSec: 10_000,
+        ...options.linearTracker,
+      },
+    ],
+  });
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const prefix = `t-${randomUUID().slice(0, 12)}`;
+  const [jira, linear] = await Promise.all([
+    startJiraSandbox(options.jira),
+    startLinearSandbox(options.linear),
+  ]);
+  const config = testConfig(prefix, jira, linear, options);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(chunk.toString());
+      done();
+    },
+  });
+  const ctx = await createContext(config, { logger: createLogger(config, sink) });
+  const workers = options.workers === false ? null : startWorkers(ctx, { concurrency: 8 });
+  return {
+    prefix,
+    config,
+    jira,
+    linear,
+    ctx,
+    workers,
+    logs,
+    async close() {
+      await workers?.close();
+      await ctx.close();
+      await deletePrefix(prefix);
+      await Promise.all([jira.close(), linear.close()]);
+    },
+  };
+}
+
+/** Deletes every key of a test prefix (SCAN + UNLINK; the shared Redis is never flushed). */
+export async function deletePrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** Jira writes and Linear mutations the sandboxes received. */
+export function writeCounts(h: Harness): {
+  jiraEdits: number;
+  jiraRanks: number;
+  linearMutations: number;
+} {
+  return {
+    jiraEdits: h.jira.log.count((e) => e.operation === 'edit'),
+    jiraRanks: h.jira.log.count((e) => e.operation === 'rank'),
+    linearMutations: h.linear.log.count(
+      (e) =>
+        e.operation.startsWith('NetvalueIssueUpdate') ||
+        e.operation.startsWith('NetvalueAttachment'),
+    ),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Starts the BullMQ workers of one process: the shared score queue and one queue per tracker.
+ * Workers stay thin: each job name maps to one processor in workers/.
+ */
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { bullPrefix, JOB, SCORE_QUEUE, trackerQueueName } from '../src/queues.js';
+import { processPlan } from './plan.js';
+import { processScoreIssue, processScorePage } from './score.js';
+import { processSyncPage, processSyncStart } from './sync.js';
+import { processRank, processWrite } from './write.js';
+import type { PipelineContext } from '../src/pipeline/context.js';
+
+type Processor = (ctx: PipelineContext, job: Job) => Promise<unknown>;
+
+const SCORE_JOBS: Record<string, Processor> = {
+  [JOB.scorePage]: processScorePage,
+  [JOB.scoreIssue]: processScoreIssue,
+  [JOB.plan]: processPlan,
+};
+const TRACKER_JOBS: Record<string, Processor> = {
+  [JOB.syncStart]: processSyncStart,
+  [JOB.syncPage]: processSyncPage,
+  [JOB.write]: processWrite,
+  [JOB.rank]: processRank,
+};
+
+export interface WorkerOptions {
+  /** Jobs in flight per queue in this process. */
+  concurrency: number;
+  /** How long a job's lock lasts without renewal; a killed worker's jobs return after it. */
+  lockDurationMs?: number;
+  /** How often stalled jobs (from dead workers) are looked for. */
+  stalledIntervalMs?: number;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), closes connections. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export function startWorkers(ctx: PipelineContext, options: WorkerOptions): RunningWorkers {
+  const connection = new Redis(ctx.workerConnection.url, { maxRetriesPerRequest: null });
+  const common = {
+    connection,
+    prefix: bullPrefix(ctx.config.redisPrefix),
+    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+    ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+  };
+  const dispatch = (table: Record<string, Processor>) => async (job: Job) => {
+    const processor = table[job.name];
+    if (!processor) throw new Error(`unknown job '${job.name}' on queue '${job.queueName}'`);
+    return processor(ctx, job);
+  };
+  const workers = [
+    new Worker(SCORE_QUEUE, dispatch(SCORE_JOBS), { ...common, concurrency: options.concurrency }),
+    ...ctx.config.trackers.map(
+      (t) =>
+        new Worker(trackerQueueName(t.id), dispatch(TRACKER_JOBS), {
+          ...common,
+          concurrency: options.concurrency,
+          // A limiter must be set for queue.rateLimit() (our 429 pause) to take effect; the real
+          // write rate is the Redis rate limiter in write-issues.ts.
+          limiter: { max: 100_000, duration: 1000 },
+          // 429 pauses do not consume attempts; this bounds a tracker that never stops saying 429.
+          maxStartedAttempts: 50,
+        }),
+    ),
+  ];
+  for (const worker of workers) {
+    worker.on('failed', (job, err) => {
+      ctx.logger.warn(
+        {
+          queue: worker.name,
+          job: job?.name,
+          jobId: job?.id,
+          attempts: job?.attemptsMade,
+          err: err.message,
+        },
+        'job failed',
+      );
+    });
+    worker.on('error', (err) =>
+      ctx.logger.error({ queue: worker.name, err: err.message }, 'worker error'),
+    );
+  }
+  return {
+    workers,
+    async close(timeoutMs = 10_000) {
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timer = new Promise<'timeout'>((resolve) =>
+        setTimeout(() => resolve('timeout'), timeoutMs).unref(),
+      );
+      if ((await Promise.race([graceful, timer])) === 'timeout') {
+        ctx.logger.warn(
+          { timeoutMs },
+          'jobs still running at shutdown; closing anyway (they will be retried)',
+        );
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      await connection.quit().catch(() => undefined);
+    },
+  };
+}

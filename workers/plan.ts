@@ -1,0 +1,98 @@
+/**
+ * Plan: after a sync's pages are scored (or webhook edits settle, or the formula changed), decide
+ * every value and rank move one tracker needs and queue them as write and rank jobs.
+ */
+import type { Job } from 'bullmq';
+import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
+import { planTracker } from '../src/pipeline/plan-tracker.js';
+import { completeRun } from '../src/pipeline/runs.js';
+import { rescoreRecord } from '../src/pipeline/score-record.js';
+import { JOB, PlanData, WRITE_BATCH } from '../src/queues.js';
+import type { IssueRecord } from '../src/store/issue-record.js';
+
+export async function processPlan(ctx: PipelineContext, job: Job): Promise<void> {
+  const data = PlanData.parse(job.data);
+  const connector = connectorFor(ctx, data.trackerId);
+  let records = await ctx.store.all(data.trackerId);
+  if (data.runId) records = await dropUnseen(ctx, data.runId, records);
+  if (data.rescore || records.some((r) => r.scoredWith !== ctx.settingsHash)) {
+    const env = { settings: ctx.settings, settingsHash: ctx.settingsHash, connector };
+    const before = records.map((r) => r.member);
+    records = records.map((r) => rescoreRecord(r, env));
+    await ctx.store.putScores(records, before);
+  }
+  const positions = await ctx.store.positions(records.map((r) => r.member));
+  const plan = planTracker(
+    records,
+    new Map(records.map((r, i) => [r.id, positions[i] ?? null])),
+    connector,
+    ctx.settings,
+  );
+  await ctx.store.putScores(
+    plan.records,
+    plan.records.map((r) => r.member),
+  );
+
+  const dryRun = data.runId ? (await ctx.runs.field(data.runId, 'dryRun')) === '1' : false;
+  if (data.runId) {
+    const scored = records.length - plan.writeIds.length;
+    await ctx.runs.count(data.runId, { unchanged: scored, moved: plan.moved });
+  }
+  if (dryRun && data.runId) {
+    await ctx.runs.addChanges(data.runId, plan.lines);
+    if (await ctx.runs.planWrites(data.runId, 0)) await completeRun(ctx, data.runId);
+    return;
+  }
+
+  const queue = ctx.queues.tracker(data.trackerId);
+  const tag = data.runId ?? `plan-${job.id ?? Date.now()}`;
+  const jobs = [];
+  for (let i = 0; i < plan.writeIds.length; i += WRITE_BATCH) {
+    const issueIds = plan.writeIds.slice(i, i + WRITE_BATCH);
+    jobs.push({
+      name: JOB.write,
+      data: { trackerId: data.trackerId, runId: data.runId, issueIds, why: why(data) },
+      opts: { jobId: `${tag}-w${i / WRITE_BATCH}` },
+    });
+  }
+  plan.rankBatches.forEach(({ batch, newRanks }, i) => {
+    jobs.push({
+      name: JOB.rank,
+      data: { trackerId: data.trackerId, runId: data.runId, ...batch, newRanks },
+      opts: { jobId: `${tag}-r${i}` },
+    });
+  });
+  if (data.runId && (await ctx.runs.planWrites(data.runId, jobs.length)))
+    await completeRun(ctx, data.runId);
+  if (jobs.length > 0) await queue.addBulk(jobs);
+  ctx.logger.debug(
+    {
+      trackerId: data.trackerId,
+      runId: data.runId,
+      writes: plan.writeIds.length,
+      moves: plan.moved,
+    },
+    'plan queued',
+  );
+}
+
+function why(data: PlanData): string {
+  if (data.rescore) return 'scoring settings changed';
+  return data.runId ? `sync ${data.runId}` : 'issues changed (webhooks)';
+}
+
+/** A full run saw every issue in scope: the rest left the scope (done, moved, deleted). */
+async function dropUnseen(
+  ctx: PipelineContext,
+  runId: string,
+  records: IssueRecord[],
+): Promise<IssueRecord[]> {
+  const [full, pullFailed] = await ctx.redis.hmget(ctx.keys.run(runId), 'full', 'pullFailed');
+  if (full !== '1' || pullFailed === '1') return records;
+  const seen = await ctx.runs.seen(runId);
+  const gone = records.filter((r) => !seen.has(r.id));
+  for (const record of gone) await ctx.store.remove(record);
+  if (gone.length > 0)
+    ctx.logger.info({ runId, removed: gone.map((r) => r.key) }, 'issues left the scope');
+  return records.filter((r) => seen.has(r.id));
+}

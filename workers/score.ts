@@ -1,0 +1,112 @@
+/** Score: compute net values, store them with the ranking, and queue writes that would change. */
+import type { Job } from 'bullmq';
+import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
+import { enqueuePlan } from '../src/pipeline/runs.js';
+import { scoreRecord } from '../src/pipeline/score-record.js';
+import { JOB, ScoreIssueData, ScorePageData } from '../src/queues.js';
+import { changedValues } from '../src/scoring/write-diff.js';
+import { parseIssue } from '../src/store/issue-record.js';
+import type { Issue } from '../src/domain/index.js';
+
+export async function processScorePage(ctx: PipelineContext, job: Job): Promise<void> {
+  const data = ScorePageData.parse(job.data);
+  const issues = data.issues.map(parseIssue);
+  const env = {
+    settings: ctx.settings,
+    settingsHash: ctx.settingsHash,
+    connector: connectorFor(ctx, data.trackerId),
+  };
+  const previous = await ctx.store.getMany(
+    data.trackerId,
+    issues.map((i) => i.id),
+  );
+  const records = issues.map((issue, i) => scoreRecord(issue, previous[i] ?? null, env));
+  await ctx.store.putMany(
+    records,
+    previous.map((p) => p?.member ?? null),
+  );
+  const count = (status: string): number =>
+    records.filter((r) => r.result.status === status).length;
+  await ctx.runs.markSeen(
+    data.runId,
+    records.map((r) => r.id),
+  );
+  await ctx.runs.count(data.runId, {
+    scored: count('scored'),
+    unscored: count('unscored'),
+    invalid: count('invalid'),
+  });
+  if (await ctx.runs.finishScore(data.runId, data.page)) {
+    await enqueuePlan(ctx, { trackerId: data.trackerId, runId: data.runId, rescore: false });
+  }
+}
+
+/** One issue from a webhook: score it, write its own values now, and re-plan ranks once edits settle. */
+export async function processScoreIssue(ctx: PipelineContext, job: Job): Promise<void> {
+  const data = ScoreIssueData.parse(job.data);
+  const connector = connectorFor(ctx, data.trackerId);
+  const previous = await ctx.store.get(data.trackerId, data.issueId);
+  const issue = data.remove
+    ? null
+    : await latestIssue(ctx, data.trackerId, data.issueId, previous !== null);
+  if (issue === null) {
+    if (previous) await ctx.store.remove(previous);
+    ctx.logger.info(
+      { trackerId: data.trackerId, issueId: data.issueId },
+      'issue removed or out of scope',
+    );
+  } else {
+    const env = { settings: ctx.settings, settingsHash: ctx.settingsHash, connector };
+    const record = scoreRecord(issue, previous, env);
+    await ctx.store.putMany([record], [previous?.member ?? null]);
+    if (changedValues(record.current, record.desired)) {
+      await ctx.queues
+        .tracker(data.trackerId)
+        .add(
+          JOB.write,
+          {
+            trackerId: data.trackerId,
+            runId: null,
+            issueIds: [record.id],
+            why: 'issue changed (webhook)',
+            ...(data.receivedAtMs ? { receivedAtMs: data.receivedAtMs } : {}),
+          },
+          { deduplication: { id: `wb-${data.trackerId}-${record.id}`, keepLastIfActive: true } },
+        );
+    }
+  }
+  // Rank moves and positions wait until a burst of edits settles (debounce).
+  const settleMs = ctx.config.sync.rankSettleMs;
+  await ctx.queues.score.add(
+    JOB.plan,
+    { trackerId: data.trackerId, runId: null, rescore: false },
+    {
+      delay: settleMs,
+      deduplication: {
+        id: `plan-${data.trackerId}`,
+        ttl: Math.max(1, settleMs),
+        extend: true,
+        replace: true,
+      },
+    },
+  );
+}
+
+/**
+ * The newest state of an issue: the webhook snapshot when there is one and the issue is already
+ * known to be in scope; otherwise one read from the tracker (which also applies the scope).
+ */
+async function latestIssue(
+  ctx: PipelineContext,
+  trackerId: string,
+  issueId: string,
+  known: boolean,
+): Promise<Issue | null> {
+  const key = ctx.keys.snapshots(trackerId);
+  const [[, snapshot]] = (await ctx.redis.multi().hget(key, issueId).hdel(key, issueId).exec()) as [
+    [unknown, string | null],
+    unknown,
+  ];
+  if (snapshot && known) return parseIssue(JSON.parse(snapshot));
+  return connectorFor(ctx, trackerId).fetchIssue(issueId);
+}

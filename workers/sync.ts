@@ -1,0 +1,95 @@
+/** Sync: start a run, then pull one page per job and hand it to scoring in one bulk job. */
+import type { Job } from 'bullmq';
+import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
+import { isFinalAttempt, rethrowForQueue } from '../src/pipeline/job-errors.js';
+import { acquireRunLock, completeRun, enqueuePlan, newRunId } from '../src/pipeline/runs.js';
+import { JOB, SyncPageData, SyncStartData } from '../src/queues.js';
+
+export async function processSyncStart(ctx: PipelineContext, job: Job): Promise<string> {
+  const data = SyncStartData.parse(job.data);
+  const runId = data.runId ?? newRunId(data.trackerId);
+  const watermark = data.full ? null : await ctx.meta.watermark(data.trackerId);
+  // The first sync of a tracker (no watermark yet) is full.
+  const full = data.full || watermark === null;
+  const startedAt = new Date().toISOString();
+  await ctx.runs.create({
+    runId,
+    trackerId: data.trackerId,
+    full,
+    dryRun: data.dryRun,
+    sinceIso: watermark,
+    startedAt,
+  });
+  if (data.dryRun) await ctx.redis.hset(ctx.keys.run(runId), 'dryRun', 1);
+  const holder = await acquireRunLock(ctx, data.trackerId, runId);
+  if (holder !== null) {
+    await ctx.runs.addFailure(runId, {
+      trackerId: data.trackerId,
+      key: '(sync)',
+      message: `another sync of ${data.trackerId} is running (${holder}); this one was skipped`,
+    });
+    await ctx.redis.hset(ctx.keys.run(runId), 'pullFailed', 1, 'completed', 1);
+    await completeRun(ctx, runId);
+    return runId;
+  }
+  ctx.logger.info({ runId, trackerId: data.trackerId, full, since: watermark }, 'sync started');
+  const page: SyncPageData = {
+    trackerId: data.trackerId,
+    runId,
+    page: 0,
+    cursor: null,
+    sinceIso: full ? null : watermark,
+  };
+  await ctx.queues.tracker(data.trackerId).add(JOB.syncPage, page, { jobId: `${runId}-p0` });
+  return runId;
+}
+
+export async function processSyncPage(ctx: PipelineContext, job: Job): Promise<void> {
+  const data = SyncPageData.parse(job.data);
+  const queue = ctx.queues.tracker(data.trackerId);
+  let result;
+  try {
+    result = await connectorFor(ctx, data.trackerId).pullPage({
+      cursor: data.cursor,
+      sinceIso: data.sinceIso,
+    });
+  } catch (err) {
+    const final =
+      isFinalAttempt(job) || (err instanceof Error && 'kind' in err && err.kind === 'permanent');
+    if (final) await failPull(ctx, data, err);
+    return rethrowForQueue(err, queue, ctx.metrics, data.trackerId);
+  }
+  const { issues, nextCursor } = result;
+  await ctx.runs.count(data.runId, { pulled: issues.length });
+  await ctx.runs.pageEnqueued(data.runId, data.page);
+  await ctx.queues.score.add(
+    JOB.scorePage,
+    { trackerId: data.trackerId, runId: data.runId, page: data.page, issues },
+    { jobId: `${data.runId}-s${data.page}` },
+  );
+  await job.updateProgress({ page: data.page, pulled: issues.length });
+  if (nextCursor !== null) {
+    const next: SyncPageData = { ...data, page: data.page + 1, cursor: nextCursor };
+    await queue.add(JOB.syncPage, next, { jobId: `${data.runId}-p${data.page + 1}` });
+  } else if (await ctx.runs.finishPages(data.runId)) {
+    await enqueuePlan(ctx, { trackerId: data.trackerId, runId: data.runId, rescore: false });
+  }
+}
+
+/** A pull that cannot succeed ends the run's pulling; what was pulled is still planned. */
+async function failPull(ctx: PipelineContext, data: SyncPageData, err: unknown): Promise<void> {
+  const message = err instanceof Error ? err.message : String(err);
+  ctx.logger.error(
+    { runId: data.runId, trackerId: data.trackerId, page: data.page, err: message },
+    'sync pull failed',
+  );
+  await ctx.runs.addFailure(data.runId, {
+    trackerId: data.trackerId,
+    key: `(page ${data.page})`,
+    message,
+  });
+  await ctx.redis.hset(ctx.keys.run(data.runId), 'pullFailed', 1);
+  if (await ctx.runs.finishPages(data.runId)) {
+    await enqueuePlan(ctx, { trackerId: data.trackerId, runId: data.runId, rescore: false });
+  }
+}

@@ -1,0 +1,136 @@
+/** Write: send each issue's changed values (one call per issue) and apply rank batches. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { isTrackerError } from '../src/domain/index.js';
+import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
+import { isFinalAttempt, pauseForRateLimit, rethrowForQueue } from '../src/pipeline/job-errors.js';
+import { completeRun } from '../src/pipeline/runs.js';
+import { RankData, WriteData } from '../src/queues.js';
+import { AuditLog } from '../src/store/audit.js';
+import type { IssueRecord } from '../src/store/issue-record.js';
+import { writeIssues, type WriteOutcome } from '../src/pipeline/write-issues.js';
+
+export async function processWrite(ctx: PipelineContext, job: Job): Promise<void> {
+  const data = WriteData.parse(job.data);
+  const outcome = await writeIssues(ctx, data);
+  if (data.receivedAtMs && outcome.written > 0)
+    ctx.metrics.eventToWrite.observe((Date.now() - data.receivedAtMs) / 1000);
+  if (data.runId && outcome.written > 0)
+    await ctx.runs.count(data.runId, { written: outcome.written });
+  if (outcome.rateLimitedMs !== null) {
+    return pauseForRateLimit(
+      ctx.queues.tracker(data.trackerId),
+      ctx.metrics,
+      data.trackerId,
+      outcome.rateLimitedMs,
+    );
+  }
+  const final = isFinalAttempt(job);
+  if (outcome.transient.length > 0 && !final) {
+    throw new Error(
+      `transient failures, will retry: ${outcome.transient.map((f) => `${f.key}: ${f.message}`).join('; ')}`,
+    );
+  }
+  const failures = [...outcome.permanent, ...(final ? outcome.transient : [])];
+  await recordFailures(ctx, data, failures);
+  await finishJob(ctx, data.runId, job);
+  if (failures.length > 0) {
+    throw new UnrecoverableError(
+      `${failures.length} of ${data.issueIds.length} writes failed: ${failures.map((f) => `${f.key}: ${f.message}`).join('; ')}`,
+    );
+  }
+}
+
+export async function processRank(ctx: PipelineContext, job: Job): Promise<void> {
+  const data = RankData.parse(job.data);
+  const connector = connectorFor(ctx, data.trackerId);
+  const queue = ctx.queues.tracker(data.trackerId);
+  const wait = await ctx.limiter.reserve(data.trackerId, writesPerSec(ctx, data.trackerId));
+  if (wait > 0) await sleep(wait);
+  try {
+    await connector.applyRankBatch({
+      ids: data.ids,
+      ...(data.before ? { before: data.before } : { after: data.after ?? '' }),
+    });
+  } catch (err) {
+    if (
+      isTrackerError(err) &&
+      err.kind !== 'rate_limited' &&
+      (err.kind !== 'transient' || isFinalAttempt(job))
+    ) {
+      await recordFailures(ctx, { trackerId: data.trackerId, runId: data.runId }, [
+        { id: data.ids[0] ?? '', key: `(rank ${data.ids.length} issues)`, message: err.message },
+      ]);
+      await finishJob(ctx, data.runId, job);
+    }
+    return rethrowForQueue(err, queue, ctx.metrics, data.trackerId);
+  }
+  const records = (await ctx.store.getMany(data.trackerId, data.ids)).filter(
+    (r): r is IssueRecord => r !== null,
+  );
+  const at = new Date().toISOString();
+  const anchor = data.before ?? data.after ?? '';
+  await ctx.store.putTrackerState(
+    data.trackerId,
+    records.map((r) => ({
+      id: r.id,
+      current: r.current,
+      rank: data.newRanks[r.id] ?? r.rank,
+      lastWrittenAt: at,
+    })),
+  );
+  await ctx.audit.append(
+    records.map((r) =>
+      AuditLog.entry(
+        {
+          at,
+          trackerId: r.trackerId,
+          issueId: r.id,
+          key: r.key,
+          field: 'rank',
+          why: 'rank by net value',
+        },
+        r.rank,
+        `${data.before ? 'before' : 'after'} ${anchor}`,
+      ),
+    ),
+  );
+  ctx.metrics.writes.inc({ tracker: data.trackerId, result: 'moved' }, data.ids.length);
+  await finishJob(ctx, data.runId, job);
+}
+
+export function writesPerSec(ctx: PipelineContext, trackerId: string): number {
+  return ctx.config.trackers.find((t) => t.id === trackerId)?.writesPerSec ?? 10;
+}
+
+async function recordFailures(
+  ctx: PipelineContext,
+  data: { trackerId: string; runId: string | null },
+  failures: WriteOutcome['permanent'],
+): Promise<void> {
+  const at = new Date().toISOString();
+  await ctx.meta.recordFailures(
+    failures.map((f) => ({
+      trackerId: data.trackerId,
+      issueId: f.id,
+      key: f.key,
+      message: f.message,
+      at,
+    })),
+  );
+  for (const f of failures) {
+    ctx.metrics.writes.inc({ tracker: data.trackerId, result: 'failed' });
+    ctx.logger.error({ trackerId: data.trackerId, key: f.key, err: f.message }, 'write failed');
+    if (data.runId)
+      await ctx.runs.addFailure(data.runId, {
+        trackerId: data.trackerId,
+        key: f.key,
+        message: f.message,
+      });
+  }
+}
+
+async function finishJob(ctx: PipelineContext, runId: string | null, job: Job): Promise<void> {
+  if (runId && (await ctx.runs.finishWrite(runId, job.id ?? job.name)))
+    await completeRun(ctx, runId);
+}
