@@ -1,6 +1,6 @@
 /** The sandbox's mutable site: issues, fields, screens, and the account the API token belongs to. */
 import type { FieldDetails } from './fields.js';
-import { SANDBOX_FIELDS, type SandboxIssue } from './sandbox-data.js';
+import { SANDBOX_FIELDS, type SandboxIssue, type StatusName } from './sandbox-data.js';
 import { rankBetween } from './sandbox-rank.js';
 
 export interface SandboxAccount {
@@ -49,10 +49,11 @@ export class SandboxState {
     return this.fields.find((f) => f.id === id);
   }
 
-  /** Sets field values (custom ids or summary/labels), bumps `updated` and notes the change. */
+  /** Sets field values (custom ids, summary, labels, status), bumps `updated`, notes the change. */
   apply(issue: SandboxIssue, values: Record<string, unknown>, accountId: string): void {
     for (const [id, value] of Object.entries(values)) {
       if (id === 'summary') issue.summary = String(value);
+      else if (id === 'status') issue.status = value as StatusName;
       else if (id === 'labels') issue.labels = [...(value as string[])];
       else issue.values[id] = value;
     }

@@ -3,16 +3,8 @@
  * the subset of REST v3 and Agile 1.0 the connector uses, seeded from the shared backlog
  * generator, with Jira-shaped faults (429 + Retry-After + RateLimit-Reason, 5xx, latency).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import {
-  FaultInjector,
-  listenLoopback,
-  readBody,
-  RequestLog,
-  sleep,
-  type Fault,
-} from '../sandbox-kit.js';
+import { FaultInjector, listenLoopback, RequestLog } from '../sandbox-kit.js';
 import type { JiraTrackerConfig } from './config.js';
 import {
   fieldCatalog,
@@ -21,7 +13,7 @@ import {
   type SandboxIssue,
   type StatusName,
 } from './sandbox-data.js';
-import { ROUTES, type Reply } from './sandbox-routes.js';
+import { createHandler } from './sandbox-http.js';
 import { SearchPager } from './sandbox-search.js';
 import { HUMAN_ACCOUNT_ID, SandboxState } from './sandbox-state.js';
 import { buildWebhook, type SignedWebhook, type WebhookOptions } from './sandbox-webhook.js';
@@ -124,36 +116,6 @@ function view(issue: SandboxIssue): SandboxIssueView {
   };
 }
 
-function faultReply(
-  fault: Fault,
-  reason: string,
-  nowMs: number,
-): { reply: Reply; headers: Record<string, string> } | null {
-  if (fault.kind === 'rate_limit') {
-    const reset = new Date(nowMs + fault.retryAfterSec * 1000).toISOString().slice(0, 16) + 'Z';
-    return {
-      reply: { status: 429, body: { errorMessages: ['Rate limit exceeded.'], errors: {} } },
-      headers: {
-        'retry-after': String(fault.retryAfterSec),
-        'ratelimit-reason': reason,
-        'x-ratelimit-limit': '100',
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': reset,
-      },
-    };
-  }
-  if (fault.kind === 'server_error') {
-    return {
-      reply: {
-        status: fault.status,
-        body: { errorMessages: ['Internal server error'], errors: {} },
-      },
-      headers: {},
-    };
-  }
-  return null;
-}
-
 export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promise<JiraSandbox> {
   const now = options.now ?? Date.now;
   const credentials = { email: 'netvalue-bot@example.com', apiToken: 'sandbox-api-token' };
@@ -170,120 +132,31 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
     nowMs: now(),
   });
   const state = new SandboxState(account, fieldCatalog(options.duplicateFieldName), now, seeded);
-  const pager = new SearchPager();
   const log = new RequestLog();
   const faults = new FaultInjector();
-  const expectedAuth = `Basic ${Buffer.from(`${credentials.email}:${credentials.apiToken}`).toString('base64')}`;
-  const budget = { windowStartMs: now(), used: 0 };
   const forbidden = new Set<string>();
-  const env = {
-    state,
-    pager,
-    searchEnv: () => ({
-      timeZone: account.timeZone,
-      nowMs: now(),
-      fields: state.fields,
-      baseUrl: state.baseUrl,
-      issues: state.issues,
-      maxPageSize: options.maxPageSize ?? 100,
+  const server = await listenLoopback(
+    createHandler({
+      state,
+      pager: new SearchPager(),
+      searchEnv: () => ({
+        timeZone: account.timeZone,
+        nowMs: now(),
+        fields: state.fields,
+        baseUrl: state.baseUrl,
+        issues: state.issues,
+        maxPageSize: options.maxPageSize ?? 100,
+      }),
+      log,
+      faults,
+      expectedAuth: `Basic ${Buffer.from(`${credentials.email}:${credentials.apiToken}`).toString('base64')}`,
+      forbidden,
+      rateLimitReason: () => sandbox.rateLimitReason,
+      rateLimit: options.rateLimit,
+      now,
     }),
-  };
-
-  async function answer(
-    req: IncomingMessage,
-    url: URL,
-    body: unknown,
-  ): Promise<{ reply: Reply; headers: Record<string, string> }> {
-    if (faults.latency > 0) await sleep(faults.latency);
-    const fault = faults.next();
-    if (fault?.kind === 'latency') await sleep(fault.ms);
-    const faulted = fault ? faultReply(fault, sandbox.rateLimitReason, now()) : null;
-    if (faulted) return faulted;
-    if (req.headers.authorization !== expectedAuth) {
-      return {
-        reply: {
-          status: 401,
-          body: {
-            errorMessages: ['Client must be authenticated to access this resource.'],
-            errors: {},
-          },
-        },
-        headers: {},
-      };
-    }
-    const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname));
-    if (route && forbidden.has(route.operation)) {
-      const message = 'You do not have permission to perform this operation.';
-      return {
-        reply: { status: 403, body: { errorMessages: [message], errors: {} } },
-        headers: {},
-      };
-    }
-    if (!route)
-      return {
-        reply: { status: 404, body: { errorMessages: [`null for uri: ${url.href}`], errors: {} } },
-        headers: {},
-      };
-    if (body === INVALID)
-      return {
-        reply: {
-          status: 400,
-          body: { errorMessages: ['Invalid JSON in the request body.'], errors: {} },
-        },
-        headers: {},
-      };
-    const params = (route.pattern.exec(url.pathname) ?? []).slice(1).map(decodeURIComponent);
-    return { reply: route.handle({ url, body }, params, env), headers: {} };
-  }
-
-  function budgetHeaders(): Record<string, string> {
-    if (!options.rateLimit) return {};
-    if (now() - budget.windowStartMs >= 3_600_000)
-      Object.assign(budget, { windowStartMs: now(), used: 0 });
-    budget.used++;
-    return {
-      'x-ratelimit-limit': String(options.rateLimit.limit),
-      'x-ratelimit-remaining': String(Math.max(0, options.rateLimit.limit - budget.used)),
-      'x-ratelimit-reset':
-        new Date(budget.windowStartMs + 3_600_000).toISOString().slice(0, 16) + 'Z',
-    };
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', state.baseUrl);
-    const raw = (await readBody(req)).toString('utf8');
-    let body: unknown;
-    try {
-      body = raw === '' ? undefined : (JSON.parse(raw) as unknown);
-    } catch {
-      body = INVALID;
-    }
-    const operation =
-      ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname))?.operation ??
-      'unknown';
-    const { reply, headers } = await answer(req, url, body).catch((err: unknown) => ({
-      reply: { status: 500, body: { errorMessages: [String(err)], errors: {} } },
-      headers: {},
-    }));
-    log.add({
-      method: req.method ?? 'GET',
-      path: url.pathname + url.search,
-      body: body === INVALID ? raw : (body ?? null),
-      status: reply.status,
-      atMs: Date.now(),
-      operation,
-    });
-    const all = { ...budgetHeaders(), ...headers };
-    if (reply.body === undefined) {
-      res.writeHead(reply.status, all).end();
-    } else {
-      res
-        .writeHead(reply.status, { ...all, 'content-type': 'application/json;charset=UTF-8' })
-        .end(JSON.stringify(reply.body));
-    }
-  }
-
-  const server = await listenLoopback((req, res) => void handle(req, res), options.port ?? 0);
+    options.port ?? 0,
+  );
   state.baseUrl = server.url;
   const mustFind = (key: string): SandboxIssue => {
     const issue = state.find(key);
@@ -336,11 +209,8 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
       if (edit.cost !== undefined) changes[SANDBOX_FIELDS.cost] = edit.cost;
       if (edit.labels !== undefined) changes['labels'] = edit.labels;
       if (edit.summary !== undefined) changes['summary'] = edit.summary;
+      if (edit.status !== undefined) changes['status'] = edit.status;
       state.apply(issue, changes, HUMAN_ACCOUNT_ID);
-      if (edit.status !== undefined) {
-        issue.status = edit.status;
-        state.touch(issue, [...Object.keys(changes), 'status'], HUMAN_ACCOUNT_ID);
-      }
     },
     deleteIssue: (key) => void state.issues.delete(mustFind(key).id),
     setOnEditScreen: (field, onScreen) => {
@@ -361,5 +231,3 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
   };
   return sandbox;
 }
-
-const INVALID = Symbol('invalid JSON');

@@ -97,6 +97,12 @@ describe('jira pull (jira.js against the sandbox)', () => {
       headers: { authorization: auth },
     });
     expect(removed.status).toBe(410);
+    const viaGet = await fetch(
+      `${h.sandbox.url}/rest/api/3/search/jql?jql=${encodeURIComponent('project = OPS')}&fields=summary,labels`,
+      { headers: { authorization: auth } },
+    );
+    const page = (await viaGet.json()) as { issues: { key: string; fields: object }[] };
+    expect(Object.keys(page.issues[0]?.fields ?? {})).toEqual(['summary', 'labels']);
     const unbounded = await fetch(`${h.sandbox.url}/rest/api/3/search/jql`, {
       method: 'POST',
       headers: { authorization: auth, 'content-type': 'application/json' },
