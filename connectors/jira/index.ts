@@ -21,7 +21,7 @@ import { checkJira } from './check.js';
 import { createJiraClients, send } from './client.js';
 import { JiraTrackerConfig } from './config.js';
 import type { JiraContext } from './context.js';
-import { FieldList, resolveFields, writeBackFieldIds } from './fields.js';
+import { FieldList, resolveFields, writeBackFieldIds, type ResolvedField } from './fields.js';
 import { safeTimeZone } from './jql.js';
 import { fetchIssue, pullPage } from './pull.js';
 import { parseJiraWebhook, type WebhookContext } from './webhook.js';
@@ -29,7 +29,7 @@ import { applyRankBatch, desiredValues, MAX_RANK_BATCH, writeIssue } from './wri
 
 export { JiraTrackerConfig } from './config.js';
 
-const Myself = z.looseObject({ accountId: z.string().optional(), timeZone: z.string().optional() });
+const Myself = z.looseObject({ timeZone: z.string().optional() });
 
 class JiraConnector implements Connector {
   readonly kind = 'jira' as const;
@@ -42,14 +42,15 @@ class JiraConnector implements Connector {
     this.trackerId = ctx.config.id;
     this.rankStyle = ctx.config.rank ? 'batch' : 'none';
     const echoIds = writeBackFieldIds(ctx.fields, ctx.config.rank);
-    const all = [ctx.fields.netValue, ctx.fields.rankPosition, ctx.fields.rank];
     // Changelog items name the field by id, or only by name on some events.
-    const echoNames = all.filter((f) => f !== null && echoIds.includes(f.id)).map((f) => f?.name);
+    const echoNames = [ctx.fields.netValue, ctx.fields.rankPosition, ctx.fields.rank]
+      .filter((f): f is ResolvedField => f !== null && echoIds.includes(f.id))
+      .map((f) => f.name);
     this.webhook = {
       trackerId: ctx.config.id,
       secret: ctx.config.webhookSecret,
       mapping: ctx.mapping,
-      echoFields: new Set([...echoIds, ...(echoNames as string[])]),
+      echoFields: new Set([...echoIds, ...echoNames]),
     };
   }
 

@@ -78,6 +78,7 @@ function checkRankAnswer(ctx: JiraContext, body: unknown): void {
   // 204 resolves to '' in jira.js; 207 resolves with the per-issue entries (no throw).
   if (body === '' || body === undefined || body === null) return;
   const parsed = RankEntries.safeParse(body);
+  // A 2xx without per-issue entries: Jira accepted the whole call.
   if (!parsed.success) return;
   const failed = parsed.data.entries.filter((e) => e.status < 200 || e.status >= 300);
   if (failed.length === 0) return;
