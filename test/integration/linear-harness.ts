@@ -1,0 +1,136 @@
+/**
+ * Shared set-up for the Linear connector tests: a sandbox, a real connector on it (the real
+ * @linear/sdk underneath), and the core's own scoring/ranking/planning functions to decide writes.
+ */
+import type { Connector, WriteTarget } from '../../connectors/connector.js';
+import { LinearTrackerConfig } from '../../connectors/linear/config.js';
+import { linearModule } from '../../connectors/linear/index.js';
+import {
+  startLinearSandbox,
+  type LinearSandbox,
+  type LinearSandboxOptions,
+  type LinearTrackerConfigInput,
+} from '../../connectors/linear/sandbox.js';
+import type { Issue, IssueRef, ScoringSettings, WriteValues } from '../../src/domain/index.js';
+import { netValue } from '../../src/scoring/net-value.js';
+import { planMoves } from '../../src/scoring/plan-moves.js';
+import { priorityBucket, rankItems } from '../../src/scoring/rank.js';
+import { assignSortKeys } from '../../src/scoring/sort-keys.js';
+import { changedValues } from '../../src/scoring/write-diff.js';
+import type { LoggedRequest } from '../../connectors/sandbox-kit.js';
+
+export const DEPS = { publicUrl: 'http://netvalue.test:3000' };
+
+export const SETTINGS: ScoringSettings = {
+  horizonMonths: 1,
+  hourlyRateUsd: 50,
+  hoursPerPoint: 8,
+  missingInput: 'unscored',
+  priorityThresholdsUsd: { high: 5000, medium: 1000 },
+};
+
+export interface Harness {
+  sandbox: LinearSandbox;
+  config: LinearTrackerConfig;
+  connector: Connector;
+}
+
+export async function startHarness(
+  options: LinearSandboxOptions = {},
+  overrides: Partial<LinearTrackerConfigInput> = {},
+): Promise<Harness> {
+  const sandbox = await startLinearSandbox(options);
+  try {
+    const config = LinearTrackerConfig.parse(sandbox.trackerConfig(overrides));
+    const connector = await linearModule.create(config, DEPS);
+    return { sandbox, config, connector };
+  } catch (err) {
+    await sandbox.close();
+    throw err;
+  }
+}
+
+/** Every page of a pull, in order. */
+export async function pullAll(
+  connector: Connector,
+  sinceIso: string | null = null,
+): Promise<{ issues: Issue[]; pages: number }> {
+  const issues: Issue[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const page = await connector.pullPage({ cursor, sinceIso });
+    issues.push(...page.issues);
+    cursor = page.nextCursor;
+    pages++;
+  } while (cursor !== null);
+  return { issues, pages };
+}
+
+/** What scoring + the unified ranking ask of each issue (by id), as the pipeline computes it. */
+export function writeTargets(issues: Issue[]): Map<string, WriteTarget> {
+  const scored = issues.map((issue) => ({
+    trackerId: issue.trackerId,
+    key: issue.key,
+    id: issue.id,
+    result: netValue(issue.inputs, SETTINGS),
+  }));
+  const targets = new Map<string, WriteTarget>();
+  for (const { item, rank } of rankItems(scored)) {
+    const ok = item.result.status === 'scored';
+    targets.set(item.id, {
+      result: item.result,
+      rankPosition: ok ? rank : null,
+      priority: priorityBucket(item.result.netValueUsd, SETTINGS.priorityThresholdsUsd),
+    });
+  }
+  return targets;
+}
+
+/** The changes each issue needs: desired values, plus new sort keys for the issues that move. */
+export function planWrites(connector: Connector, issues: Issue[]): Map<string, WriteValues> {
+  const targets = writeTargets(issues);
+  const byRank = (a: Issue, b: Issue): number => (a.rank as number) - (b.rank as number);
+  const current = [...issues].sort(byRank).map((i) => i.id);
+  const target = [...targets.keys()];
+  const pinned = new Set(issues.filter((i) => i.pinned).map((i) => i.id));
+  const plan = planMoves(current, target, pinned);
+  const sortKeys =
+    connector.rankStyle === 'sortKey'
+      ? assignSortKeys(plan, new Map(issues.map((i) => [i.id, i.rank as number])))
+      : new Map<string, number>();
+  const changes = new Map<string, WriteValues>();
+  for (const issue of issues) {
+    const desired = connector.desired(targets.get(issue.id) as WriteTarget);
+    const sortKey = sortKeys.get(issue.id);
+    if (sortKey !== undefined) desired.sortKey = sortKey;
+    const diff = changedValues(issue.current, desired);
+    if (diff) changes.set(issue.id, diff);
+  }
+  return changes;
+}
+
+export async function applyWrites(
+  connector: Connector,
+  issues: Issue[],
+  changes: Map<string, WriteValues>,
+): Promise<void> {
+  for (const issue of issues) {
+    const diff = changes.get(issue.id);
+    if (diff) await connector.write(refOf(issue), diff);
+  }
+}
+
+export function refOf(issue: Issue): IssueRef {
+  return { trackerId: issue.trackerId, id: issue.id, key: issue.key };
+}
+
+export const isOperation =
+  (name: string) =>
+  (entry: LoggedRequest): boolean =>
+    entry.operation === name;
+
+/** GraphQL variables of a logged request. */
+export function variablesOf(entry: LoggedRequest): Record<string, unknown> {
+  return (entry.body as { variables?: Record<string, unknown> } | null)?.variables ?? {};
+}
