@@ -53,6 +53,11 @@ export function rateLimitWait(
   return { retryAfterMs: DEFAULT_RETRY_AFTER_MS, reason: 'unknown' };
 }
 
+/** Linear's user-facing sentence when it sent one (the SDK's message repeats it after its own). */
+function linearMessage(err: LinearError): string {
+  return err.errors?.[0]?.message ?? err.message;
+}
+
 function fromLinearError(err: LinearError, ctx: ErrorContext): TrackerError {
   const base = {
     trackerId: ctx.trackerId,
@@ -63,7 +68,7 @@ function fromLinearError(err: LinearError, ctx: ErrorContext): TrackerError {
   const credential = `the apiKey of tracker ${ctx.trackerId}`;
   if (err instanceof RatelimitedLinearError) {
     const wait = rateLimitWait(err);
-    return new TrackerError('rate_limited', `${what}: rate limited (${err.message})`, {
+    return new TrackerError('rate_limited', `${what}: rate limited (${linearMessage(err)})`, {
       ...base,
       retryAfterMs: wait.retryAfterMs,
       reason: wait.reason,
@@ -74,7 +79,7 @@ function fromLinearError(err: LinearError, ctx: ErrorContext): TrackerError {
     if (err.errors?.length || err.status === 401) {
       return new TrackerError(
         'permanent',
-        `${what}: Linear rejected ${credential} (${err.message}); create a personal API key under Settings > Security & access and set apiKey`,
+        `${what}: Linear rejected ${credential} (${linearMessage(err)}); create a personal API key under Settings > Security & access and set apiKey`,
         base,
       );
     }
@@ -87,7 +92,7 @@ function fromLinearError(err: LinearError, ctx: ErrorContext): TrackerError {
   if (err instanceof ForbiddenLinearError || err instanceof FeatureNotAccessibleLinearError) {
     return new TrackerError(
       'permanent',
-      `${what}: ${credential} is not allowed to do this (${err.message})`,
+      `${what}: ${credential} is not allowed to do this (${linearMessage(err)})`,
       base,
     );
   }
@@ -98,7 +103,7 @@ function fromLinearError(err: LinearError, ctx: ErrorContext): TrackerError {
     }
     return new TrackerError(
       'permanent',
-      `${what}: Linear rejected the input: ${err.message}`,
+      `${what}: Linear rejected the input: ${linearMessage(err)}`,
       base,
     );
   }
@@ -108,7 +113,8 @@ function fromLinearError(err: LinearError, ctx: ErrorContext): TrackerError {
   // Internal, Network, LockTimeout, Unknown...: a 4xx is our fault, anything else may pass.
   const status = err.status ?? 0;
   const kind = status >= 400 && status < 500 ? 'permanent' : 'transient';
-  return new TrackerError(kind, `${what}: ${err.message}`, base);
+  const http = err.errors?.length ? '' : `HTTP ${status || '?'}: `;
+  return new TrackerError(kind, `${what}: ${http}${linearMessage(err)}`, base);
 }
 
 /** `fetch` failures: the AbortSignal timeout, a refused connection, a reset socket. */

@@ -8,7 +8,16 @@ import { createLinearApi } from './client.js';
 import { LinearTrackerConfig } from './config.js';
 import { attachmentUrlPrefix, type LinearContext } from './context.js';
 import { fetchIssue, pullPage } from './pull.js';
-import { loadSetup, resolveSetup, setupProblems, type GroupMatch, type Resolved } from './setup.js';
+import {
+  COST_EXAMPLES,
+  loadSetup,
+  missingGroupText,
+  resolveSetup,
+  setupProblems,
+  VALUE_EXAMPLES,
+  type GroupMatch,
+  type Resolved,
+} from './setup.js';
 import { parseLinearWebhook } from './webhook.js';
 import { desiredValues, writeChanges } from './write.js';
 
@@ -67,10 +76,15 @@ async function create(config: LinearTrackerConfig, deps: ConnectorDeps): Promise
   });
 }
 
-function groupLine(group: GroupMatch): CheckReport['lines'][number] {
+function groupLine(
+  config: LinearTrackerConfig,
+  resolved: Resolved,
+  group: GroupMatch,
+  example: string,
+): CheckReport['lines'][number] {
   return group.ids.size > 0
     ? { ok: true, text: `label group '${group.name}' found (${group.scopes.join(', ')})` }
-    : { ok: false, text: `label group '${group.name}' not found` };
+    : { ok: false, text: missingGroupText(config, resolved, group, example) };
 }
 
 function checkLines(config: LinearTrackerConfig, resolved: Resolved): CheckReport['lines'] {
@@ -89,13 +103,8 @@ function checkLines(config: LinearTrackerConfig, resolved: Resolved): CheckRepor
           },
     );
   }
-  lines.push(groupLine(resolved.value));
-  if (resolved.cost) lines.push(groupLine(resolved.cost));
-  for (const problem of setupProblems(config, resolved).filter((p) =>
-    p.startsWith('label group'),
-  )) {
-    lines.push({ ok: false, text: problem });
-  }
+  lines.push(groupLine(config, resolved, resolved.value, VALUE_EXAMPLES));
+  if (resolved.cost) lines.push(groupLine(config, resolved, resolved.cost, COST_EXAMPLES));
   lines.push({
     ok: true,
     text: config.webhookSecret

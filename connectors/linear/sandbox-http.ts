@@ -19,43 +19,8 @@ import type { Workspace } from './sandbox-data.js';
 import { errorBody, statusForErrors } from './sandbox-errors.js';
 import { checkLimits, LimitError } from './sandbox-limits.js';
 import { mutationRoot } from './sandbox-mutations.js';
+import type { RateWindow } from './sandbox-rate.js';
 import { queryRoot } from './sandbox-resolvers.js';
-
-const HOUR_MS = 3_600_000;
-
-/** Linear's quotas for a personal API key (per hour), counted in fixed windows here. */
-export class RateWindow {
-  requestsRemaining: number;
-  complexityRemaining: number;
-  private windowStartMs = Date.now();
-
-  constructor(
-    readonly requestsLimit = 2_500,
-    readonly complexityLimit = 3_000_000,
-  ) {
-    this.requestsRemaining = requestsLimit;
-    this.complexityRemaining = complexityLimit;
-  }
-  get resetAtMs(): number {
-    if (Date.now() >= this.windowStartMs + HOUR_MS) {
-      this.windowStartMs = Date.now();
-      this.requestsRemaining = this.requestsLimit;
-      this.complexityRemaining = this.complexityLimit;
-    }
-    return this.windowStartMs + HOUR_MS;
-  }
-  headers(complexity: number, resetAtMs = this.resetAtMs): Record<string, string> {
-    return {
-      'x-ratelimit-requests-limit': String(this.requestsLimit),
-      'x-ratelimit-requests-remaining': String(Math.max(0, this.requestsRemaining)),
-      'x-ratelimit-requests-reset': String(resetAtMs),
-      'x-ratelimit-complexity-limit': String(this.complexityLimit),
-      'x-ratelimit-complexity-remaining': String(Math.max(0, Math.floor(this.complexityRemaining))),
-      'x-ratelimit-complexity-reset': String(resetAtMs),
-      'x-complexity': String(Math.ceil(complexity)),
-    };
-  }
-}
 
 export interface SandboxHttpState {
   ws: Workspace;

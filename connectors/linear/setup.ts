@@ -9,6 +9,10 @@ import type { LinearTrackerConfig } from './config.js';
 import { SETUP, SETUP_PAGE_SIZE } from './queries.js';
 import { parseResponse, SetupData } from './responses.js';
 
+/** Label names shown in "create it" hints. */
+export const VALUE_EXAMPLES = '$5k, $1.5k/mo, $60k/yr';
+export const COST_EXAMPLES = '8h, 40h';
+
 export interface GroupMatch {
   name: string;
   ids: Set<string>;
@@ -61,7 +65,7 @@ function list(names: string[]): string {
   return names.length > 0 ? [...new Set(names)].sort().join(', ') : '(none)';
 }
 
-function missingGroupText(
+export function missingGroupText(
   config: LinearTrackerConfig,
   resolved: Resolved,
   group: GroupMatch,
@@ -80,9 +84,9 @@ export function setupProblems(config: LinearTrackerConfig, resolved: Resolved): 
     );
   }
   if (resolved.value.ids.size === 0)
-    problems.push(missingGroupText(config, resolved, resolved.value, '$5k, $1.5k/mo, $60k/yr'));
+    problems.push(missingGroupText(config, resolved, resolved.value, VALUE_EXAMPLES));
   if (resolved.cost !== null && resolved.cost.ids.size === 0) {
-    problems.push(missingGroupText(config, resolved, resolved.cost, '8h, 40h'));
+    problems.push(missingGroupText(config, resolved, resolved.cost, COST_EXAMPLES));
   }
   return problems;
 }

@@ -1,8 +1,9 @@
 /**
- * Verifies and parses a Linear webhook delivery. The SDK's LinearWebhookClient throws instead of
- * telling a bad signature (401) from a malformed body (400), so verification is done here, on the
- * raw bytes, as Linear documents it: `Linear-Signature` = hex HMAC-SHA256 of the body with the
- * webhook's signing secret, and `webhookTimestamp` (in the signed body) within 60 s.
+ * Verifies and parses a Linear webhook delivery. The SDK's LinearWebhookClient throws plain Errors,
+ * its handler answers 400 for a bad signature, and it checks the timestamp against its own clock,
+ * while our contract is 401 for signature and age, 400 for a malformed body, and `nowMs` passed in.
+ * So verification is done here, on the raw bytes, as Linear documents it: `Linear-Signature` = hex
+ * HMAC-SHA256 of the body with the webhook's signing secret; `webhookTimestamp` within 60 s.
  *
  * Outcomes:
  * - `Issue` create/update/remove -> an event; an issue whose team is not configured (or whose state
@@ -12,46 +13,22 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { WebhookEvent, WebhookParseResult } from '../../src/domain/index.js';
 import { verifyHmacSha256Hex } from '../signature.js';
-import type { LinearContext } from './context.js';
-import { inScope, toIssue, type LinearIssueRecord } from './to-issue.js';
+import { inScope, toIssue } from './to-issue.js';
+import {
+  Envelope,
+  IssueData,
+  payloadToRecord,
+  RemovedData,
+  type WebhookContext,
+} from './webhook-payload.js';
+
+export type { WebhookContext } from './webhook-payload.js';
 
 /** Linear's own recommendation (and the SDK's check): reject deliveries older than a minute. */
 export const MAX_WEBHOOK_AGE_MS = 60_000;
-
-export type WebhookContext = Pick<
-  LinearContext,
-  'mapping' | 'viewerId' | 'groupNamesById' | 'teamKeysById'
-> & { webhookSecret: string | undefined };
-
-const Envelope = z.object({
-  action: z.string(),
-  type: z.string(),
-  webhookTimestamp: z.number(),
-  actor: z.object({ id: z.string() }).nullish(),
-  updatedFrom: z.record(z.string(), z.unknown()).nullish(),
-  data: z.record(z.string(), z.unknown()),
-});
-
-const IssueData = z.object({
-  id: z.string(),
-  identifier: z.string(),
-  title: z.string(),
-  url: z.string(),
-  updatedAt: z.string(),
-  estimate: z.number().nullish(),
-  priority: z.number(),
-  prioritySortOrder: z.number(),
-  teamId: z.string(),
-  team: z.object({ key: z.string() }).nullish(),
-  state: z.object({ type: z.string() }),
-  labels: z.array(z.object({ id: z.string(), name: z.string(), parentId: z.string().nullish() })),
-});
-type IssueData = z.infer<typeof IssueData>;
-
-const RemovedData = z.object({ id: z.string(), identifier: z.string() });
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
@@ -75,29 +52,6 @@ export function ownedFields(ctx: WebhookContext): Set<string> {
     owned.add('priorityLabel'); // derived from priority
   }
   return owned;
-}
-
-function toRecord(data: IssueData, ctx: WebhookContext): LinearIssueRecord | null {
-  const teamKey = data.team?.key ?? ctx.teamKeysById.get(data.teamId);
-  if (teamKey === undefined) return null;
-  return {
-    id: data.id,
-    identifier: data.identifier,
-    title: data.title,
-    url: data.url,
-    updatedAt: data.updatedAt,
-    estimate: data.estimate ?? null,
-    priority: data.priority,
-    prioritySortOrder: data.prioritySortOrder,
-    teamKey,
-    stateType: data.state.type,
-    labels: data.labels.map((l) => ({
-      id: l.id,
-      name: l.name,
-      parentId: l.parentId ?? null,
-      parentName: l.parentId ? (ctx.groupNamesById.get(l.parentId) ?? null) : null,
-    })),
-  };
 }
 
 function verify(
@@ -201,7 +155,7 @@ function toEvent(
   }
   const data = IssueData.safeParse(body.data);
   if (!data.success) return reject(400, 'invalid_body', describe(data.error, 'data'));
-  const record = toRecord(data.data, ctx);
+  const record = payloadToRecord(data.data, ctx);
   const owned = ownedFields(ctx);
   const ours = actorId === null || ctx.viewerId === null || actorId === ctx.viewerId;
   const echoOnly =
