@@ -60,19 +60,17 @@ export async function processScoreIssue(ctx: PipelineContext, job: Job): Promise
     const record = scoreRecord(issue, previous, env);
     await ctx.store.putMany([record], [previous?.member ?? null]);
     if (changedValues(record.current, record.desired)) {
-      await ctx.queues
-        .tracker(data.trackerId)
-        .add(
-          JOB.write,
-          {
-            trackerId: data.trackerId,
-            runId: null,
-            issueIds: [record.id],
-            why: 'issue changed (webhook)',
-            ...(data.receivedAtMs ? { receivedAtMs: data.receivedAtMs } : {}),
-          },
-          { deduplication: { id: `wb-${data.trackerId}-${record.id}`, keepLastIfActive: true } },
-        );
+      await ctx.queues.tracker(data.trackerId).add(
+        JOB.write,
+        {
+          trackerId: data.trackerId,
+          runId: null,
+          issueIds: [record.id],
+          why: 'issue changed (webhook)',
+          ...(data.receivedAtMs ? { receivedAtMs: data.receivedAtMs } : {}),
+        },
+        { deduplication: { id: `wb-${data.trackerId}-${record.id}`, keepLastIfActive: true } },
+      );
     }
   }
   // Rank moves and positions wait until a burst of edits settles (debounce).

@@ -12,6 +12,15 @@ export async function processSyncStart(ctx: PipelineContext, job: Job): Promise<
   // The first sync of a tracker (no watermark yet) is full.
   const full = data.full || watermark === null;
   const startedAt = new Date().toISOString();
+  const holder = await acquireRunLock(ctx, data.trackerId, runId);
+  if (holder !== null && data.runId === undefined) {
+    // A scheduled sync that overlaps a running one is simply skipped; the next tick catches up.
+    ctx.logger.info(
+      { trackerId: data.trackerId, running: holder },
+      'scheduled sync skipped: another is running',
+    );
+    return runId;
+  }
   await ctx.runs.create({
     runId,
     trackerId: data.trackerId,
@@ -20,9 +29,8 @@ export async function processSyncStart(ctx: PipelineContext, job: Job): Promise<
     sinceIso: watermark,
     startedAt,
   });
-  if (data.dryRun) await ctx.redis.hset(ctx.keys.run(runId), 'dryRun', 1);
-  const holder = await acquireRunLock(ctx, data.trackerId, runId);
   if (holder !== null) {
+    // Someone asked for this run (CLI, admin): tell them why it did nothing.
     await ctx.runs.addFailure(runId, {
       trackerId: data.trackerId,
       key: '(sync)',

@@ -8,7 +8,7 @@ import { completeRun } from '../src/pipeline/runs.js';
 import { RankData, WriteData } from '../src/queues.js';
 import { AuditLog } from '../src/store/audit.js';
 import type { IssueRecord } from '../src/store/issue-record.js';
-import { writeIssues, type WriteOutcome } from '../src/pipeline/write-issues.js';
+import { trackerConfig, writeIssues, type WriteOutcome } from '../src/pipeline/write-issues.js';
 
 export async function processWrite(ctx: PipelineContext, job: Job): Promise<void> {
   const data = WriteData.parse(job.data);
@@ -45,7 +45,10 @@ export async function processRank(ctx: PipelineContext, job: Job): Promise<void>
   const data = RankData.parse(job.data);
   const connector = connectorFor(ctx, data.trackerId);
   const queue = ctx.queues.tracker(data.trackerId);
-  const wait = await ctx.limiter.reserve(data.trackerId, writesPerSec(ctx, data.trackerId));
+  const wait = await ctx.limiter.reserve(
+    data.trackerId,
+    trackerConfig(ctx, data.trackerId).writesPerSec,
+  );
   if (wait > 0) await sleep(wait);
   try {
     await connector.applyRankBatch({
@@ -70,14 +73,9 @@ export async function processRank(ctx: PipelineContext, job: Job): Promise<void>
   );
   const at = new Date().toISOString();
   const anchor = data.before ?? data.after ?? '';
-  await ctx.store.putTrackerState(
+  await ctx.store.putRanks(
     data.trackerId,
-    records.map((r) => ({
-      id: r.id,
-      current: r.current,
-      rank: data.newRanks[r.id] ?? r.rank,
-      lastWrittenAt: at,
-    })),
+    new Map(records.map((r) => [r.id, data.newRanks[r.id] ?? r.rank])),
   );
   await ctx.audit.append(
     records.map((r) =>
@@ -97,10 +95,6 @@ export async function processRank(ctx: PipelineContext, job: Job): Promise<void>
   );
   ctx.metrics.writes.inc({ tracker: data.trackerId, result: 'moved' }, data.ids.length);
   await finishJob(ctx, data.runId, job);
-}
-
-export function writesPerSec(ctx: PipelineContext, trackerId: string): number {
-  return ctx.config.trackers.find((t) => t.id === trackerId)?.writesPerSec ?? 10;
 }
 
 async function recordFailures(

@@ -27,28 +27,29 @@ export interface WriteOutcome {
 
 /** Calls in flight per write job; the tracker's rate limit in Redis is the real bound. */
 const CALLS_IN_FLIGHT = 8;
-/** An issue is written by one job at a time; the lock outlives any sane request timeout. */
-const LOCK_MS = 60_000;
+/** An issue is written by one job at a time; the lock outlives the request timeout by this. */
+const LOCK_MARGIN_MS = 5000;
 
 export async function writeIssues(
   ctx: PipelineContext,
   data: { trackerId: string; issueIds: string[]; why: string },
 ): Promise<WriteOutcome> {
   const connector = connectorFor(ctx, data.trackerId);
-  const perSec = ctx.config.trackers.find((t) => t.id === data.trackerId)?.writesPerSec ?? 10;
+  const tracker = trackerConfig(ctx, data.trackerId);
   const outcome: WriteOutcome = { written: 0, rateLimitedMs: null, transient: [], permanent: [] };
   const records = (await ctx.store.getMany(data.trackerId, data.issueIds)).filter(
     (r): r is IssueRecord => r !== null && changedValues(r.current, r.desired) !== null,
   );
-  const locked = await lock(ctx, data.trackerId, records);
+  const locked = await lock(ctx, data.trackerId, records, tracker.timeoutMs + LOCK_MARGIN_MS);
   const states: TrackerState[] = [];
+  const ranks = new Map<string, number>();
   const audit: AuditEntry[] = [];
   const at = new Date().toISOString();
 
   const writeOne = async (record: IssueRecord): Promise<void> => {
     const changes = changedValues(record.current, record.desired);
     if (!changes || outcome.rateLimitedMs !== null) return;
-    const wait = await ctx.limiter.reserve(data.trackerId, perSec);
+    const wait = await ctx.limiter.reserve(data.trackerId, tracker.writesPerSec);
     if (wait > 0) {
       ctx.metrics.rateLimitWaits.inc({ tracker: data.trackerId }, wait / 1000);
       await sleep(wait);
@@ -64,12 +65,8 @@ export async function writeIssues(
     outcome.written++;
     ctx.metrics.writes.inc({ tracker: data.trackerId, result: 'written' });
     const current: WriteValues = { ...record.current, ...changes };
-    states.push({
-      id: record.id,
-      current,
-      rank: changes.sortKey ?? record.rank,
-      lastWrittenAt: at,
-    });
+    states.push({ id: record.id, current, lastWrittenAt: at });
+    if (changes.sortKey !== undefined) ranks.set(record.id, changes.sortKey);
     const base = {
       at,
       trackerId: record.trackerId,
@@ -99,6 +96,7 @@ export async function writeIssues(
     await Promise.all(runners);
   } finally {
     await ctx.store.putTrackerState(data.trackerId, states);
+    await ctx.store.putRanks(data.trackerId, ranks);
     await ctx.audit.append(audit);
     await ctx.meta.clearFailures(
       data.trackerId,
@@ -107,6 +105,15 @@ export async function writeIssues(
     await unlock(ctx, data.trackerId, [...locked]);
   }
   return outcome;
+}
+
+export function trackerConfig(
+  ctx: PipelineContext,
+  trackerId: string,
+): { writesPerSec: number; timeoutMs: number } {
+  const tracker = ctx.config.trackers.find((t) => t.id === trackerId);
+  if (!tracker) throw new Error(`unknown tracker '${trackerId}'`);
+  return tracker;
 }
 
 function classify(
@@ -149,11 +156,12 @@ async function lock(
   ctx: PipelineContext,
   trackerId: string,
   records: IssueRecord[],
+  ttlMs: number,
 ): Promise<Set<string>> {
   if (records.length === 0) return new Set();
   const pipeline = ctx.redis.pipeline();
   for (const r of records)
-    pipeline.set(ctx.keys.writeLock(trackerId, r.id), '1', 'PX', LOCK_MS, 'NX');
+    pipeline.set(ctx.keys.writeLock(trackerId, r.id), '1', 'PX', ttlMs, 'NX');
   const results = (await pipeline.exec()) ?? [];
   return new Set(records.filter((_, i) => results[i]?.[1] === 'OK').map((r) => r.id));
 }

@@ -1,37 +1,42 @@
 /**
- * Issue state and the unified ranking in Redis. Per tracker, one hash of records (id -> JSON:
- * snapshot, score, desired values) and one hash of tracker state (id -> JSON: what the tracker
- * holds, its rank, when we last wrote). Writers only touch the second, scorers the first, so a
- * write finishing never overwrites a newer score. One sorted set holds the unified ranking: its
+ * Issue state and the unified ranking in Redis. Per tracker, three hashes keyed by issue id:
+ * records (snapshot, score, desired values), tracker state (the values the tracker holds, when we
+ * last wrote) and tracker rank. Scorers, writers and rank moves each touch only their own hash,
+ * so none of them can overwrite what another just saved. One sorted set holds the unified ranking: its
  * members sort lexicographically in ranking order (all scores 0), so a change re-ranks in
  * O(log N) and a position is one ZRANK.
  */
 import type { Redis } from 'ioredis';
 import type { IssueRecord } from './issue-record.js';
 
-/** The part of a record that reflects the tracker (written by pulls and by write-back). */
-export type TrackerState = Pick<IssueRecord, 'id' | 'current' | 'rank' | 'lastWrittenAt'>;
+import type { Keys } from './keys.js';
+
+/** The values a tracker holds (written by pulls and by write-back). */
+export type TrackerState = Pick<IssueRecord, 'id' | 'current' | 'lastWrittenAt'>;
 type StoredRecord = Omit<IssueRecord, 'current' | 'rank' | 'lastWrittenAt'>;
 
-function merge(recordJson: string | null, stateJson: string | null): IssueRecord | null {
+function merge(
+  recordJson: string | null,
+  stateJson: string | null,
+  rankJson: string | null,
+): IssueRecord | null {
   if (recordJson === null) return null;
   const record = JSON.parse(recordJson) as StoredRecord;
   const state = stateJson
     ? (JSON.parse(stateJson) as TrackerState)
-    : { current: {}, rank: null, lastWrittenAt: null };
-  return {
-    ...record,
-    current: state.current,
-    rank: state.rank,
-    lastWrittenAt: state.lastWrittenAt,
-  };
+    : { current: {}, lastWrittenAt: null };
+  const rank = rankJson === null ? null : (JSON.parse(rankJson) as IssueRecord['rank']);
+  return { ...record, current: state.current, rank, lastWrittenAt: state.lastWrittenAt };
 }
 
-function split(record: IssueRecord): [string, string] {
+function split(record: IssueRecord): [string, string, string] {
   const { current, rank, lastWrittenAt, ...rest } = record;
-  return [JSON.stringify(rest), JSON.stringify({ id: record.id, current, rank, lastWrittenAt })];
+  return [
+    JSON.stringify(rest),
+    JSON.stringify({ id: record.id, current, lastWrittenAt }),
+    JSON.stringify(rank),
+  ];
 }
-import type { Keys } from './keys.js';
 
 const SEP = '\u0002';
 
@@ -52,12 +57,14 @@ export class IssueStore {
 
   async getMany(trackerId: string, ids: readonly string[]): Promise<(IssueRecord | null)[]> {
     if (ids.length === 0) return [];
-    const [[, records], [, states]] = (await this.redis
+    type Reply = [unknown, (string | null)[]];
+    const [[, records], [, states], [, ranks]] = (await this.redis
       .multi()
       .hmget(this.keys.issues(trackerId), ...ids)
       .hmget(this.keys.trackerState(trackerId), ...ids)
-      .exec()) as [[unknown, (string | null)[]], [unknown, (string | null)[]]];
-    return records.map((json, i) => merge(json, states[i] ?? null));
+      .hmget(this.keys.trackerRank(trackerId), ...ids)
+      .exec()) as [Reply, Reply, Reply];
+    return records.map((json, i) => merge(json, states[i] ?? null, ranks[i] ?? null));
   }
 
   async get(trackerId: string, id: string): Promise<IssueRecord | null> {
@@ -72,13 +79,15 @@ export class IssueStore {
 
   /** Every record of a tracker. */
   async all(trackerId: string): Promise<IssueRecord[]> {
-    const [[, records], [, states]] = (await this.redis
+    type Reply = [unknown, Record<string, string>];
+    const [[, records], [, states], [, ranks]] = (await this.redis
       .multi()
       .hgetall(this.keys.issues(trackerId))
       .hgetall(this.keys.trackerState(trackerId))
-      .exec()) as [[unknown, Record<string, string>], [unknown, Record<string, string>]];
+      .hgetall(this.keys.trackerRank(trackerId))
+      .exec()) as [Reply, Reply, Reply];
     return Object.entries(records).map(
-      ([id, json]) => merge(json, states[id] ?? null) as IssueRecord,
+      ([id, json]) => merge(json, states[id] ?? null, ranks[id] ?? null) as IssueRecord,
     );
   }
 
@@ -94,9 +103,10 @@ export class IssueStore {
     const multi = this.redis.multi();
     records.forEach((record, i) => {
       const previous = previousMembers[i] ?? null;
-      const [recordJson, stateJson] = split(record);
+      const [recordJson, stateJson, rankJson] = split(record);
       multi.hset(this.keys.issues(record.trackerId), record.id, recordJson);
       multi.hset(this.keys.trackerState(record.trackerId), record.id, stateJson);
+      multi.hset(this.keys.trackerRank(record.trackerId), record.id, rankJson);
       if (previous !== record.member) {
         if (previous !== null) multi.zrem(this.keys.ranking, previous);
         multi.zadd(this.keys.ranking, 0, record.member);
@@ -124,7 +134,17 @@ export class IssueStore {
     await multi.exec();
   }
 
-  /** Saves what the tracker now holds (after a write or a rank move). */
+  /** Saves the tracker's rank of issues (after a rank move). */
+  async putRanks(
+    trackerId: string,
+    ranks: ReadonlyMap<string, string | number | null>,
+  ): Promise<void> {
+    if (ranks.size === 0) return;
+    const fields = [...ranks].flatMap(([id, rank]) => [id, JSON.stringify(rank)]);
+    await this.redis.hset(this.keys.trackerRank(trackerId), ...fields);
+  }
+
+  /** Saves what the tracker now holds (after a write). */
   async putTrackerState(trackerId: string, states: readonly TrackerState[]): Promise<void> {
     if (states.length === 0) return;
     const fields = states.flatMap((s) => [s.id, JSON.stringify(s)]);
@@ -135,6 +155,7 @@ export class IssueStore {
     await this.redis
       .multi()
       .hdel(this.keys.trackerState(record.trackerId), record.id)
+      .hdel(this.keys.trackerRank(record.trackerId), record.id)
       .hdel(this.keys.issues(record.trackerId), record.id)
       .hdel(this.keys.keyIndex(record.trackerId), record.key)
       .zrem(this.keys.ranking, record.member)
@@ -178,15 +199,16 @@ export class IssueStore {
     for (const ref of refs) {
       pipeline
         .hget(this.keys.issues(ref.trackerId), ref.id)
-        .hget(this.keys.trackerState(ref.trackerId), ref.id);
+        .hget(this.keys.trackerState(ref.trackerId), ref.id)
+        .hget(this.keys.trackerRank(ref.trackerId), ref.id);
     }
     const results = (await pipeline.exec()) ?? [];
     const out: { rank: number; record: IssueRecord }[] = [];
     refs.forEach((_ref, i) => {
-      const record = merge(
-        results[2 * i]?.[1] as string | null,
-        results[2 * i + 1]?.[1] as string | null,
+      const [recordJson, stateJson, rankJson] = [0, 1, 2].map(
+        (k) => (results[3 * i + k]?.[1] ?? null) as string | null,
       );
+      const record = merge(recordJson ?? null, stateJson ?? null, rankJson ?? null);
       if (record) out.push({ rank: offset + i + 1, record });
     });
     return out;

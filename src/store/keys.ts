@@ -6,6 +6,7 @@ export interface Keys {
   prefix: string;
   issues(trackerId: string): string;
   trackerState(trackerId: string): string;
+  trackerRank(trackerId: string): string;
   keyIndex(trackerId: string): string;
   ranking: string;
   watermarks: string;
@@ -32,6 +33,7 @@ export function redisKeys(redisPrefix: string): Keys {
     prefix: p,
     issues: (t) => `${p}:issues:${t}`,
     trackerState: (t) => `${p}:state:${t}`,
+    trackerRank: (t) => `${p}:rank:${t}`,
     keyIndex: (t) => `${p}:keys:${t}`,
     ranking: `${p}:ranking`,
     watermarks: `${p}:watermarks`,
