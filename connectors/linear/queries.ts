@@ -7,7 +7,7 @@
  * - relations are selected inline, never fetched lazily (no N+1).
  */
 
-/** Issues per page. With labels(first: 50) a page costs about 6,700 complexity points. */
+/** Issues per page. With labels(first: 50) a page costs about 6,600 complexity points (limit 10,000). */
 export const PAGE_SIZE = 50;
 export const LABELS_PER_ISSUE = 50;
 /** Label groups and teams fetched at start (one page each; workspaces rarely have more). */
