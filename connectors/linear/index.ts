@@ -105,6 +105,10 @@ function checkLines(config: LinearTrackerConfig, resolved: Resolved): CheckRepor
   }
   lines.push(groupLine(config, resolved, resolved.value, VALUE_EXAMPLES));
   if (resolved.cost) lines.push(groupLine(config, resolved, resolved.cost, COST_EXAMPLES));
+  const enabled = Object.entries(config.writeBack)
+    .filter(([, on]) => on)
+    .map(([field]) => field);
+  lines.push({ ok: true, text: `write-back: ${enabled.join(', ') || 'nothing (read-only)'}` });
   lines.push({
     ok: true,
     text: config.webhookSecret

@@ -164,7 +164,9 @@ export function createHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void (async () => {
-      const { parsed, document } = parseRequest(await readBody(req));
+      // A client that hung up mid-body is answered (to nobody) as an empty request, and logged.
+      const raw = await readBody(req).catch(() => Buffer.alloc(0));
+      const { parsed, document } = parseRequest(raw);
       const result = await answer(state, req, parsed, document).catch((err: unknown): Answer => ({
         status: 500,
         body: `sandbox error: ${String(err)}`,

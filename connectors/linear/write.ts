@@ -38,9 +38,13 @@ export function desiredValues(config: LinearTrackerConfig, target: WriteTarget):
   return values;
 }
 
-function issueInput(ref: IssueRef, changes: WriteValues): Record<string, number> {
+function issueInput(
+  config: LinearTrackerConfig,
+  ref: IssueRef,
+  changes: WriteValues,
+): Record<string, number> {
   const input: Record<string, number> = {};
-  if (changes.sortKey !== undefined) {
+  if (changes.sortKey !== undefined && config.writeBack.prioritySortOrder) {
     if (!Number.isFinite(changes.sortKey)) {
       throw new TrackerError(
         'permanent',
@@ -52,7 +56,7 @@ function issueInput(ref: IssueRef, changes: WriteValues): Record<string, number>
     }
     input['prioritySortOrder'] = changes.sortKey;
   }
-  if (changes.priority !== undefined) {
+  if (changes.priority !== undefined && config.writeBack.priority) {
     const priority = changes.priority ?? NO_PRIORITY;
     if (!Number.isInteger(priority) || priority < 0 || priority > 4 || priority === URGENT) {
       throw new TrackerError(
@@ -109,13 +113,16 @@ async function removeNote(ctx: LinearContext, ref: IssueRef): Promise<void> {
   }
 }
 
-/** Sends only what `changes` holds; fields Linear cannot hold (netValueUsd, rankPosition) are ignored. */
+/**
+ * Sends what `changes` holds among the fields config enables; fields Linear cannot hold
+ * (netValueUsd, rankPosition) and disabled ones are ignored.
+ */
 export async function writeChanges(
   ctx: LinearContext,
   ref: IssueRef,
   changes: WriteValues,
 ): Promise<void> {
-  const input = issueInput(ref, changes);
+  const input = issueInput(ctx.mapping.config, ref, changes);
   if (Object.keys(input).length > 0) {
     await send(ctx.api, 'write', { action: `update ${ref.key}` }, ISSUE_UPDATE, {
       id: ref.id,

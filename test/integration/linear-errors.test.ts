@@ -19,7 +19,7 @@ import { ISSUE_UPDATE } from '../../connectors/linear/queries.js';
 import { startLinearSandbox, type LinearSandbox } from '../../connectors/linear/sandbox.js';
 import { listenLoopback } from '../../connectors/sandbox-kit.js';
 import { TrackerError } from '../../src/domain/index.js';
-import { DEPS, startHarness, type Harness } from './linear-harness.js';
+import { DEPS, isOperation, startHarness, type Harness } from './linear-harness.js';
 
 let h: Harness | null = null;
 let sb: LinearSandbox | null = null;
@@ -114,10 +114,13 @@ describe('Linear errors', () => {
 
   it('a slow answer -> transient after timeoutMs', async () => {
     h = await startHarness({ issues: 5 }, { timeoutMs: 150 });
-    h.sandbox.faults.enqueue({ kind: 'latency', ms: 2_000 });
+    h.sandbox.log.clear();
+    h.sandbox.faults.enqueue({ kind: 'latency', ms: 600 });
     const error = await failure(firstPage(h));
     expect(error.kind).toBe('transient');
     expect(error.message).toContain('timed out after 150 ms');
+    expect(h.sandbox.log.entries).toHaveLength(0); // gave up before Linear answered
+    await h.sandbox.log.waitFor(isOperation('NetvalueIssues')); // the sandbox finishes the slow one
     // Each request gets its own timeout: the next one is not aborted by the first one's signal.
     await expect(firstPage(h)).resolves.toBeDefined();
   });
