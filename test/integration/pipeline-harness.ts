@@ -17,6 +17,7 @@ import {
 } from '../../connectors/linear/sandbox.js';
 import { ConfigSchema, type Config } from '../../src/config/schema.js';
 import { createContext, createLogger, type AppContext } from '../../src/main.js';
+import { deleteKeysWithPrefix } from '../../src/store/cleanup.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -101,16 +102,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-/** Deletes every key of a test prefix (SCAN + UNLINK; the shared Redis is never flushed). */
+/** Deletes every key of a test prefix (the shared Redis is never flushed). */
 export async function deletePrefix(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, prefix);
   } finally {
     await redis.quit();
   }
