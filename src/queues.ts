@@ -94,21 +94,31 @@ export const WriteData = z
   .strict();
 export type WriteData = z.infer<typeof WriteData>;
 
-export const RankData = z
+const RankBatchData = z
   .object({
-    trackerId: TrackerId,
-    runId: RunId.nullable(),
     ids: z.array(z.string().min(1)).min(1),
     before: z.string().optional(),
     after: z.string().optional(),
-    /** The rank each moved issue will have afterwards (kept locally until the next pull). */
-    newRanks: z.record(z.string(), z.string()).default({}),
   })
   .strict()
   .refine(
     (d) => (d.before === undefined) !== (d.after === undefined),
     'exactly one of before/after',
   );
+
+/**
+ * A plan's rank moves for one tracker, applied in order by one job: a later batch may be anchored
+ * on an issue an earlier one moved, so batches must not run in parallel.
+ */
+export const RankData = z
+  .object({
+    trackerId: TrackerId,
+    runId: RunId.nullable(),
+    batches: z.array(RankBatchData).min(1),
+    /** The rank each moved issue will have afterwards (kept locally until the next pull). */
+    newRanks: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
 export type RankData = z.infer<typeof RankData>;
 
 /** Retries with exponential backoff and jitter; bounded retention of finished jobs. */

@@ -55,13 +55,18 @@ export async function processPlan(ctx: PipelineContext, job: Job): Promise<void>
       opts: { jobId: `${tag}-w${i / WRITE_BATCH}` },
     });
   }
-  plan.rankBatches.forEach(({ batch, newRanks }, i) => {
+  if (plan.rankBatches.length > 0) {
+    const newRanks = Object.assign({}, ...plan.rankBatches.map((b) => b.newRanks)) as Record<
+      string,
+      string
+    >;
+    const batches = plan.rankBatches.map((b) => b.batch);
     jobs.push({
       name: JOB.rank,
-      data: { trackerId: data.trackerId, runId: data.runId, ...batch, newRanks },
-      opts: { jobId: `${tag}-r${i}` },
+      data: { trackerId: data.trackerId, runId: data.runId, batches, newRanks },
+      opts: { jobId: `${tag}-rank` },
     });
-  });
+  }
   if (data.runId && (await ctx.runs.planWrites(data.runId, jobs.length)))
     await completeRun(ctx, data.runId);
   if (jobs.length > 0) await queue.addBulk(jobs);

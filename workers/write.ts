@@ -44,35 +44,50 @@ export async function processWrite(ctx: PipelineContext, job: Job): Promise<void
 export async function processRank(ctx: PipelineContext, job: Job): Promise<void> {
   const data = RankData.parse(job.data);
   const connector = connectorFor(ctx, data.trackerId);
-  const queue = ctx.queues.tracker(data.trackerId);
-  const wait = await ctx.limiter.reserve(
-    data.trackerId,
-    trackerConfig(ctx, data.trackerId).writesPerSec,
-  );
-  if (wait > 0) await sleep(wait);
-  try {
-    await connector.applyRankBatch({
-      ids: data.ids,
-      ...(data.before ? { before: data.before } : { after: data.after ?? '' }),
-    });
-  } catch (err) {
-    if (
-      isTrackerError(err) &&
-      err.kind !== 'rate_limited' &&
-      (err.kind !== 'transient' || isFinalAttempt(job))
-    ) {
-      await recordFailures(ctx, { trackerId: data.trackerId, runId: data.runId }, [
-        { id: data.ids[0] ?? '', key: `(rank ${data.ids.length} issues)`, message: err.message },
-      ]);
-      await finishJob(ctx, data.runId, job);
+  const { writesPerSec } = trackerConfig(ctx, data.trackerId);
+  // A retried job resumes after the last batch it applied (its progress), so no call repeats.
+  const firstBatch = typeof job.progress === 'number' ? job.progress : 0;
+  for (let i = firstBatch; i < data.batches.length; i++) {
+    const batch = data.batches[i] as RankData['batches'][number];
+    const wait = await ctx.limiter.reserve(data.trackerId, writesPerSec);
+    if (wait > 0) await sleep(wait);
+    try {
+      await connector.applyRankBatch(
+        batch.before !== undefined
+          ? { ids: batch.ids, before: batch.before }
+          : { ids: batch.ids, after: batch.after ?? '' },
+      );
+    } catch (err) {
+      const final =
+        !isTrackerError(err) || err.kind === 'rate_limited'
+          ? false
+          : err.kind !== 'transient' || isFinalAttempt(job);
+      if (final) {
+        const message = err instanceof Error ? err.message : String(err);
+        await recordFailures(ctx, data, [
+          { id: batch.ids[0] ?? '', key: `(rank ${batch.ids.length} issues)`, message },
+        ]);
+        await finishJob(ctx, data.runId, job);
+      }
+      return rethrowForQueue(err, ctx.queues.tracker(data.trackerId), ctx.metrics, data.trackerId);
     }
-    return rethrowForQueue(err, queue, ctx.metrics, data.trackerId);
+    await job.updateProgress(i + 1);
+    await recordMoves(ctx, data, batch);
   }
-  const records = (await ctx.store.getMany(data.trackerId, data.ids)).filter(
+  await finishJob(ctx, data.runId, job);
+}
+
+async function recordMoves(
+  ctx: PipelineContext,
+  data: RankData,
+  batch: RankData['batches'][number],
+): Promise<void> {
+  const records = (await ctx.store.getMany(data.trackerId, batch.ids)).filter(
     (r): r is IssueRecord => r !== null,
   );
   const at = new Date().toISOString();
-  const anchor = data.before ?? data.after ?? '';
+  const where =
+    batch.before !== undefined ? `before ${batch.before}` : `after ${batch.after ?? ''}`;
   await ctx.store.putRanks(
     data.trackerId,
     new Map(records.map((r) => [r.id, data.newRanks[r.id] ?? r.rank])),
@@ -89,12 +104,11 @@ export async function processRank(ctx: PipelineContext, job: Job): Promise<void>
           why: 'rank by net value',
         },
         r.rank,
-        `${data.before ? 'before' : 'after'} ${anchor}`,
+        where,
       ),
     ),
   );
-  ctx.metrics.writes.inc({ tracker: data.trackerId, result: 'moved' }, data.ids.length);
-  await finishJob(ctx, data.runId, job);
+  ctx.metrics.writes.inc({ tracker: data.trackerId, result: 'moved' }, batch.ids.length);
 }
 
 async function recordFailures(

@@ -45,8 +45,11 @@ export const LinearTrackerConfig = z
     pinLabel: z.string().min(1).default('netvalue-pin'),
     webhookSecret: z.string().min(1).optional(),
     timeoutMs: z.number().int().positive().default(20_000),
-    /** Write rate across every process; Linear's API key quota is 2,500 requests/hour. */
-    writesPerSec: z.number().positive().default(5),
+    /**
+     * Write rate across every process. An API key's quota is 2,500 requests/hour (about 0.7/s,
+     * reads included), so the default stays under it; an OAuth app (5,000/h) can go to ~1.2.
+     */
+    writesPerSec: z.number().positive().default(0.6),
   })
   .strict();
 export type LinearTrackerConfig = z.infer<typeof LinearTrackerConfig>;

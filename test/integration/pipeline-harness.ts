@@ -112,6 +112,8 @@ export async function deletePrefix(prefix: string): Promise<void> {
   }
 }
 
+const LINEAR_MUTATIONS = new Set(['NetvalueIssueUpdate', 'NetvalueAttachmentUpsert', 'NetvalueAttachmentDelete']);
+
 /** Jira writes and Linear mutations the sandboxes received. */
 export function writeCounts(h: Harness): {
   jiraEdits: number;
@@ -121,10 +123,7 @@ export function writeCounts(h: Harness): {
   return {
     jiraEdits: h.jira.log.count((e) => e.operation === 'edit'),
     jiraRanks: h.jira.log.count((e) => e.operation === 'rank'),
-    linearMutations: h.linear.log.count(
-      (e) =>
-        e.operation.startsWith('NetvalueIssueUpdate') ||
-        e.operation.startsWith('NetvalueAttachment'),
+    linearMutations: h.linear.log.count((e) => LINEAR_MUTATIONS.has(e.operation)),
     ),
   };
 }
