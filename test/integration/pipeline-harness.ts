@@ -112,7 +112,11 @@ export async function deletePrefix(prefix: string): Promise<void> {
   }
 }
 
-const LINEAR_MUTATIONS = new Set(['NetvalueIssueUpdate', 'NetvalueAttachmentUpsert', 'NetvalueAttachmentDelete']);
+const LINEAR_MUTATIONS = new Set([
+  'NetvalueIssueUpdate',
+  'NetvalueAttachmentUpsert',
+  'NetvalueAttachmentDelete',
+]);
 
 /** Jira writes and Linear mutations the sandboxes received. */
 export function writeCounts(h: Harness): {
@@ -124,6 +128,5 @@ export function writeCounts(h: Harness): {
     jiraEdits: h.jira.log.count((e) => e.operation === 'edit'),
     jiraRanks: h.jira.log.count((e) => e.operation === 'rank'),
     linearMutations: h.linear.log.count((e) => LINEAR_MUTATIONS.has(e.operation)),
-    ),
   };
 }
