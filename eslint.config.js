@@ -8,7 +8,9 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] } },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'bench/*.js'] },
+      },
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -21,7 +23,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.js', 'bin/*.js', 'eslint.config.js', 'vitest.config.ts'],
+    files: ['*.js', 'bin/*.js', 'bench/*.js', 'eslint.config.js', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

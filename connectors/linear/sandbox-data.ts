@@ -105,6 +105,9 @@ export class Workspace {
   }
   /** Linear's `issue(id)` takes the UUID or an identifier, current or previous. */
   findIssue(idOrIdentifier: string): SbIssue | undefined {
+    // Ids are what the connector sends; matching them first skips building identifiers.
+    const byId = this.issues.find((i) => i.id === idOrIdentifier);
+    if (byId) return byId;
     return this.issues.find(
       (i) =>
         i.id === idOrIdentifier ||

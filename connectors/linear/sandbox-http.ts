@@ -67,7 +67,7 @@ function run(
   variables: Record<string, unknown>,
   operationName: string | undefined,
 ): Answer {
-  const invalid = validate(state.schema, document);
+  const invalid = validated(state.schema, document);
   if (invalid.length > 0) {
     const { status, body } = errorBody('graphql', invalid.map((e) => e.message).join('; '));
     return { status, body };
@@ -148,12 +148,36 @@ async function answer(
 
 type RequestBody = { query?: unknown; variables?: unknown; operationName?: unknown } | null;
 
+// Clients send the same few documents over and over: parse and validate each text once, as
+// Linear's servers do, so the sandbox is never the bottleneck of a benchmark.
+const documents = new Map<string, DocumentNode>();
+const validations = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+const MAX_CACHED_DOCUMENTS = 500;
+
+function parsedDocument(query: string): DocumentNode {
+  let document = documents.get(query);
+  if (!document) {
+    document = parse(query);
+    if (documents.size < MAX_CACHED_DOCUMENTS) documents.set(query, document);
+  }
+  return document;
+}
+
+function validated(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] {
+  let errors = validations.get(document);
+  if (!errors) {
+    errors = validate(schema, document);
+    validations.set(document, errors);
+  }
+  return errors;
+}
+
 function parseRequest(raw: Buffer): { parsed: RequestBody; document: DocumentNode | null } {
   let parsed: RequestBody = null;
   try {
     parsed = JSON.parse(raw.toString('utf8')) as RequestBody;
     const query = parsed?.query;
-    return { parsed, document: typeof query === 'string' ? parse(query) : null };
+    return { parsed, document: typeof query === 'string' ? parsedDocument(query) : null };
   } catch {
     return { parsed, document: null }; // answered as a GraphQL error, as Linear does
   }

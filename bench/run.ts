@@ -1,0 +1,79 @@
+/**
+ * `npm run bench`: every benchmark, a table each, and the figures in bench/results/latest.json.
+ * Each figure is a median of several runs; each comparison is made inside one run.
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { benchFullSyncRun } from './full-sync.js';
+import { benchPlanner } from './planner.js';
+import { median, round } from './stats.js';
+
+const RESULTS = new URL('./results/latest.json', import.meta.url);
+
+function machine(): string {
+  let redis = 'unknown';
+  try {
+    redis = execSync('redis-server --version', { encoding: 'utf8' }).match(/v=(\S+)/)?.[1] ?? redis;
+  } catch {
+    // Redis may run elsewhere (REDIS_URL); the version is then unknown here.
+  }
+  const cpu = cpus()[0]?.model ?? 'unknown cpu';
+  return `${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Redis ${redis}`;
+}
+
+function print(title: string, rows: [string, string | number, string][]): void {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\n${title}`);
+  for (const [k, v, target] of rows)
+    console.log(`  ${k.padEnd(width)}  ${String(v).padStart(10)}  ${target}`);
+}
+
+export async function runBenchmarks(argv: string[]): Promise<number> {
+  const quick = argv.includes('--quick');
+  const results: Record<string, unknown> = { machine: machine(), at: new Date().toISOString() };
+
+  const planner = { ms10k: await benchPlanner(10_000), ms100k: await benchPlanner(100_000, 3) };
+  results['planner'] = planner;
+  print('Planner (random re-order: moves, Jira batches, Linear sort keys)', [
+    ['10,000 issues (ms)', planner.ms10k, 'target <= 200'],
+    ['100,000 issues (ms)', planner.ms100k, ''],
+  ]);
+
+  const perTracker = quick ? 1000 : 5000;
+  const runs = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) runs.push(await benchFullSyncRun(perTracker, 100 + i));
+  const issuesPerSec = median(runs.map((r) => r.issues / (r.pipelineMs / 1000)));
+  const fullSync = {
+    issues: runs[0]?.issues ?? 0,
+    issuesPerSec: round(issuesPerSec, 0),
+    pipelineMs: round(median(runs.map((r) => r.pipelineMs)), 0),
+    limitMs: round(median(runs.map((r) => r.limitMs)), 0),
+    ratioToLimit: round(median(runs.map((r) => r.pipelineMs / r.limitMs))),
+  };
+  const economy = {
+    readsPerIssue: round(median(runs.map((r) => r.reads / r.issues)), 4),
+    writesPerIssue: round(median(runs.map((r) => r.writes / r.issues)), 4),
+    resyncWrites: Math.max(...runs.map((r) => r.resyncWrites)),
+    rankMovesOverMinimum: Math.max(...runs.map((r) => r.rankMoves - r.rankMovesMinimum)),
+  };
+  results['fullSync'] = fullSync;
+  results['economy'] = economy;
+  print(`Full sync, ${fullSync.issues} issues (median of ${runs.length})`, [
+    ['issues per second', fullSync.issuesPerSec, 'target >= 1,000'],
+    ['pipeline (ms)', fullSync.pipelineMs, ''],
+    ['limit: same calls, no queue (ms)', fullSync.limitMs, ''],
+    ['pipeline / limit', fullSync.ratioToLimit, 'target <= 1.5'],
+  ]);
+  print('API economy', [
+    ['reads per issue', economy.readsPerIssue, 'target <= 0.02'],
+    ['writes per issue (first sync)', economy.writesPerIssue, ''],
+    ['writes on an unchanged re-sync', economy.resyncWrites, 'target 0'],
+    ['rank moves over the minimum', economy.rankMovesOverMinimum, 'target 0'],
+  ]);
+
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nWrote ${RESULTS.pathname}`);
+  return 0;
+}

@@ -1,0 +1,101 @@
+/**
+ * Runs both sandboxes in their own thread, so on a 2-core machine the trackers' stand-ins do not
+ * steal the event loop of the service being measured (in production they are other machines).
+ * The main thread drives them through a small request/response protocol (sandbox-host.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { startJiraSandbox } from '../connectors/jira/sandbox.js';
+import { startLinearSandbox } from '../connectors/linear/sandbox.js';
+import type { LoggedRequest } from '../connectors/sandbox-kit.js';
+
+const READ_OPS = new Set([
+  'search',
+  'field',
+  'myself',
+  'editmeta',
+  'issue',
+  'NetvalueIssues',
+  'NetvalueIssue',
+  'NetvalueSetup',
+  'NetvalueAttachmentFind',
+]);
+const WRITE_OPS = new Set([
+  'edit',
+  'rank',
+  'NetvalueIssueUpdate',
+  'NetvalueAttachmentUpsert',
+  'NetvalueAttachmentDelete',
+]);
+const nowMs = () => performance.timeOrigin + performance.now();
+
+const { issuesPerTracker, seed } = workerData as { issuesPerTracker: number; seed: number };
+const [jira, linear] = await Promise.all([
+  startJiraSandbox({ issues: issuesPerTracker, seed, includeExamples: true }),
+  startLinearSandbox({ issues: issuesPerTracker, seed: seed + 1, requestsPerHour: 10_000_000 }),
+]);
+
+/** Time each issue was last written, by Jira issue id or Linear issue id. */
+const writtenAt = new Map<string, number>();
+const issueOf = (e: LoggedRequest): string | null => {
+  if (e.operation === 'edit') return e.path.split('/').pop() ?? null;
+  const body = e.body as { variables?: { id?: string } } | null;
+  return e.operation === 'NetvalueIssueUpdate' ? (body?.variables?.id ?? null) : null;
+};
+for (const log of [jira.log, linear.log]) {
+  const add = log.add.bind(log);
+  log.add = (entry) => {
+    const id = entry.status < 300 ? issueOf(entry) : null;
+    if (id) writtenAt.set(id, nowMs());
+    add(entry);
+  };
+}
+
+const count = (ops: Set<string>) =>
+  [...jira.log.entries, ...linear.log.entries].filter((e) => ops.has(e.operation)).length;
+
+const methods: Record<string, (...args: never[]) => unknown> = {
+  configs: () => [
+    jira.trackerConfig({ fields: { rankPosition: undefined } }),
+    linear.trackerConfig(),
+  ],
+  counts: () => ({ reads: count(READ_OPS), writes: count(WRITE_OPS) }),
+  clearLogs: () => {
+    jira.log.clear();
+    linear.log.clear();
+    writtenAt.clear();
+  },
+  jiraOrder: () =>
+    jira
+      .issuesInRankOrder()
+      .filter((i) => i.status !== 'Done')
+      .map((i) => i.id),
+  jiraIssues: () =>
+    jira
+      .issues()
+      .filter((i) => i.status !== 'Done')
+      .map((i) => ({ id: i.id, key: i.key })),
+  editJira: (key: string, value: number) => jira.editIssue(key, { value }),
+  jiraWebhook: (key: string, deliveryId: string) =>
+    jira.webhook(key, { secret: jira.webhookSecret, deliveryId }),
+  writtenAt: (ids: string[]) => ids.map((id) => writtenAt.get(id) ?? null),
+  close: async () => {
+    await Promise.all([jira.close(), linear.close()]);
+    setImmediate(() => process.exit(0));
+  },
+};
+
+parentPort?.on('message', (msg: { id: number; method: string; args: unknown[] }) => {
+  void (async () => {
+    try {
+      const fn = methods[msg.method];
+      if (!fn) throw new Error(`unknown sandbox method ${msg.method}`);
+      parentPort?.postMessage({ id: msg.id, result: await fn(...(msg.args as never[])) });
+    } catch (err) {
+      parentPort?.postMessage({
+        id: msg.id,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  })();
+});
+parentPort?.postMessage({ ready: true });
