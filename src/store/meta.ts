@@ -58,4 +58,9 @@ export class MetaStore {
     );
     return ok === 'OK';
   }
+
+  /** Forgets a delivery (it could not be queued), so the tracker's retry is processed. */
+  async forgetDelivery(trackerId: string, deliveryId: string): Promise<void> {
+    await this.redis.del(this.keys.delivery(trackerId, deliveryId));
+  }
 }

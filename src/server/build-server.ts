@@ -1,0 +1,54 @@
+/**
+ * The HTTP server: webhooks, admin API, health and metrics, OpenAPI document. Built from its
+ * dependencies (main.ts starts it; tests call `inject()` or listen on a free port).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { PipelineContext } from '../pipeline/context.js';
+import { registerErrorHandlers } from './errors.js';
+import { registerOpenApi } from './openapi.js';
+import { adminRoutes } from './routes/admin.js';
+import { healthRoutes } from './routes/health.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { jsonSerializerCompiler, zodValidatorCompiler } from './validation.js';
+
+export interface ServerDeps {
+  ctx: PipelineContext;
+  /** Whether this process's workers are running (readiness). */
+  workersRunning: () => boolean;
+}
+
+/** A caller's request id is kept when it is short and plain (it ends up in every log line). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  const id = Array.isArray(given) ? given[0] : given;
+  return id !== undefined && REQUEST_ID.test(id) ? id : randomUUID();
+}
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const { ctx } = deps;
+  // The context's logger redacts authorization headers, signatures and config secrets.
+  const logger: FastifyBaseLogger = ctx.logger;
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: requestId,
+    bodyLimit: ctx.config.server.bodyLimitBytes,
+    // Trackers and scrapers keep connections open; this bounds how long shutdown waits.
+    forceCloseConnections: 'idle',
+  });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(jsonSerializerCompiler);
+  registerErrorHandlers(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await registerOpenApi(app);
+  await app.register(webhookRoutes, { ctx });
+  await app.register(adminRoutes, deps);
+  await app.register(healthRoutes, deps);
+  await app.ready();
+  return app;
+}

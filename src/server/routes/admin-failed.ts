@@ -1,0 +1,114 @@
+/**
+ * Failures: issues whose last write failed (kept until a later write succeeds) and failed BullMQ
+ * jobs; `POST /admin/failed/retry` moves every failed job back to waiting.
+ */
+import type { Job } from 'bullmq';
+import { z } from 'zod';
+import { BEARER } from '../openapi.js';
+import { FailureSchema } from '../schemas.js';
+import type { ZodPlugin } from '../validation.js';
+import type { AdminRoutesOptions } from './admin.js';
+
+/** Failed jobs listed per queue; the rest are counted in GET /admin/status. */
+const MAX_FAILED_JOBS_PER_QUEUE = 100;
+
+const FailedJob = z.object({
+  queue: z.string(),
+  id: z.string().nullable(),
+  name: z.string(),
+  failedReason: z.string(),
+  attemptsMade: z.number(),
+  finishedOn: z.number().nullable(),
+  data: z.object({
+    trackerId: z.string().nullable(),
+    issueCount: z.number().int().describe('issues the job carried (pages, writes, rank moves)'),
+  }),
+});
+
+/** Enough of a job's payload to tell what it was about (payloads can hold whole pages of issues). */
+export function summarizeJobData(data: unknown): z.infer<typeof FailedJob>['data'] {
+  const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const list = [d['issues'], d['issueIds'], d['ids']].find(Array.isArray) as unknown[] | undefined;
+  return {
+    trackerId: typeof d['trackerId'] === 'string' ? d['trackerId'] : null,
+    issueCount: list ? list.length : typeof d['issueId'] === 'string' ? 1 : 0,
+  };
+}
+
+function failedJob(queue: string, job: Job): z.infer<typeof FailedJob> {
+  return {
+    queue,
+    id: job.id ?? null,
+    name: job.name,
+    failedReason: job.failedReason,
+    attemptsMade: job.attemptsMade,
+    finishedOn: job.finishedOn ?? null,
+    data: summarizeJobData(job.data),
+  };
+}
+
+export const adminFailedRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, done) => {
+  app.get(
+    '/admin/failed',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Issues whose last write failed, and failed jobs of every queue',
+        security: BEARER,
+        response: {
+          200: z.object({ issues: z.array(FailureSchema), jobs: z.array(FailedJob) }),
+        },
+      },
+    },
+    async () => {
+      const [issues, perQueue] = await Promise.all([
+        ctx.meta.failures(),
+        Promise.all(
+          ctx.queues.all().map(async (queue) => {
+            const jobs = (await queue.getFailed(0, MAX_FAILED_JOBS_PER_QUEUE - 1)) as Job[];
+            return jobs.map((job) => failedJob(queue.name, job));
+          }),
+        ),
+      ]);
+      return { issues, jobs: perQueue.flat() };
+    },
+  );
+
+  app.post(
+    '/admin/failed/retry',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Retry every failed job (each queue moves its failed jobs back to waiting)',
+        security: BEARER,
+        response: {
+          202: z.object({
+            retriedQueues: z.array(
+              z.object({
+                queue: z.string(),
+                jobs: z.number().int().describe('failed jobs retried'),
+              }),
+            ),
+            failedIssues: z
+              .number()
+              .int()
+              .describe('issues whose last write failed; a retried or later write clears them'),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const retriedQueues = [];
+      for (const queue of ctx.queues.all()) {
+        const jobs = await queue.getFailedCount();
+        if (jobs === 0) continue;
+        await queue.retryJobs({ state: 'failed' });
+        retriedQueues.push({ queue: queue.name, jobs });
+      }
+      const failedIssues = (await ctx.meta.failures()).length;
+      request.log.info({ retriedQueues, failedIssues }, 'failed jobs retried (admin)');
+      return reply.code(202).send({ retriedQueues, failedIssues });
+    },
+  );
+  done();
+};

@@ -1,0 +1,93 @@
+/** `GET /admin/status`: per tracker its latest run, issue counts, queue, API budget and failures. */
+import type { Queue } from 'bullmq';
+import { z } from 'zod';
+import { BEARER } from '../openapi.js';
+import { issueCounts, jobCounts } from '../queue-stats.js';
+import { QueueStatus, RateBudgetSchema, RunSummarySchema } from '../schemas.js';
+import type { ZodPlugin } from '../validation.js';
+import type { AdminRoutesOptions } from './admin.js';
+
+const Counts = z.object({
+  total: z.number(),
+  scored: z.number(),
+  unscored: z.number(),
+  invalid: z.number(),
+});
+
+const Status = z.object({
+  settingsHash: z.string().describe('identifies the scoring settings in force'),
+  workersRunning: z.boolean(),
+  trackers: z.array(
+    z.object({
+      trackerId: z.string(),
+      kind: z.enum(['jira', 'linear']),
+      latestRun: RunSummarySchema.nullable(),
+      issues: Counts,
+      queue: QueueStatus,
+      budget: RateBudgetSchema.nullable().describe('API budget left, when the tracker reports it'),
+      failures: z.number().describe('issues whose last write failed'),
+    }),
+  ),
+  scoreQueue: QueueStatus,
+});
+
+async function queueStatus(queue: Queue): Promise<z.infer<typeof QueueStatus>> {
+  const [counts, paused, ttl] = await Promise.all([
+    jobCounts(queue),
+    queue.isPaused(),
+    queue.getRateLimitTtl(),
+  ]);
+  // BullMQ answers a negative TTL when no rate-limit key exists.
+  return { name: queue.name, counts, paused, rateLimitTtlMs: Math.max(0, ttl) };
+}
+
+export const adminStatusRoutes: ZodPlugin<AdminRoutesOptions> = (
+  app,
+  { ctx, workersRunning },
+  done,
+) => {
+  app.get(
+    '/admin/status',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Status of every tracker: latest run, issues, queue, API budget, failures',
+        security: BEARER,
+        response: { 200: Status },
+      },
+    },
+    async () => {
+      const [latest, counts, failures, scoreQueue] = await Promise.all([
+        ctx.runs.latestRuns(),
+        issueCounts(ctx),
+        ctx.meta.failures(),
+        queueStatus(ctx.queues.score),
+      ]);
+      const trackers = await Promise.all(
+        ctx.config.trackers.map(async (t) => {
+          const runId = latest[t.id];
+          const [latestRun, queue] = await Promise.all([
+            runId ? ctx.runs.summary(runId) : null,
+            queueStatus(ctx.queues.tracker(t.id)),
+          ]);
+          return {
+            trackerId: t.id,
+            kind: t.kind,
+            latestRun,
+            issues: counts.get(t.id) ?? { total: 0, scored: 0, unscored: 0, invalid: 0 },
+            queue,
+            budget: ctx.connectors.get(t.id)?.budget() ?? null,
+            failures: failures.filter((f) => f.trackerId === t.id).length,
+          };
+        }),
+      );
+      return {
+        settingsHash: ctx.settingsHash,
+        workersRunning: workersRunning(),
+        trackers,
+        scoreQueue,
+      };
+    },
+  );
+  done();
+};

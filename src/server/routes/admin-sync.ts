@@ -1,0 +1,128 @@
+/**
+ * Changing things, or seeing what a change would do: `POST /admin/sync` queues a sync run per
+ * tracker; `POST /admin/preview` re-scores the stored issues with other scoring settings in memory
+ * and lists what would move (nothing is written: see preview.ts).
+ */
+import { z } from 'zod';
+import { connectorFor } from '../../pipeline/context.js';
+import { enqueueSync } from '../../pipeline/runs.js';
+import { ConfigSchema } from '../../config/schema.js';
+import { ErrorBody } from '../errors.js';
+import { BEARER } from '../openapi.js';
+import { mergeSettings, previewScoring } from '../preview.js';
+import { PreviewPositionSchema, trackerIdOf } from '../schemas.js';
+import { validationError, type ZodPlugin } from '../validation.js';
+import type { AdminRoutesOptions } from './admin.js';
+
+// The config's own field schemas, so a preview accepts exactly what the config file would.
+const Scoring = ConfigSchema.shape.scoring.unwrap();
+const Thresholds = Scoring.shape.priorityThresholdsUsd.unwrap();
+
+const PreviewBody = z
+  .object({
+    horizonMonths: Scoring.shape.horizonMonths.unwrap().optional(),
+    hourlyRateUsd: Scoring.shape.hourlyRateUsd.unwrap().optional(),
+    hoursPerPoint: Scoring.shape.hoursPerPoint.unwrap().optional(),
+    missingInput: Scoring.shape.missingInput.unwrap().optional(),
+    priorityThresholdsUsd: z
+      .object({
+        high: Thresholds.shape.high.unwrap().optional(),
+        medium: Thresholds.shape.medium.unwrap().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .describe('scoring settings to try; omitted ones keep their current value');
+
+const SettingsSchema = z.object({
+  horizonMonths: z.number(),
+  hourlyRateUsd: z.number(),
+  hoursPerPoint: z.number(),
+  missingInput: z.enum(['unscored', 'zero']),
+  priorityThresholdsUsd: z.object({ high: z.number(), medium: z.number() }),
+});
+
+export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, done) => {
+  const trackerIds = ctx.config.trackers.map((t) => t.id);
+
+  app.post(
+    '/admin/sync',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Queue a sync of one tracker (or all); the first sync of a tracker is full',
+        security: BEARER,
+        body: z
+          .object({
+            trackerId: trackerIdOf(trackerIds).optional(),
+            full: z.boolean().default(false),
+          })
+          .strict()
+          .default({ full: false }),
+        response: {
+          202: z.object({
+            jobs: z.array(
+              z.object({
+                trackerId: z.string(),
+                runId: z.string().describe('follow it in GET /admin/status'),
+                jobId: z.string().describe('the sync-start job on the tracker queue'),
+              }),
+            ),
+          }),
+          400: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { trackerId, full } = request.body;
+      const jobs = [];
+      for (const id of trackerId === undefined ? trackerIds : [trackerId]) {
+        const runId = await enqueueSync(ctx, { trackerId: id, full, dryRun: false });
+        jobs.push({ trackerId: id, runId, jobId: `${runId}-start` });
+      }
+      request.log.info({ jobs, full }, 'sync queued (admin)');
+      return reply.code(202).send({ jobs });
+    },
+  );
+
+  app.post(
+    '/admin/preview',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Preview a change of the scoring settings: what would move, without writing',
+        security: BEARER,
+        body: PreviewBody,
+        response: {
+          200: z.object({
+            settings: SettingsSchema.describe('the settings the preview used'),
+            changed: z.array(
+              z.object({
+                trackerId: z.string(),
+                key: z.string(),
+                title: z.string(),
+                from: PreviewPositionSchema,
+                to: PreviewPositionSchema,
+              }),
+            ),
+            unchangedCount: z.number().int(),
+          }),
+          400: ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      const merged = mergeSettings(ctx.settings, request.body);
+      // Cross-field rules (high >= medium) are checked on the merged settings, as at start-up.
+      const checked = Scoring.safeParse(merged);
+      if (!checked.success) throw validationError('body', checked.error);
+      const records = (await ctx.store.rankingAll())
+        .map((r) => r.record)
+        // Records of a tracker removed from the config have no connector to re-score them with.
+        .filter((r) => ctx.connectors.has(r.trackerId));
+      return previewScoring(records, merged, (id) => connectorFor(ctx, id));
+    },
+  );
+  done();
+};

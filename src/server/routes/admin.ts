@@ -1,0 +1,25 @@
+/**
+ * The admin API under `/admin`, behind `Authorization: Bearer <adminToken>` (auth.ts). Each group
+ * of routes lives in its own admin-*.ts file; this scope adds the token check to all of them.
+ */
+import type { PipelineContext } from '../../pipeline/context.js';
+import { adminAuth } from '../auth.js';
+import type { ZodPlugin } from '../validation.js';
+import { adminFailedRoutes } from './admin-failed.js';
+import { adminRankingRoutes } from './admin-ranking.js';
+import { adminStatusRoutes } from './admin-status.js';
+import { adminSyncRoutes } from './admin-sync.js';
+
+export interface AdminRoutesOptions {
+  ctx: PipelineContext;
+  workersRunning: () => boolean;
+}
+
+export const adminRoutes: ZodPlugin<AdminRoutesOptions> = (app, options, done) => {
+  app.addHook('onRequest', adminAuth(options.ctx.config.adminToken));
+  void app.register(adminStatusRoutes, options);
+  void app.register(adminRankingRoutes, options);
+  void app.register(adminSyncRoutes, options);
+  void app.register(adminFailedRoutes, options);
+  done();
+};

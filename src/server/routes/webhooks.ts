@@ -1,0 +1,126 @@
+/**
+ * `POST /webhooks/jira/:trackerId` and `POST /webhooks/linear/:trackerId`. The signature is checked
+ * on the raw bytes (this scope parses every body as a Buffer), deliveries are de-duplicated for a
+ * day, echoes of our own writes are dropped, and the rest becomes one score job. The answer goes
+ * out as soon as the job is queued: trackers expect an answer within seconds and retry otherwise.
+ */
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { TrackerKind, WebhookEvent } from '../../domain/index.js';
+import type { PipelineContext } from '../../pipeline/context.js';
+import { JOB, type ScoreIssueData } from '../../queues.js';
+import { ErrorBody, errorBody } from '../errors.js';
+import type { ZodPlugin } from '../validation.js';
+
+type Outcome =
+  'queued' | 'duplicate' | 'echo' | 'rejected_signature' | 'bad_request' | 'unknown_tracker';
+
+const Params = z.object({ trackerId: z.string().min(1) });
+const Accepted = z.object({ status: z.enum(['queued', 'duplicate', 'echo']) });
+
+const SIGNATURE_HEADER: Record<TrackerKind, string> = {
+  jira: 'X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body with webhookSecret>',
+  linear: 'Linear-Signature: <hex HMAC-SHA256 of the raw body>, webhookTimestamp within 60 s',
+};
+
+export interface WebhookRoutesOptions {
+  ctx: PipelineContext;
+}
+
+export const webhookRoutes: ZodPlugin<WebhookRoutesOptions> = (app, { ctx }, done) => {
+  // Signatures cover the exact bytes sent, so nothing here may parse (or re-serialize) the body.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  // Time to answer, from the first byte to the last (parsing, Redis, queueing).
+  app.addHook('onResponse', async (_request, reply) => {
+    ctx.metrics.webhookAck.observe(reply.elapsedTime / 1000);
+  });
+
+  for (const kind of ['jira', 'linear'] as const) {
+    app.post(
+      `/webhooks/${kind}/:trackerId`,
+      {
+        schema: {
+          tags: ['webhooks'],
+          summary: `Receive a ${kind === 'jira' ? 'Jira' : 'Linear'} issue webhook`,
+          description: `Signed with ${SIGNATURE_HEADER[kind]}. 401 on a missing or bad signature, 400 on a malformed body; de-duplicated by delivery id; answered as soon as the work is queued.`,
+          params: Params,
+          response: { 200: Accepted, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const receivedAtMs = Date.now();
+        const { trackerId } = request.params;
+        const tracker = ctx.config.trackers.find((t) => t.id === trackerId && t.kind === kind);
+        const connector = ctx.connectors.get(trackerId);
+        if (!tracker || !connector) {
+          // An unknown id is counted under one label: callers must not be able to grow the series.
+          return answerError(reply, 'unknown', 'unknown_tracker', 404, {
+            code: 'unknown_tracker',
+            message: `no ${kind} tracker with id '${trackerId}' is configured`,
+          });
+        }
+        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const parsed = connector.parseWebhook(request.headers, rawBody, receivedAtMs);
+        if (!parsed.ok) {
+          const outcome = parsed.status === 401 ? 'rejected_signature' : 'bad_request';
+          request.log.warn({ trackerId, code: parsed.code, status: parsed.status }, parsed.message);
+          return answerError(reply, trackerId, outcome, parsed.status, parsed);
+        }
+        const status = await accept(ctx, parsed.event, receivedAtMs);
+        ctx.metrics.webhooks.inc({ tracker: trackerId, outcome: status });
+        request.log.info(
+          { trackerId, deliveryId: parsed.event.deliveryId, issueKey: parsed.event.key, status },
+          'webhook accepted',
+        );
+        return { status };
+      },
+    );
+  }
+
+  function answerError(
+    reply: FastifyReply,
+    tracker: string,
+    outcome: Outcome,
+    status: 400 | 401 | 404,
+    error: { code: string; message: string },
+  ) {
+    ctx.metrics.webhooks.inc({ tracker, outcome });
+    return reply.code(status).send(errorBody(error.code, error.message));
+  }
+  done();
+};
+
+/** De-duplicate, drop echoes, then hand the issue to the score job. */
+async function accept(
+  ctx: PipelineContext,
+  event: WebhookEvent,
+  receivedAtMs: number,
+): Promise<'queued' | 'duplicate' | 'echo'> {
+  const { trackerId, issueId } = event;
+  if (!(await ctx.meta.firstDelivery(trackerId, event.deliveryId))) return 'duplicate';
+  // Our own write coming back: scoring it again would find nothing to write, so skip the work.
+  if (event.echoOnly) return 'echo';
+  try {
+    if (event.issue) {
+      // The score job reads the newest snapshot from here, so a de-duplicated burst loses no edit.
+      await ctx.redis.hset(ctx.keys.snapshots(trackerId), issueId, JSON.stringify(event.issue));
+    }
+    const data: ScoreIssueData = {
+      trackerId,
+      issueId,
+      remove: event.action === 'remove',
+      receivedAtMs,
+    };
+    await ctx.queues.score.add(JOB.scoreIssue, data, {
+      // At most one job per issue waits; an edit arriving while one runs is re-queued after it.
+      deduplication: { id: `score-${trackerId}-${issueId}`, keepLastIfActive: true },
+    });
+  } catch (err) {
+    // Not queued: let the tracker's retry of this delivery through rather than drop it as a duplicate.
+    await ctx.meta.forgetDelivery(trackerId, event.deliveryId).catch(() => undefined);
+    throw err;
+  }
+  return 'queued';
+}

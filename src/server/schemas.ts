@@ -1,0 +1,139 @@
+/**
+ * Response shapes of the admin API as zod schemas: they type the handlers and document the routes
+ * (OpenAPI). Each mirrors a type from the core; `satisfies`-style annotations keep them in step.
+ */
+import { z } from 'zod';
+import type { RankingItem } from '../pipeline/ranking-view.js';
+import type { AuditEntry } from '../store/audit.js';
+import type { FailureRecord } from '../store/meta.js';
+import type { RunSummary } from '../store/run-store.js';
+
+export const ScoreStatus = z.enum(['scored', 'unscored', 'invalid']);
+
+export const RankingItemSchema: z.ZodType<RankingItem> = z.object({
+  rank: z.number().int(),
+  trackerId: z.string(),
+  key: z.string(),
+  title: z.string(),
+  url: z.string(),
+  status: ScoreStatus,
+  valueUsdPerMonth: z.number().nullable(),
+  costUsd: z.number().nullable(),
+  netValueUsd: z.number().nullable(),
+  reason: z.string(),
+  explanation: z.string(),
+});
+
+export const RunSummarySchema: z.ZodType<RunSummary> = z.object({
+  runId: z.string(),
+  trackerId: z.string(),
+  full: z.boolean(),
+  dryRun: z.boolean(),
+  status: z.enum(['running', 'done']),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  pulled: z.number(),
+  scored: z.number(),
+  unscored: z.number(),
+  invalid: z.number(),
+  written: z.number(),
+  unchanged: z.number(),
+  failed: z.number(),
+  moved: z.number(),
+  failures: z.array(z.object({ trackerId: z.string(), key: z.string(), message: z.string() })),
+});
+
+export const AuditEntrySchema: z.ZodType<AuditEntry> = z.object({
+  at: z.string(),
+  trackerId: z.string(),
+  issueId: z.string(),
+  key: z.string(),
+  field: z.string(),
+  from: z.string(),
+  to: z.string(),
+  why: z.string(),
+});
+
+export const FailureSchema: z.ZodType<FailureRecord> = z.object({
+  trackerId: z.string(),
+  issueId: z.string(),
+  key: z.string(),
+  message: z.string(),
+  at: z.string(),
+});
+
+const RawInput = z.union([z.number(), z.string(), z.null()]);
+
+const WriteValues = z.object({
+  netValueUsd: z.number().nullable().optional(),
+  rankPosition: z.number().nullable().optional(),
+  priority: z.number().nullable().optional(),
+  sortKey: z.number().optional(),
+  note: z.string().nullable().optional(),
+});
+
+const NetValueSchema = z.object({
+  status: ScoreStatus,
+  valueUsdPerMonth: z.number().nullable(),
+  costUsd: z.number().nullable(),
+  netValueUsd: z.number().nullable(),
+  reason: z.string().describe('why it is not scored; empty when scored'),
+  explanation: z.string().describe('e.g. $5,000/mo x 1 mo - 40 h x $50/h = $3,000'),
+});
+
+/** One stored issue with its unified rank and audit trail (`GET /admin/issues/:trackerId/:key`). */
+export const IssueDetail = z.object({
+  rank: z.number().int().nullable().describe('position in the unified ranking (1 first)'),
+  trackerId: z.string(),
+  id: z.string(),
+  key: z.string(),
+  title: z.string(),
+  url: z.string(),
+  updatedAt: z.string(),
+  pinned: z.boolean(),
+  inputs: z.object({
+    value: RawInput,
+    cost: RawInput,
+    costUnit: z.enum(['hours', 'points', 'usd']),
+    hoursPerPoint: z.number().optional(),
+    valueSource: z.string().optional(),
+    costSource: z.string().optional(),
+  }),
+  result: NetValueSchema,
+  current: WriteValues.describe('values the tracker holds'),
+  desired: WriteValues.describe('values it should hold'),
+  trackerRank: z
+    .union([z.string(), z.number(), z.null()])
+    .describe("the tracker's own rank value (Jira LexoRank, Linear prioritySortOrder)"),
+  scoredWith: z.string().describe('hash of the scoring settings the result was computed with'),
+  lastWrittenAt: z.string().nullable(),
+  audit: z.array(AuditEntrySchema),
+});
+
+export const QueueStatus = z.object({
+  name: z.string(),
+  counts: z.record(z.string(), z.number()),
+  paused: z.boolean(),
+  rateLimitTtlMs: z.number().describe('time left of a rate-limit pause (0: none)'),
+});
+
+export const RateBudgetSchema = z.object({
+  requestsRemaining: z.number().nullable(),
+  requestsLimit: z.number().nullable(),
+  resetAtMs: z.number().nullable(),
+  complexityRemaining: z.number().nullable().optional(),
+});
+
+export const PreviewPositionSchema = z.object({
+  rank: z.number().int(),
+  netValueUsd: z.number().nullable(),
+  status: ScoreStatus,
+});
+
+/** A 400 whose message names the allowed tracker ids. */
+export function trackerIdOf(ids: readonly string[]) {
+  return z.string().refine((id) => ids.includes(id), {
+    error: (issue) =>
+      `unknown tracker '${String(issue.input)}'; configured: ${ids.join(', ') || '(none)'}`,
+  });
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import type { Connector } from '../../connectors/connector.js';
+import type { MoneyInputs, ScoringSettings } from '../../src/domain/index.js';
+import { scoreRecord } from '../../src/pipeline/score-record.js';
+import { mergeSettings, previewScoring } from '../../src/server/preview.js';
+import type { IssueRecord } from '../../src/store/issue-record.js';
+
+const SETTINGS: ScoringSettings = {
+  horizonMonths: 1,
+  hourlyRateUsd: 50,
+  hoursPerPoint: 8,
+  missingInput: 'unscored',
+  priorityThresholdsUsd: { high: 5000, medium: 1000 },
+};
+
+// Only `desired` is used by re-scoring: a tracker that holds the net value in one field.
+const connector = {
+  desired: ({ result }) => ({ netValueUsd: result.netValueUsd }),
+} as Pick<Connector, 'desired'> as Connector;
+
+function record(key: string, value: number | null, costHours: number | null): IssueRecord {
+  const inputs: MoneyInputs = { value, cost: costHours, costUnit: 'hours' };
+  return scoreRecord(
+    {
+      trackerId: 'jira',
+      id: `id-${key}`,
+      key,
+      title: `Issue ${key}`,
+      url: `https://example.test/${key}`,
+      labels: [],
+      updatedAt: '2026-01-01T00:00:00Z',
+      inputs,
+      current: {},
+      rank: null,
+      pinned: false,
+    },
+    null,
+    { settings: SETTINGS, settingsHash: 'current', connector },
+  );
+}
+
+// DESIGN.md's example: login $5,000/mo, 40 h; performance $7,000/mo, 50 h.
+const login = record('APP-1', 5000, 40);
+const performance = record('APP-2', 7000, 50);
+const noValue = record('APP-3', null, 10);
+
+describe('mergeSettings', () => {
+  it('keeps every setting the patch leaves out', () => {
+    expect(mergeSettings(SETTINGS, {})).toEqual(SETTINGS);
+  });
+
+  it('merges priority thresholds key by key', () => {
+    expect(
+      mergeSettings(SETTINGS, { hourlyRateUsd: 80, priorityThresholdsUsd: { high: 9000 } }),
+    ).toEqual({
+      ...SETTINGS,
+      hourlyRateUsd: 80,
+      priorityThresholdsUsd: { high: 9000, medium: 1000 },
+    });
+  });
+});
+
+describe('previewScoring', () => {
+  const connectorFor = () => connector;
+
+  it('lists nothing when the settings are the ones in force', () => {
+    const preview = previewScoring([login, performance, noValue], SETTINGS, connectorFor);
+    expect(preview).toEqual({ settings: SETTINGS, changed: [], unchangedCount: 3 });
+  });
+
+  it('reports net value changes with ranks before and after, in the new order', () => {
+    // 3 months: login 15,000 - 2,000 = 13,000; performance 21,000 - 2,500 = 18,500.
+    const settings = { ...SETTINGS, horizonMonths: 3 };
+    const preview = previewScoring([login, performance, noValue], settings, connectorFor);
+    expect(preview.changed).toEqual([
+      {
+        trackerId: 'jira',
+        key: 'APP-2',
+        title: 'Issue APP-2',
+        from: { rank: 1, netValueUsd: 4500, status: 'scored' },
+        to: { rank: 1, netValueUsd: 18500, status: 'scored' },
+      },
+      {
+        trackerId: 'jira',
+        key: 'APP-1',
+        title: 'Issue APP-1',
+        from: { rank: 2, netValueUsd: 3000, status: 'scored' },
+        to: { rank: 2, netValueUsd: 13000, status: 'scored' },
+      },
+    ]);
+    expect(preview.unchangedCount).toBe(1);
+  });
+
+  it('reports a swap in rank when a higher rate makes the cheaper task win', () => {
+    const cheapPerformance = record('APP-2', 7000, 10);
+    const costlyLogin = record('APP-1', 9000, 40);
+    const preview = previewScoring(
+      [costlyLogin, cheapPerformance],
+      { ...SETTINGS, hourlyRateUsd: 300 },
+      connectorFor,
+    );
+    // Before: login 9,000 - 2,000 = 7,000 (1st), performance 7,000 - 500 = 6,500 (2nd).
+    // After: login 9,000 - 12,000 = -3,000 (2nd), performance 7,000 - 3,000 = 4,000 (1st).
+    expect(preview.changed.map((c) => [c.key, c.from.rank, c.to.rank])).toEqual([
+      ['APP-2', 2, 1],
+      ['APP-1', 1, 2],
+    ]);
+  });
+
+  it('reports a status change when missing inputs start to count as zero', () => {
+    const preview = previewScoring(
+      [login, noValue],
+      { ...SETTINGS, missingInput: 'zero' },
+      connectorFor,
+    );
+    expect(preview.changed).toEqual([
+      expect.objectContaining({
+        key: 'APP-3',
+        from: { rank: 2, netValueUsd: null, status: 'unscored' },
+        // $0/mo - 10 h x $50/h: still below login, so the rank stays but the number appears.
+        to: { rank: 2, netValueUsd: -500, status: 'scored' },
+      }),
+    ]);
+  });
+
+  it('does not modify the records it is given', () => {
+    const before = JSON.stringify([login, performance]);
+    previewScoring([login, performance], { ...SETTINGS, hourlyRateUsd: 10 }, connectorFor);
+    expect(JSON.stringify([login, performance])).toBe(before);
+  });
+});
