@@ -9,13 +9,16 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'bench/*.js'] },
+        projectService: { allowDefaultProject: ['*.js', '*.ts', 'bin/*.js', 'bench/*.js'] },
       },
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports only (STYLE.md).' },
@@ -24,6 +27,7 @@ export default tseslint.config(
   },
   {
     files: ['*.js', 'bin/*.js', 'bench/*.js', 'eslint.config.js', 'vitest.config.ts'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

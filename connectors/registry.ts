@@ -12,5 +12,5 @@ const modules: Record<TrackerKind, ConnectorModule<never>> = {
 
 /** The module for a tracker entry of the config. */
 export function connectorModule(config: TrackerConfig): ConnectorModule<TrackerConfig> {
-  return modules[config.kind] as unknown as ConnectorModule<TrackerConfig>;
+  return modules[config.kind];
 }

@@ -48,8 +48,9 @@ async function freePort(): Promise<number> {
 }
 
 export async function ensureRedis(preferredUrl: string): Promise<LocalRedis> {
-  if (await answers(preferredUrl))
-    return { url: preferredUrl, process: null, stop: async () => undefined };
+  if (await answers(preferredUrl)) {
+    return { url: preferredUrl, process: null, stop: () => Promise.resolve() };
+  }
   const port = await freePort();
   const child = spawn(
     'redis-server',

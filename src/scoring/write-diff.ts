@@ -18,11 +18,11 @@ function same(field: keyof WriteValues, a: unknown, b: unknown): boolean {
  * Only fields present in `desired` are considered.
  */
 export function changedValues(current: WriteValues, desired: WriteValues): WriteValues | null {
-  const changes: Record<string, unknown> = {};
+  const changes: WriteValues = {};
   for (const field of Object.keys(desired) as (keyof WriteValues)[]) {
     const want = desired[field];
     if (want === undefined) continue;
-    if (!same(field, current[field], want)) changes[field] = want;
+    if (!same(field, current[field], want)) Object.assign(changes, { [field]: want });
   }
-  return Object.keys(changes).length > 0 ? (changes as WriteValues) : null;
+  return Object.keys(changes).length > 0 ? changes : null;
 }

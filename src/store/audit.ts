@@ -19,7 +19,8 @@ export interface AuditEntry {
 const STREAM_MAX = 100_000;
 const PER_ISSUE_MAX = 50;
 
-const show = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+const show = (v: unknown): string =>
+  v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 
 export class AuditLog {
   constructor(

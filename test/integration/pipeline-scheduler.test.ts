@@ -15,7 +15,11 @@ describe('scheduler', () => {
     const connectors = h.ctx.connectors;
     for (let restart = 0; restart < 3; restart++) {
       // Two "processes": each with its own Redis connections, starting at the same time.
-      const processes = await Promise.all([1, 2].map(() => createContext(config, { connectors, logger: createLogger({ logLevel: 'silent' }) })));
+      const processes = await Promise.all(
+        [1, 2].map(() =>
+          createContext(config, { connectors, logger: createLogger({ logLevel: 'silent' }) }),
+        ),
+      );
       await Promise.all(processes.map((ctx) => ensureSchedulers(ctx)));
       await Promise.all(processes.map((ctx) => ctx.close()));
     }
@@ -28,8 +32,12 @@ describe('scheduler', () => {
         ].sort(),
       );
       // Exactly one pending job per scheduler (the first fires at once, so it waits rather than delays).
-      const counts = await h.ctx.queues.tracker(tracker.id).getJobCounts('wait', 'delayed', 'prioritized');
-      expect((counts['wait'] ?? 0) + (counts['delayed'] ?? 0) + (counts['prioritized'] ?? 0)).toBe(2);
+      const counts = await h.ctx.queues
+        .tracker(tracker.id)
+        .getJobCounts('wait', 'delayed', 'prioritized');
+      expect((counts['wait'] ?? 0) + (counts['delayed'] ?? 0) + (counts['prioritized'] ?? 0)).toBe(
+        2,
+      );
     }
   });
 });

@@ -103,7 +103,8 @@ describe('netvalue worker processes', () => {
 
     const exits = workers.map((w) => once(w, 'exit'));
     for (const w of workers) w.kill('SIGTERM');
-    expect((await Promise.all(exits)).map(([code]) => code)).toEqual([0, 0]);
+    const codes = (await Promise.all(exits)).map(([code]) => code as number | null);
+    expect(codes).toEqual([0, 0]);
   });
 
   it('a worker killed with SIGKILL mid-sync is replaced and the sync completes with nothing lost', async () => {

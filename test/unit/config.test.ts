@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
 
-const example = readFileSync(new URL('../../netvalue.config.example.yaml', import.meta.url), 'utf8');
+const example = readFileSync(
+  new URL('../../netvalue.config.example.yaml', import.meta.url),
+  'utf8',
+);
 
 function problemsOf(text: string, env: Record<string, string> = {}): string[] {
   try {
@@ -29,7 +32,11 @@ describe('config', () => {
   it('accepts the commented example file', () => {
     const config = parseConfig(example, {});
     expect(config.trackers.map((t) => t.id)).toEqual(['acme-jira', 'acme-linear']);
-    expect(config.scoring).toMatchObject({ horizonMonths: 1, hourlyRateUsd: 50, missingInput: 'unscored' });
+    expect(config.scoring).toMatchObject({
+      horizonMonths: 1,
+      hourlyRateUsd: 50,
+      missingInput: 'unscored',
+    });
   });
 
   it('fills defaults from the schema', () => {
@@ -37,7 +44,11 @@ describe('config', () => {
     expect(config.redisPrefix).toBe('netvalue');
     expect(config.server.port).toBe(3000);
     expect(config.sync).toMatchObject({ intervalSec: 300, fullEverySec: 86400 });
-    expect(config.trackers[0]).toMatchObject({ apiToken: 't0ken', rank: false, pinLabel: 'netvalue-pin' });
+    expect(config.trackers[0]).toMatchObject({
+      apiToken: 't0ken',
+      rank: false,
+      pinLabel: 'netvalue-pin',
+    });
   });
 
   it('reports every problem at once, with its path', () => {
@@ -65,7 +76,9 @@ trackers:
 
   it('names an unset environment variable without printing any value', () => {
     const problems = problemsOf(minimal);
-    expect(problems).toEqual(['trackers[0].apiToken: environment variable JIRA_API_TOKEN is not set']);
+    expect(problems).toEqual([
+      'trackers[0].apiToken: environment variable JIRA_API_TOKEN is not set',
+    ]);
   });
 
   it('never echoes a secret in its messages', () => {
