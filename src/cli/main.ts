@@ -2,14 +2,21 @@
 import type { Env } from '../config.js';
 import { UsageError } from './args.js';
 import { runCheck } from './check.js';
+import { runDemo } from './demo.js';
 import { processIo, type Io } from './output.js';
 import { runRanking } from './ranking.js';
+import { runServe } from './serve.js';
 import { runSyncCommand } from './sync.js';
 import { runWorker } from './worker.js';
 
 type Command = (argv: string[], io: Io, env: Env) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
+  serve: {
+    run: runServe,
+    usage: 'serve',
+    summary: 'HTTP server, workers and scheduler in one process (starts with a sync)',
+  },
   sync: {
     run: runSyncCommand,
     usage: 'sync [--tracker ID] [--full] [--dry-run] [--json]',
@@ -24,6 +31,11 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
     run: runRanking,
     usage: 'ranking [--limit N] [--json]',
     summary: 'the unified ranking from stored state',
+  },
+  demo: {
+    run: runDemo,
+    usage: 'demo [--once] [--port N] [--issues N]',
+    summary: 'sandbox Jira + Linear, a full sync, the ranking, then the dashboard',
   },
   check: {
     run: runCheck,

@@ -1,0 +1,61 @@
+/**
+ * `netvalue serve`: HTTP server, workers and scheduler in one process. It starts with a sync of
+ * every tracker, then follows the schedule; SIGTERM/SIGINT stop it gracefully.
+ */
+import { startWorkers } from '../../workers/index.js';
+import type { Env } from '../config.js';
+import type { PipelineContext } from '../pipeline/context.js';
+import { rescoreIfSettingsChanged } from '../pipeline/rescore.js';
+import { ensureSchedulers } from '../pipeline/scheduler.js';
+import { JOB } from '../queues.js';
+import { buildServer } from '../server/build-server.js';
+import { parseFlags, positiveInt } from './args.js';
+import { shutdownSignal, withContext } from './context.js';
+import type { Io } from './output.js';
+import { lockOptions } from './worker.js';
+
+export interface RunningHttp {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHttp(
+  ctx: PipelineContext,
+  workersRunning: () => boolean,
+): Promise<RunningHttp> {
+  const app = await buildServer({ ctx, workersRunning });
+  const address = await app.listen({ host: ctx.config.server.host, port: ctx.config.server.port });
+  return { url: address.replace('[::1]', 'localhost'), close: () => app.close() };
+}
+
+export async function runServe(argv: string[], io: Io, env: Env): Promise<number> {
+  const { values } = parseFlags(argv, { 'shutdown-timeout-ms': { type: 'string' } });
+  const shutdownTimeoutMs = positiveInt(
+    values['shutdown-timeout-ms'],
+    '--shutdown-timeout-ms',
+    10_000,
+  );
+  return withContext(values.config, env, io, async (ctx) => {
+    const workers = startWorkers(ctx, { concurrency: ctx.config.concurrency, ...lockOptions(env) });
+    let running = true;
+    const http = await startHttp(ctx, () => running);
+    await ensureSchedulers(ctx);
+    await rescoreIfSettingsChanged(ctx);
+    // The start-up sync; skipped by the worker if another process is already syncing that tracker.
+    for (const t of ctx.config.trackers) {
+      await ctx.queues
+        .tracker(t.id)
+        .add(JOB.syncStart, { trackerId: t.id, full: false, dryRun: false });
+    }
+    ctx.logger.info(
+      { url: http.url, trackers: ctx.config.trackers.map((t) => t.id) },
+      'netvalue serving',
+    );
+    const signal = await shutdownSignal();
+    ctx.logger.info({ signal }, 'shutting down: no new requests or jobs; finishing running ones');
+    running = false;
+    await http.close();
+    await workers.close(shutdownTimeoutMs);
+    return 0;
+  });
+}
