@@ -18,7 +18,7 @@ export interface BenchDeployment {
 
 export async function startBenchDeployment(
   issuesPerTracker: number,
-  options: { seed?: number; concurrency?: number; port?: number } = {},
+  options: { seed?: number; concurrency?: number; port?: number; rankWriteBack?: boolean } = {},
 ): Promise<BenchDeployment> {
   const sandboxes = await startSandboxHost(issuesPerTracker, options.seed ?? 1);
   const [jira, linear] =
@@ -33,8 +33,13 @@ export async function startBenchDeployment(
     sync: { rankSettleMs: 100 },
     // Rate limits lifted so the figures measure netvalue, not the configured budget.
     trackers: [
-      { ...jira, id: TRACKERS[0], rank: true, writesPerSec: 1_000_000 },
-      { ...linear, id: TRACKERS[1], writesPerSec: 1_000_000 },
+      { ...jira, id: TRACKERS[0], rank: options.rankWriteBack ?? true, writesPerSec: 1_000_000 },
+      {
+        ...linear,
+        id: TRACKERS[1],
+        writesPerSec: 1_000_000,
+        writeBack: { prioritySortOrder: options.rankWriteBack ?? true },
+      },
     ],
   });
   const ctx = await createContext(config, { logger: createLogger({ logLevel: 'warn' }) });

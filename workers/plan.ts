@@ -28,9 +28,12 @@ export async function processPlan(ctx: PipelineContext, job: Job): Promise<void>
     connector,
     ctx.settings,
   );
+  // Only records whose desired values moved are saved: a steady-state plan writes nothing.
+  const desiredBefore = new Map(records.map((r) => [r.id, JSON.stringify(r.desired)]));
+  const changed = plan.records.filter((r) => desiredBefore.get(r.id) !== JSON.stringify(r.desired));
   await ctx.store.putScores(
-    plan.records,
-    plan.records.map((r) => r.member),
+    changed,
+    changed.map((r) => r.member),
   );
 
   const dryRun = data.runId ? (await ctx.runs.field(data.runId, 'dryRun')) === '1' : false;

@@ -6,7 +6,7 @@
  * members sort lexicographically in ranking order (all scores 0), so a change re-ranks in
  * O(log N) and a position is one ZRANK.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { IssueRecord } from './issue-record.js';
 
 import type { Keys } from './keys.js';
@@ -39,6 +39,33 @@ function split(record: IssueRecord): [string, string, string] {
 }
 
 const SEP = '\u0002';
+
+/**
+ * Keeps per-tracker counts by status exact without reading every record: each issue's status sits
+ * in a small hash, and a change moves one count. ARGV: id, status pairs ('' = removed).
+ */
+const UPDATE_COUNTS = `
+for i = 1, #ARGV, 2 do
+  local id, status = ARGV[i], ARGV[i + 1]
+  local old = redis.call('HGET', KEYS[1], id)
+  if old ~= status then
+    if old then redis.call('HINCRBY', KEYS[2], old, -1) end
+    if status == '' then
+      redis.call('HDEL', KEYS[1], id)
+    else
+      redis.call('HSET', KEYS[1], id, status)
+      redis.call('HINCRBY', KEYS[2], status, 1)
+    end
+  end
+end
+return 1`;
+
+export interface StatusCounts {
+  total: number;
+  scored: number;
+  unscored: number;
+  invalid: number;
+}
 
 export function rankMember(sortKey: string, trackerId: string, id: string): string {
   return `${sortKey}${SEP}${trackerId}${SEP}${id}`;
@@ -101,19 +128,56 @@ export class IssueStore {
   ): Promise<void> {
     if (records.length === 0) return;
     const multi = this.redis.multi();
+    const statuses: IssueRecord[] = [];
     records.forEach((record, i) => {
       const previous = previousMembers[i] ?? null;
       const [recordJson, stateJson, rankJson] = split(record);
       multi.hset(this.keys.issues(record.trackerId), record.id, recordJson);
       multi.hset(this.keys.trackerState(record.trackerId), record.id, stateJson);
       multi.hset(this.keys.trackerRank(record.trackerId), record.id, rankJson);
+      statuses.push(record);
       if (previous !== record.member) {
         if (previous !== null) multi.zrem(this.keys.ranking, previous);
         multi.zadd(this.keys.ranking, 0, record.member);
         multi.hset(this.keys.keyIndex(record.trackerId), record.key, record.id);
       }
     });
+    this.countStatuses(multi, statuses);
     await multi.exec();
+  }
+
+  private countStatuses(
+    multi: ChainableCommander,
+    records: readonly IssueRecord[],
+    removed = false,
+  ): void {
+    const byTracker = new Map<string, string[]>();
+    for (const r of records) {
+      const args = byTracker.get(r.trackerId) ?? [];
+      args.push(r.id, removed ? '' : r.result.status);
+      byTracker.set(r.trackerId, args);
+    }
+    for (const [trackerId, args] of byTracker) {
+      multi.eval(
+        UPDATE_COUNTS,
+        2,
+        this.keys.statusIndex(trackerId),
+        this.keys.statusCounts(trackerId),
+        ...args,
+      );
+    }
+  }
+
+  /** Issues of a tracker by status, kept up to date on every save (no scan). */
+  async counts(trackerId: string): Promise<StatusCounts> {
+    const raw = await this.redis.hgetall(this.keys.statusCounts(trackerId));
+    const n = (k: string) => Math.max(0, Number(raw[k] ?? 0));
+    return {
+      total: n('scored') + n('unscored') + n('invalid'),
+      scored: n('scored'),
+      unscored: n('unscored'),
+      invalid: n('invalid'),
+    };
   }
 
   /** Saves records without touching their tracker state (scoring, planning). */
@@ -131,6 +195,7 @@ export class IssueStore {
         multi.zadd(this.keys.ranking, 0, record.member);
       }
     });
+    this.countStatuses(multi, records);
     await multi.exec();
   }
 
@@ -152,14 +217,15 @@ export class IssueStore {
   }
 
   async remove(record: IssueRecord): Promise<void> {
-    await this.redis
+    const multi = this.redis
       .multi()
       .hdel(this.keys.trackerState(record.trackerId), record.id)
       .hdel(this.keys.trackerRank(record.trackerId), record.id)
       .hdel(this.keys.issues(record.trackerId), record.id)
       .hdel(this.keys.keyIndex(record.trackerId), record.key)
-      .zrem(this.keys.ranking, record.member)
-      .exec();
+      .zrem(this.keys.ranking, record.member);
+    this.countStatuses(multi, [record], true);
+    await multi.exec();
   }
 
   /** 1-based unified positions of the given members, one round trip. */

@@ -7,6 +7,8 @@ export interface Keys {
   issues(trackerId: string): string;
   trackerState(trackerId: string): string;
   trackerRank(trackerId: string): string;
+  statusIndex(trackerId: string): string;
+  statusCounts(trackerId: string): string;
   keyIndex(trackerId: string): string;
   ranking: string;
   watermarks: string;
@@ -34,6 +36,8 @@ export function redisKeys(redisPrefix: string): Keys {
     issues: (t) => `${p}:issues:${t}`,
     trackerState: (t) => `${p}:state:${t}`,
     trackerRank: (t) => `${p}:rank:${t}`,
+    statusIndex: (t) => `${p}:status:${t}`,
+    statusCounts: (t) => `${p}:counts:${t}`,
     keyIndex: (t) => `${p}:keys:${t}`,
     ranking: `${p}:ranking`,
     watermarks: `${p}:watermarks`,

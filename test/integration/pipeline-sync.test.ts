@@ -81,3 +81,34 @@ describe('pipeline: full sync against both sandboxes', () => {
     expect(writeCounts(h)).toEqual(before);
   });
 });
+
+describe('issue counts by status', () => {
+  it('stay exact through syncs, edits and removals without reading every record', async () => {
+    h = await startHarness({ jira: { issues: 40, seed: 71 }, linear: { issues: 30, seed: 72 } });
+    await syncAll(h);
+    const fromRecords = async (trackerId: string) => {
+      const records = await h!.ctx.store.all(trackerId);
+      const count = (s: string) => records.filter((r) => r.result.status === s).length;
+      return {
+        total: records.length,
+        scored: count('scored'),
+        unscored: count('unscored'),
+        invalid: count('invalid'),
+      };
+    };
+    for (const t of ['acme-jira', 'acme-linear'])
+      expect(await h.ctx.store.counts(t)).toEqual(await fromRecords(t));
+    const scored = h.jira
+      .issues()
+      .find(
+        (i) => i.status !== 'Done' && typeof i.value === 'number' && typeof i.cost === 'number',
+      );
+    if (!scored) throw new Error('no scored issue');
+    h.jira.editIssue(scored.key, { value: null });
+    h.jira.deleteIssue(
+      h.jira.issues().find((i) => i.status !== 'Done' && i.key !== scored.key)?.key ?? '',
+    );
+    await syncAll(h, true);
+    expect(await h.ctx.store.counts('acme-jira')).toEqual(await fromRecords('acme-jira'));
+  });
+});
