@@ -36,16 +36,18 @@ const [jira, linear] = await Promise.all([
 
 /** Time each issue was last written, by Jira issue id or Linear issue id. */
 const writtenAt = new Map<string, number>();
-const issueOf = (e: LoggedRequest): string | null => {
-  if (e.operation === 'edit') return e.path.split('/').pop() ?? null;
-  const body = e.body as { variables?: { id?: string } } | null;
-  return e.operation === 'NetvalueIssueUpdate' ? (body?.variables?.id ?? null) : null;
+const issuesOf = (e: LoggedRequest): string[] => {
+  if (e.operation === 'edit') return [e.path.split('/').pop() ?? ''];
+  if (!e.operation.startsWith('NetvalueIssueUpdate')) return [];
+  const variables = (e.body as { variables?: Record<string, unknown> } | null)?.variables ?? {};
+  return Object.entries(variables).flatMap(([k, v]) =>
+    /^id\d*$/.test(k) && typeof v === 'string' ? [v] : [],
+  );
 };
 for (const log of [jira.log, linear.log]) {
   const add = log.add.bind(log);
   log.add = (entry) => {
-    const id = entry.status < 300 ? issueOf(entry) : null;
-    if (id) writtenAt.set(id, nowMs());
+    if (entry.status < 300) for (const id of issuesOf(entry)) writtenAt.set(id, nowMs());
     add(entry);
   };
 }

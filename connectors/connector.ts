@@ -5,6 +5,7 @@ import type {
   IssueRef,
   NetValue,
   RankBatch,
+  TrackerError,
   TrackerKind,
   WebhookParseResult,
   WriteValues,
@@ -36,6 +37,14 @@ export interface Connector {
   desired(target: WriteTarget): WriteValues;
   /** Sends the given changes in one call. Callers pass only values that differ. */
   write(issue: IssueRef, changes: WriteValues): Promise<void>;
+  /**
+   * Optional: several issues' changes in one request (Linear: aliased mutations), so a sync of N
+   * issues costs N / maxWriteBatch requests of the tracker's budget. Resolves one entry per item:
+   * null when written, else the item's `TrackerError`. Callers fall back to `write` without it.
+   */
+  writeMany?(items: readonly WriteItem[]): Promise<(TrackerError | null)[]>;
+  /** Items per `writeMany` call. */
+  readonly maxWriteBatch?: number;
   /** Places issues before/after an anchor (rankStyle `batch` only). */
   applyRankBatch(batch: RankBatch): Promise<void>;
   /** Verifies the signature on the raw body, then parses. Never throws. */
@@ -44,6 +53,11 @@ export interface Connector {
   budget(): RateBudget | null;
   /** How many HTTP requests this connector has sent, by kind (for metrics and benchmarks). */
   requestCounts(): { reads: number; writes: number };
+}
+
+export interface WriteItem {
+  ref: IssueRef;
+  changes: WriteValues;
 }
 
 export interface PullRequest {

@@ -20,6 +20,7 @@ import {
 } from './setup.js';
 import { parseLinearWebhook } from './webhook.js';
 import { desiredValues, writeChanges } from './write.js';
+import { LINEAR_WRITE_BATCH, writeMany } from './write-many.js';
 
 /** Unused: Linear ranks by sort key. Kept at Linear's batch size (issueBatchUpdate takes 50). */
 export const LINEAR_MAX_RANK_BATCH = 50;
@@ -35,6 +36,8 @@ function connectorFor(ctx: LinearContext): Connector {
     fetchIssue: (id) => fetchIssue(ctx, id),
     desired: (target) => desiredValues(config, target),
     write: (ref, changes) => writeChanges(ctx, ref, changes),
+    writeMany: (items) => writeMany(ctx, items),
+    maxWriteBatch: LINEAR_WRITE_BATCH,
     applyRankBatch: () =>
       Promise.reject(
         new TrackerError(

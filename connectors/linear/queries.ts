@@ -62,6 +62,22 @@ mutation NetvalueIssueUpdate($id: String!, $input: IssueUpdateInput!) {
   issueUpdate(id: $id, input: $input) { success lastSyncId }
 }`;
 
+/**
+ * Several issues in one request: one aliased `issueUpdate` per issue (u0, u1, ...). Each is still
+ * its own mutation; the request counts once against the hourly quota.
+ */
+export function issueUpdates(count: number): string {
+  const params = Array.from(
+    { length: count },
+    (_, i) => `$id${i}: String!, $input${i}: IssueUpdateInput!`,
+  );
+  const fields = Array.from(
+    { length: count },
+    (_, i) => `  u${i}: issueUpdate(id: $id${i}, input: $input${i}) { success lastSyncId }`,
+  );
+  return `mutation NetvalueIssueUpdates(${params.join(', ')}) {\n${fields.join('\n')}\n}`;
+}
+
 /** Linear upserts an attachment on (url, issueId): one attachment per issue, updated in place. */
 export const ATTACHMENT_UPSERT = `
 mutation NetvalueAttachmentUpsert($input: AttachmentCreateInput!) {
@@ -87,6 +103,7 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   NetvalueIssue: ISSUE_BY_ID,
   NetvalueSetup: SETUP,
   NetvalueIssueUpdate: ISSUE_UPDATE,
+  NetvalueIssueUpdates: issueUpdates(3),
   NetvalueAttachmentUpsert: ATTACHMENT_UPSERT,
   NetvalueAttachmentFind: ATTACHMENT_FIND,
   NetvalueAttachmentDelete: ATTACHMENT_DELETE,

@@ -38,7 +38,7 @@ export function desiredValues(config: LinearTrackerConfig, target: WriteTarget):
   return values;
 }
 
-function issueInput(
+export function issueInput(
   config: LinearTrackerConfig,
   ref: IssueRef,
   changes: WriteValues,

@@ -46,26 +46,10 @@ export async function writeIssues(
   const audit: AuditEntry[] = [];
   const at = new Date().toISOString();
 
-  const writeOne = async (record: IssueRecord): Promise<void> => {
-    const changes = changedValues(record.current, record.desired);
-    if (!changes || outcome.rateLimitedMs !== null) return;
-    const wait = await ctx.limiter.reserve(data.trackerId, tracker.writesPerSec);
-    if (wait > 0) {
-      ctx.metrics.rateLimitWaits.inc({ tracker: data.trackerId }, wait / 1000);
-      await sleep(wait);
-    }
-    try {
-      await connector.write(
-        { trackerId: record.trackerId, id: record.id, key: record.key },
-        changes,
-      );
-    } catch (err) {
-      return classify(ctx, record, err, outcome);
-    }
+  const succeeded = (record: IssueRecord, changes: WriteValues): void => {
     outcome.written++;
     ctx.metrics.writes.inc({ tracker: data.trackerId, result: 'written' });
-    const current: WriteValues = { ...record.current, ...changes };
-    states.push({ id: record.id, current, lastWrittenAt: at });
+    states.push({ id: record.id, current: { ...record.current, ...changes }, lastWrittenAt: at });
     if (changes.sortKey !== undefined) ranks.set(record.id, changes.sortKey);
     const base = {
       at,
@@ -81,6 +65,37 @@ export async function writeIssues(
     }
   };
 
+  /** One request: a single issue, or a batch when the connector can write many at once. */
+  const writeUnit = async (unit: IssueRecord[]): Promise<void> => {
+    const items = unit.flatMap((record) => {
+      const changes = changedValues(record.current, record.desired);
+      return changes ? [{ record, changes }] : [];
+    });
+    if (items.length === 0 || outcome.rateLimitedMs !== null) return;
+    const wait = await ctx.limiter.reserve(data.trackerId, tracker.writesPerSec);
+    if (wait > 0) {
+      ctx.metrics.rateLimitWaits.inc({ tracker: data.trackerId }, wait / 1000);
+      await sleep(wait);
+    }
+    const refs = items.map(({ record, changes }) => ({
+      ref: { trackerId: record.trackerId, id: record.id, key: record.key },
+      changes,
+    }));
+    let errors: unknown[];
+    try {
+      errors = connector.writeMany
+        ? await connector.writeMany(refs)
+        : [await connector.write(refs[0]!.ref, refs[0]!.changes).then(() => null)];
+    } catch (err) {
+      errors = items.map(() => err);
+    }
+    for (const [i, { record, changes }] of items.entries()) {
+      const err = errors[i] ?? null;
+      if (err === null) succeeded(record, changes);
+      else await classify(ctx, record, err, outcome);
+    }
+  };
+
   const queue = records.filter((r) => locked.has(r.id));
   for (const r of records)
     if (!locked.has(r.id))
@@ -89,8 +104,11 @@ export async function writeIssues(
         key: r.key,
         message: 'another job is writing this issue',
       });
-  const runners = Array.from({ length: Math.min(CALLS_IN_FLIGHT, queue.length) }, async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) await writeOne(next);
+  const perCall = connector.writeMany ? Math.max(1, connector.maxWriteBatch ?? 1) : 1;
+  const units: IssueRecord[][] = [];
+  for (let i = 0; i < queue.length; i += perCall) units.push(queue.slice(i, i + perCall));
+  const runners = Array.from({ length: Math.min(CALLS_IN_FLIGHT, units.length) }, async () => {
+    for (let next = units.shift(); next; next = units.shift()) await writeUnit(next);
   });
   try {
     await Promise.all(runners);

@@ -148,7 +148,7 @@ describe('Linear GraphQL documents', () => {
     expect(complexity).toBeLessThan(8_000);
   });
 
-  it('every document actually sent during set-up, pull, fetch and write-back validates', async () => {
+  it('every document actually sent during set-up, pull, fetch and (batched) write-back validates', async () => {
     h = await startHarness(
       { issues: 80, includeExamples: true },
       { writeBack: { prioritySortOrder: true, priority: true, attachment: true } },
@@ -161,6 +161,10 @@ describe('Linear GraphQL documents', () => {
     const again = (await pullAll(h.connector)).issues;
     await applyWrites(h.connector, again, planWrites(h.connector, again));
     await linearCheck(h);
+    // Batched write-back, as the pipeline sends it.
+    await h.connector.writeMany?.(
+      again.slice(0, 3).map((i, n) => ({ ref: i, changes: { sortKey: -10 - n } })),
+    );
 
     const sent = new Set(h.sandbox.log.entries.map((e) => (e.body as { query: string }).query));
     const operations = new Set(h.sandbox.log.entries.map((e) => e.operation));

@@ -4,7 +4,7 @@ import { rescoreIfSettingsChanged } from '../../src/pipeline/rescore.js';
 import { runSync, totals } from '../../src/pipeline/sync-run.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { startWorkers } from '../../workers/index.js';
-import { startHarness, writeCounts, type Harness } from './pipeline-harness.js';
+import { linearUpdatedIds, startHarness, writeCounts, type Harness } from './pipeline-harness.js';
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -38,9 +38,8 @@ function successfulWritesPerIssue(harness: Harness): Map<string, number> {
     if (e.operation === 'edit' && e.status === 204) add(`jira:${e.path.split('/').pop() ?? ''}`);
   }
   for (const e of harness.linear.log.entries) {
-    const body = e.body as { variables?: { id?: string } } | null;
-    if (e.operation.startsWith('NetvalueIssueUpdate') && e.status === 200 && body?.variables?.id) {
-      add(`linear:${body.variables.id}`);
+    if (e.operation.startsWith('NetvalueIssueUpdate') && e.status === 200) {
+      for (const id of linearUpdatedIds(e.body)) add(`linear:${id}`);
     }
   }
   return counts;

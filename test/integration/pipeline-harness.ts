@@ -114,6 +114,7 @@ export async function deletePrefix(prefix: string): Promise<void> {
 
 const LINEAR_MUTATIONS = new Set([
   'NetvalueIssueUpdate',
+  'NetvalueIssueUpdates',
   'NetvalueAttachmentUpsert',
   'NetvalueAttachmentDelete',
 ]);
@@ -129,4 +130,12 @@ export function writeCounts(h: Harness): {
     jiraRanks: h.jira.log.count((e) => e.operation === 'rank'),
     linearMutations: h.linear.log.count((e) => LINEAR_MUTATIONS.has(e.operation)),
   };
+}
+
+/** Linear issue ids a logged request updated (one, or several in an aliased batch). */
+export function linearUpdatedIds(body: unknown): string[] {
+  const variables = (body as { variables?: Record<string, unknown> } | null)?.variables ?? {};
+  return Object.entries(variables)
+    .filter(([name, value]) => /^id\d*$/.test(name) && typeof value === 'string')
+    .map(([, value]) => value as string);
 }
