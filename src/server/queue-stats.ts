@@ -1,7 +1,7 @@
 /** Counts shared by /admin/status and /metrics: jobs per queue and state, issues per status. */
 import type { Queue } from 'bullmq';
-import type { ScoreStatus } from '../domain/index.js';
 import type { PipelineContext } from '../pipeline/context.js';
+import type { StatusCounts } from '../store/issue-store.js';
 
 export const JOB_STATES = [
   'wait',
@@ -19,25 +19,12 @@ export async function jobCounts(queue: Queue): Promise<JobCounts> {
   return Object.fromEntries(JOB_STATES.map((s) => [s, counts[s] ?? 0])) as JobCounts;
 }
 
-export type IssueCounts = Record<ScoreStatus, number> & { total: number };
-
-/**
- * Issues per status for each tracker. Reads every stored record (O(issues)): fine for an admin
- * page and a scrape every few seconds at tens of thousands of issues; past that, keep counters.
- */
-export async function issueCounts(ctx: PipelineContext): Promise<Map<string, IssueCounts>> {
-  const out = new Map<string, IssueCounts>();
-  await Promise.all(
-    ctx.config.trackers.map(async (t) => {
-      const counts: IssueCounts = { total: 0, scored: 0, unscored: 0, invalid: 0 };
-      for (const record of await ctx.store.all(t.id)) {
-        counts[record.result.status] += 1;
-        counts.total += 1;
-      }
-      out.set(t.id, counts);
-    }),
+/** Issues per status for each tracker (counts the store keeps on every save: no scan). */
+export async function issueCounts(ctx: PipelineContext): Promise<Map<string, StatusCounts>> {
+  const entries = await Promise.all(
+    ctx.config.trackers.map(async (t) => [t.id, await ctx.store.counts(t.id)] as const),
   );
-  return out;
+  return new Map(entries);
 }
 
 /** Rejects after `ms` (Redis commands wait for a reconnect forever: probes must not). */

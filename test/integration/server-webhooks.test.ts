@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmacSha256Hex } from '../../connectors/signature.js';
 import type { IssueRecord } from '../../src/store/issue-record.js';
-import type { Harness } from './pipeline-harness.js';
+import type { LoggedRequest } from '../../connectors/sandbox-kit.js';
+import { linearUpdatedIds, type Harness } from './pipeline-harness.js';
 import { JIRA_FIELDS, startServerHarness, syncAll, type ServerHarness } from './server-harness.js';
 
 const LINEAR_SECRET = 'lin_wh_server_test_secret';
@@ -14,13 +15,14 @@ interface Delivery {
 const jiraWrites = (h: Harness, id: string): number =>
   h.jira.log.count((e) => e.operation === 'edit' && e.status === 204 && e.path.endsWith(`/${id}`));
 
+/** A successful Linear update of the issue, alone or in an aliased batch. */
+const isLinearWrite = (e: LoggedRequest, id: string): boolean =>
+  (e.operation === 'NetvalueIssueUpdate' || e.operation === 'NetvalueIssueUpdates') &&
+  e.status === 200 &&
+  linearUpdatedIds(e.body).includes(id);
+
 const linearWrites = (h: Harness, id: string): number =>
-  h.linear.log.count(
-    (e) =>
-      e.operation === 'NetvalueIssueUpdate' &&
-      e.status === 200 &&
-      (e.body as { variables?: { id?: string } } | null)?.variables?.id === id,
-  );
+  h.linear.log.count((e) => isLinearWrite(e, id));
 
 async function storedRecords(h: Harness, trackerId: string): Promise<IssueRecord[]> {
   return (await h.ctx.store.all(trackerId)).sort((a, b) => a.key.localeCompare(b.key));
@@ -113,9 +115,7 @@ describe('webhooks against a listening server', () => {
       actorId: 'a-person',
     });
     const written = h.linear.log.waitFor(
-      (e) =>
-        e.operation === 'NetvalueIssueUpdate' &&
-        (e.body as { variables?: { id?: string } }).variables?.id === issue.id,
+      (e) => isLinearWrite(e, issue.id),
       linearWrites(h, issue.id) + 1,
     );
     expect(await post('linear', delivery)).toEqual({ status: 200, body: { status: 'queued' } });
@@ -229,9 +229,7 @@ describe('webhooks against a listening server', () => {
     const linear = nextLinear();
     h.linear.editIssue(linear.key, { valueLabel: '$800k' });
     const linearWritten = h.linear.log.waitFor(
-      (e) =>
-        e.operation === 'NetvalueIssueUpdate' &&
-        (e.body as { variables?: { id?: string } }).variables?.id === linear.id,
+      (e) => isLinearWrite(e, linear.id),
       linearWrites(h, linear.id) + 1,
     );
     const change = h.linear.webhook(linear.key, {
@@ -260,7 +258,12 @@ describe('webhook routing', () => {
   let h: ServerHarness;
   beforeAll(async () => {
     // The Linear tracker has no webhookSecret here (the sandbox config sets none).
-    h = await startServerHarness({ workers: false, jira: { issues: 5 }, linear: { issues: 5 } });
+    h = await startServerHarness({
+      workers: false,
+      jira: { issues: 5 },
+      linear: { issues: 5 },
+      config: { server: { bodyLimitBytes: 4096 } },
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -296,6 +299,17 @@ describe('webhook routing', () => {
     const { error } = res.json<{ error: { code: string; message: string } }>();
     expect(error.code).toBe('webhook_secret_missing');
     expect(error.message).toContain('set trackers[].webhookSecret');
+  });
+
+  it('answers 413 to a body over server.bodyLimitBytes', async () => {
+    const res = await h.inject({
+      method: 'POST',
+      url: '/webhooks/jira/acme-jira',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ padding: 'x'.repeat(5000) }),
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ error: { code: 'body_too_large' } });
   });
 
   it('checks the signature whatever the content type says', async () => {
