@@ -3,7 +3,7 @@
  * limit: the very same HTTP calls (every page read, one write per changed issue, the same rank
  * batches) made directly with the same connectors and SDK clients at the same concurrency.
  */
-import type { Connector } from '../connectors/connector.js';
+import type { Connector, WriteItem } from '../connectors/connector.js';
 import type { Issue } from '../src/domain/index.js';
 import { planTracker } from '../src/pipeline/plan-tracker.js';
 import { scoreRecord } from '../src/pipeline/score-record.js';
@@ -109,10 +109,20 @@ async function limitRun(issuesPerTracker: number, seed: number): Promise<number>
         const positions = new Map(order.map((r, i) => [r.id, i + 1]));
         const plan = planTracker(mine, positions, connector, d.ctx.settings);
         const byId = new Map(plan.records.map((r) => [r.id, r]));
+        const items: WriteItem[] = [];
         for (const id of plan.writeIds) {
           const r = byId.get(id) as IssueRecord;
           const changes = changedValues(r.current, r.desired);
-          if (changes) calls.push(() => connector.write({ trackerId, id, key: r.key }, changes));
+          if (changes) items.push({ ref: { trackerId, id, key: r.key }, changes });
+        }
+        // The same requests as the pipeline: batches where the connector writes many at once.
+        const perCall = connector.writeMany ? (connector.maxWriteBatch ?? 1) : 1;
+        for (let i = 0; i < items.length; i += perCall) {
+          const chunk = items.slice(i, i + perCall);
+          calls.push(async () => {
+            if (connector.writeMany) await connector.writeMany(chunk);
+            else for (const item of chunk) await connector.write(item.ref, item.changes);
+          });
         }
         // Rank batches depend on each other's order: one chain, like the pipeline's rank job.
         const batches = plan.rankBatches.map((b) => b.batch);

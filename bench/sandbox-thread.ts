@@ -61,6 +61,15 @@ const methods: Record<string, (...args: never[]) => unknown> = {
     linear.trackerConfig(),
   ],
   counts: () => ({ reads: count(READ_OPS), writes: count(WRITE_OPS) }),
+  /** First and last time each operation was seen (for finding where a run spends its time). */
+  timeline: () => {
+    const out: Record<string, [number, number, number]> = {};
+    for (const e of [...jira.log.entries, ...linear.log.entries]) {
+      const t = out[e.operation] ?? [e.atMs, e.atMs, 0];
+      out[e.operation] = [Math.min(t[0], e.atMs), Math.max(t[1], e.atMs), t[2] + 1];
+    }
+    return out;
+  },
   clearLogs: () => {
     jira.log.clear();
     linear.log.clear();

@@ -64,7 +64,8 @@ export async function processPlan(ctx: PipelineContext, job: Job): Promise<void>
       string
     >;
     const batches = plan.rankBatches.map((b) => b.batch);
-    jobs.push({
+    // First in the queue: its calls form one ordered chain, so it should run beside the writes.
+    jobs.unshift({
       name: JOB.rank,
       data: { trackerId: data.trackerId, runId: data.runId, batches, newRanks },
       opts: { jobId: `${tag}-rank` },

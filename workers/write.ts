@@ -47,9 +47,15 @@ export async function processRank(ctx: PipelineContext, job: Job): Promise<void>
   const { writesPerSec } = trackerConfig(ctx, data.trackerId);
   // A retried job resumes after the last batch it applied (its progress), so no call repeats.
   const firstBatch = typeof job.progress === 'number' ? job.progress : 0;
+  const startedAt = Date.now();
+  const waits = await ctx.limiter.reserveMany(
+    data.trackerId,
+    writesPerSec,
+    data.batches.length - firstBatch,
+  );
   for (let i = firstBatch; i < data.batches.length; i++) {
     const batch = data.batches[i] as RankData['batches'][number];
-    const wait = await ctx.limiter.reserve(data.trackerId, writesPerSec);
+    const wait = (waits[i - firstBatch] ?? 0) - (Date.now() - startedAt);
     if (wait > 0) await sleep(wait);
     try {
       await connector.applyRankBatch(

@@ -73,10 +73,18 @@ export class SandboxState {
     accountId: string,
   ): void {
     const movingIds = new Set(moving.map((i) => i.id));
-    const rest = this.inRankOrder().filter((i) => !movingIds.has(i.id));
-    const at = rest.indexOf(anchor);
-    let low = place === 'before' ? (rest[at - 1]?.rank ?? null) : anchor.rank;
-    const high = place === 'before' ? anchor.rank : (rest[at + 1]?.rank ?? null);
+    // The anchor's neighbour among the issues that stay: one pass, no sort (ranks are unique).
+    let neighbour: string | null = null;
+    for (const issue of this.issues.values()) {
+      if (movingIds.has(issue.id) || issue === anchor) continue;
+      const r = issue.rank;
+      if (place === 'before' && r < anchor.rank && (neighbour === null || r > neighbour))
+        neighbour = r;
+      if (place === 'after' && r > anchor.rank && (neighbour === null || r < neighbour))
+        neighbour = r;
+    }
+    let low = place === 'before' ? neighbour : anchor.rank;
+    const high = place === 'before' ? anchor.rank : neighbour;
     for (const issue of moving) {
       issue.rank = rankBetween(low, high);
       low = issue.rank;

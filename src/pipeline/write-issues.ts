@@ -66,13 +66,13 @@ export async function writeIssues(
   };
 
   /** One request: a single issue, or a batch when the connector can write many at once. */
-  const writeUnit = async (unit: IssueRecord[]): Promise<void> => {
+  const writeUnit = async (unit: IssueRecord[], waitMs: number): Promise<void> => {
     const items = unit.flatMap((record) => {
       const changes = changedValues(record.current, record.desired);
       return changes ? [{ record, changes }] : [];
     });
     if (items.length === 0 || outcome.rateLimitedMs !== null) return;
-    const wait = await ctx.limiter.reserve(data.trackerId, tracker.writesPerSec);
+    const wait = waitMs - (Date.now() - reservedAt);
     if (wait > 0) {
       ctx.metrics.rateLimitWaits.inc({ tracker: data.trackerId }, wait / 1000);
       await sleep(wait);
@@ -107,8 +107,14 @@ export async function writeIssues(
   const perCall = connector.writeMany ? Math.max(1, connector.maxWriteBatch ?? 1) : 1;
   const units: IssueRecord[][] = [];
   for (let i = 0; i < queue.length; i += perCall) units.push(queue.slice(i, i + perCall));
+  // One booking for the whole job: unit k may start `waits[k]` ms after `reservedAt`.
+  const reservedAt = Date.now();
+  const waits = await ctx.limiter.reserveMany(data.trackerId, tracker.writesPerSec, units.length);
+  let nextUnit = 0;
   const runners = Array.from({ length: Math.min(CALLS_IN_FLIGHT, units.length) }, async () => {
-    for (let next = units.shift(); next; next = units.shift()) await writeUnit(next);
+    for (let k = nextUnit++; k < units.length; k = nextUnit++) {
+      await writeUnit(units[k] as IssueRecord[], waits[k] ?? 0);
+    }
   });
   try {
     await Promise.all(runners);
