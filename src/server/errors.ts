@@ -26,13 +26,18 @@ export const ERROR_CODES = [
   'unauthorized',
   'admin_disabled',
   'internal_error',
-  // Webhook rejections pass the connector's own codes through (bad_signature, stale_timestamp, ...).
 ] as const;
+
+/**
+ * Codes of the server's own errors. Webhook rejections pass the connector's codes through
+ * (bad_signature, missing_signature, stale_timestamp, webhook_secret_missing, invalid_body, ...).
+ */
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class AppError extends Error {
   override readonly name = 'AppError';
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly statusCode: number,
     message: string,
     readonly issues?: ErrorIssue[],
@@ -55,7 +60,7 @@ export function errorBody(code: string, message: string, issues?: ErrorIssue[]):
 }
 
 /** Fastify's own 4xx errors (body parsing, limits) mapped to our codes. */
-const FASTIFY_CODES: Record<string, string> = {
+const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',

@@ -11,7 +11,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import { z } from 'zod';
-import { AppError, type ErrorIssue } from './errors.js';
+import { AppError, type ErrorCode, type ErrorIssue } from './errors.js';
 
 export interface ZodTypeProvider extends FastifyTypeProvider {
   validator: this['schema'] extends z.ZodType ? z.output<this['schema']> : unknown;
@@ -22,7 +22,7 @@ export interface ZodTypeProvider extends FastifyTypeProvider {
 export type ZodPlugin<Options extends FastifyPluginOptions = Record<never, never>> =
   FastifyPluginCallback<Options, RawServerDefault, ZodTypeProvider>;
 
-const PART_CODE: Record<string, string> = {
+const PART_CODE: Record<string, ErrorCode> = {
   body: 'invalid_body',
   querystring: 'invalid_query',
   params: 'invalid_params',

@@ -27,12 +27,22 @@ const FailedJob = z.object({
 
 /** Enough of a job's payload to tell what it was about (payloads can hold whole pages of issues). */
 export function summarizeJobData(data: unknown): z.infer<typeof FailedJob>['data'] {
-  const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const d = asRecord(data);
   const list = [d['issues'], d['issueIds'], d['ids']].find(Array.isArray) as unknown[] | undefined;
+  // A rank job carries batches of moved issues.
+  const batches = Array.isArray(d['batches']) ? d['batches'] : null;
+  const inBatches = batches?.reduce<number>((n, b) => {
+    const ids = asRecord(b)['ids'];
+    return n + (Array.isArray(ids) ? ids.length : 0);
+  }, 0);
   return {
     trackerId: typeof d['trackerId'] === 'string' ? d['trackerId'] : null,
-    issueCount: list ? list.length : typeof d['issueId'] === 'string' ? 1 : 0,
+    issueCount: list?.length ?? inBatches ?? (typeof d['issueId'] === 'string' ? 1 : 0),
   };
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }
 
 function failedJob(queue: string, job: Job): z.infer<typeof FailedJob> {
