@@ -9,6 +9,7 @@ import { completeRun } from '../src/pipeline/runs.js';
 import { rescoreRecord } from '../src/pipeline/score-record.js';
 import { JOB, PlanData, WRITE_BATCH } from '../src/queues.js';
 import type { IssueRecord } from '../src/store/issue-record.js';
+import { plannedOf } from '../src/store/issue-store.js';
 
 export async function processPlan(ctx: PipelineContext, job: Job): Promise<void> {
   const data = PlanData.parse(job.data);
@@ -28,12 +29,14 @@ export async function processPlan(ctx: PipelineContext, job: Job): Promise<void>
     connector,
     ctx.settings,
   );
-  // Only records whose desired values moved are saved: a steady-state plan writes nothing.
-  const desiredBefore = new Map(records.map((r) => [r.id, JSON.stringify(r.desired)]));
-  const changed = plan.records.filter((r) => desiredBefore.get(r.id) !== JSON.stringify(r.desired));
-  await ctx.store.putScores(
-    changed,
-    changed.map((r) => r.member),
+  // Only the planner's own values are saved (rank position, sort key), and only where they moved:
+  // a score saved meanwhile by a webhook's job is never overwritten with the older one read here.
+  const plannedBefore = new Map(records.map((r) => [r.id, JSON.stringify(plannedOf(r.desired))]));
+  await ctx.store.putPlanned(
+    data.trackerId,
+    plan.records
+      .map((r) => ({ id: r.id, planned: plannedOf(r.desired) }))
+      .filter((e) => plannedBefore.get(e.id) !== JSON.stringify(e.planned)),
   );
 
   const dryRun = data.runId ? (await ctx.runs.field(data.runId, 'dryRun')) === '1' : false;

@@ -12,10 +12,7 @@ export interface ScoreEnv {
   connector: Connector;
 }
 
-/**
- * The record for `issue`. Rank position and sort key are the planner's to set: they are carried
- * over from the previous record so scoring one issue never clears them.
- */
+/** The record for `issue` (planned values live apart: see IssueStore). */
 export function scoreRecord(
   issue: Issue,
   previous: IssueRecord | null,
@@ -32,7 +29,7 @@ export function scoreRecord(
     inputs: issue.inputs,
     result,
     current: issue.current,
-    desired: desiredFor(result, previous, env),
+    desired: desiredFor(result, env),
     rank: issue.rank,
     pinned: issue.pinned,
     member: rankMember(
@@ -51,7 +48,7 @@ export function rescoreRecord(record: IssueRecord, env: ScoreEnv): IssueRecord {
   return {
     ...record,
     result,
-    desired: desiredFor(result, record, env),
+    desired: desiredFor(result, env),
     member: rankMember(
       rankSortKey({ trackerId: record.trackerId, key: record.key, result }),
       record.trackerId,
@@ -61,11 +58,8 @@ export function rescoreRecord(record: IssueRecord, env: ScoreEnv): IssueRecord {
   };
 }
 
-function desiredFor(
-  result: NetValue,
-  previous: IssueRecord | null,
-  env: ScoreEnv,
-): IssueRecord['desired'] {
+/** What scoring wants the tracker to hold; rank position and sort key are the planner's. */
+function desiredFor(result: NetValue, env: ScoreEnv): IssueRecord['desired'] {
   const {
     rankPosition: _position,
     sortKey: _sortKey,
@@ -75,9 +69,5 @@ function desiredFor(
     rankPosition: null,
     priority: priorityBucket(result.netValueUsd, env.settings.priorityThresholdsUsd),
   });
-  const carried: IssueRecord['desired'] = {};
-  if (previous?.desired.rankPosition !== undefined)
-    carried.rankPosition = previous.desired.rankPosition;
-  if (previous?.desired.sortKey !== undefined) carried.sortKey = previous.desired.sortKey;
-  return { ...own, ...carried };
+  return own;
 }

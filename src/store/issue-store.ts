@@ -1,8 +1,9 @@
 /**
- * Issue state and the unified ranking in Redis. Per tracker, three hashes keyed by issue id:
- * records (snapshot, score, desired values), tracker state (the values the tracker holds, when we
- * last wrote) and tracker rank. Scorers, writers and rank moves each touch only their own hash,
- * so none of them can overwrite what another just saved. One sorted set holds the unified ranking: its
+ * Issue state and the unified ranking in Redis. Per tracker, four hashes keyed by issue id:
+ * records (snapshot, score, the values scoring wants), planned values (rank position, sort key:
+ * the planner's), tracker state (the values the tracker holds, when we last wrote) and tracker
+ * rank. Scorers, the planner, writers and rank moves each touch only their own hash, so none of
+ * them can overwrite what another just saved. One sorted set holds the unified ranking: its
  * members sort lexicographically in ranking order (all scores 0), so a change re-ranks in
  * O(log N) and a position is one ZRANK.
  */
@@ -15,10 +16,21 @@ import type { Keys } from './keys.js';
 export type TrackerState = Pick<IssueRecord, 'id' | 'current' | 'lastWrittenAt'>;
 type StoredRecord = Omit<IssueRecord, 'current' | 'rank' | 'lastWrittenAt'>;
 
+/** The values only the rank planner decides (the rest of `desired` comes from scoring). */
+export type Planned = Pick<IssueRecord['desired'], 'rankPosition' | 'sortKey'>;
+
+export function plannedOf(desired: IssueRecord['desired']): Planned {
+  const planned: Planned = {};
+  if (desired.rankPosition !== undefined) planned.rankPosition = desired.rankPosition;
+  if (desired.sortKey !== undefined) planned.sortKey = desired.sortKey;
+  return planned;
+}
+
 function merge(
   recordJson: string | null,
   stateJson: string | null,
   rankJson: string | null,
+  plannedJson: string | null,
 ): IssueRecord | null {
   if (recordJson === null) return null;
   const record = JSON.parse(recordJson) as StoredRecord;
@@ -26,13 +38,22 @@ function merge(
     ? (JSON.parse(stateJson) as TrackerState)
     : { current: {}, lastWrittenAt: null };
   const rank = rankJson === null ? null : (JSON.parse(rankJson) as IssueRecord['rank']);
-  return { ...record, current: state.current, rank, lastWrittenAt: state.lastWrittenAt };
+  const planned = plannedJson === null ? {} : (JSON.parse(plannedJson) as Planned);
+  return {
+    ...record,
+    desired: { ...record.desired, ...planned },
+    current: state.current,
+    rank,
+    lastWrittenAt: state.lastWrittenAt,
+  };
 }
 
+/** Record (without planned values), tracker state, tracker rank. */
 function split(record: IssueRecord): [string, string, string] {
-  const { current, rank, lastWrittenAt, ...rest } = record;
+  const { current, rank, lastWrittenAt, desired, ...rest } = record;
+  const { rankPosition: _position, sortKey: _sortKey, ...scored } = desired;
   return [
-    JSON.stringify(rest),
+    JSON.stringify({ ...rest, desired: scored }),
     JSON.stringify({ id: record.id, current, lastWrittenAt }),
     JSON.stringify(rank),
   ];
@@ -85,13 +106,16 @@ export class IssueStore {
   async getMany(trackerId: string, ids: readonly string[]): Promise<(IssueRecord | null)[]> {
     if (ids.length === 0) return [];
     type Reply = [unknown, (string | null)[]];
-    const [[, records], [, states], [, ranks]] = (await this.redis
+    const [[, records], [, states], [, ranks], [, planned]] = (await this.redis
       .multi()
       .hmget(this.keys.issues(trackerId), ...ids)
       .hmget(this.keys.trackerState(trackerId), ...ids)
       .hmget(this.keys.trackerRank(trackerId), ...ids)
-      .exec()) as [Reply, Reply, Reply];
-    return records.map((json, i) => merge(json, states[i] ?? null, ranks[i] ?? null));
+      .hmget(this.keys.planned(trackerId), ...ids)
+      .exec()) as [Reply, Reply, Reply, Reply];
+    return records.map((json, i) =>
+      merge(json, states[i] ?? null, ranks[i] ?? null, planned[i] ?? null),
+    );
   }
 
   async get(trackerId: string, id: string): Promise<IssueRecord | null> {
@@ -107,14 +131,16 @@ export class IssueStore {
   /** Every record of a tracker. */
   async all(trackerId: string): Promise<IssueRecord[]> {
     type Reply = [unknown, Record<string, string>];
-    const [[, records], [, states], [, ranks]] = (await this.redis
+    const [[, records], [, states], [, ranks], [, planned]] = (await this.redis
       .multi()
       .hgetall(this.keys.issues(trackerId))
       .hgetall(this.keys.trackerState(trackerId))
       .hgetall(this.keys.trackerRank(trackerId))
-      .exec()) as [Reply, Reply, Reply];
+      .hgetall(this.keys.planned(trackerId))
+      .exec()) as [Reply, Reply, Reply, Reply];
     return Object.entries(records).map(
-      ([id, json]) => merge(json, states[id] ?? null, ranks[id] ?? null) as IssueRecord,
+      ([id, json]) =>
+        merge(json, states[id] ?? null, ranks[id] ?? null, planned[id] ?? null) as IssueRecord,
     );
   }
 
@@ -199,6 +225,20 @@ export class IssueStore {
     await multi.exec();
   }
 
+  /** Saves the planner's values (rank position, sort key); an empty one is removed. */
+  async putPlanned(
+    trackerId: string,
+    entries: readonly { id: string; planned: Planned }[],
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const multi = this.redis.multi();
+    for (const { id, planned } of entries) {
+      if (Object.keys(planned).length === 0) multi.hdel(this.keys.planned(trackerId), id);
+      else multi.hset(this.keys.planned(trackerId), id, JSON.stringify(planned));
+    }
+    await multi.exec();
+  }
+
   /** Saves the tracker's rank of issues (after a rank move). */
   async putRanks(
     trackerId: string,
@@ -221,6 +261,7 @@ export class IssueStore {
       .multi()
       .hdel(this.keys.trackerState(record.trackerId), record.id)
       .hdel(this.keys.trackerRank(record.trackerId), record.id)
+      .hdel(this.keys.planned(record.trackerId), record.id)
       .hdel(this.keys.issues(record.trackerId), record.id)
       .hdel(this.keys.keyIndex(record.trackerId), record.key)
       .zrem(this.keys.ranking, record.member);
@@ -266,15 +307,21 @@ export class IssueStore {
       pipeline
         .hget(this.keys.issues(ref.trackerId), ref.id)
         .hget(this.keys.trackerState(ref.trackerId), ref.id)
-        .hget(this.keys.trackerRank(ref.trackerId), ref.id);
+        .hget(this.keys.trackerRank(ref.trackerId), ref.id)
+        .hget(this.keys.planned(ref.trackerId), ref.id);
     }
     const results = (await pipeline.exec()) ?? [];
     const out: { rank: number; record: IssueRecord }[] = [];
     refs.forEach((_ref, i) => {
-      const [recordJson, stateJson, rankJson] = [0, 1, 2].map(
-        (k) => (results[3 * i + k]?.[1] ?? null) as string | null,
+      const [recordJson, stateJson, rankJson, plannedJson] = [0, 1, 2, 3].map(
+        (k) => (results[4 * i + k]?.[1] ?? null) as string | null,
       );
-      const record = merge(recordJson ?? null, stateJson ?? null, rankJson ?? null);
+      const record = merge(
+        recordJson ?? null,
+        stateJson ?? null,
+        rankJson ?? null,
+        plannedJson ?? null,
+      );
       if (record) out.push({ rank: offset + i + 1, record });
     });
     return out;

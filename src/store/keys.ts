@@ -7,6 +7,7 @@ export interface Keys {
   issues(trackerId: string): string;
   trackerState(trackerId: string): string;
   trackerRank(trackerId: string): string;
+  planned(trackerId: string): string;
   statusIndex(trackerId: string): string;
   statusCounts(trackerId: string): string;
   keyIndex(trackerId: string): string;
@@ -36,6 +37,7 @@ export function redisKeys(redisPrefix: string): Keys {
     issues: (t) => `${p}:issues:${t}`,
     trackerState: (t) => `${p}:state:${t}`,
     trackerRank: (t) => `${p}:rank:${t}`,
+    planned: (t) => `${p}:planned:${t}`,
     statusIndex: (t) => `${p}:status:${t}`,
     statusCounts: (t) => `${p}:counts:${t}`,
     keyIndex: (t) => `${p}:keys:${t}`,

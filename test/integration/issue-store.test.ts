@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { IssueRecord } from '../../src/store/issue-record.js';
+import { deleteKeysWithPrefix } from '../../src/store/cleanup.js';
+import { IssueStore, plannedOf, rankMember } from '../../src/store/issue-store.js';
+import { redisKeys } from '../../src/store/keys.js';
+import { REDIS_URL } from './pipeline-harness.js';
+
+const prefix = `t-${randomUUID().slice(0, 12)}`;
+const redis = new Redis(REDIS_URL);
+const store = new IssueStore(redis, redisKeys(prefix));
+afterAll(async () => {
+  await deleteKeysWithPrefix(redis, prefix);
+  await redis.quit();
+});
+
+function record(netValueUsd: number): IssueRecord {
+  return {
+    trackerId: 'j',
+    id: '10001',
+    key: 'APP-1',
+    title: 'Login',
+    url: 'https://example.invalid/APP-1',
+    updatedAt: new Date(0).toISOString(),
+    inputs: { value: netValueUsd, cost: 0, costUnit: 'hours' },
+    result: {
+      status: 'scored',
+      valueUsdPerMonth: netValueUsd,
+      costUsd: 0,
+      netValueUsd,
+      reason: '',
+      explanation: '',
+    },
+    current: { netValueUsd: 1 },
+    desired: { netValueUsd },
+    rank: '0|a:',
+    pinned: false,
+    member: rankMember(String(1e9 - netValueUsd), 'j', '10001'),
+    scoredWith: 'h',
+    lastWrittenAt: null,
+  };
+}
+
+describe('issue store', () => {
+  it('keeps a score saved while the planner works: the planner saves only its own values', async () => {
+    await store.putMany([record(100)]);
+    const readByPlanner = await store.getMany('j', ['10001']);
+    // A webhook's score job saves a newer value in the meantime...
+    await store.putMany([record(900)], [readByPlanner[0]?.member ?? null]);
+    // ...then the planner saves what it decided from its (older) read.
+    const planned = { ...(readByPlanner[0] as IssueRecord).desired, rankPosition: 3 };
+    await store.putPlanned('j', [{ id: '10001', planned: plannedOf(planned) }]);
+    const [now] = await store.getMany('j', ['10001']);
+    expect(now?.desired).toEqual({ netValueUsd: 900, rankPosition: 3 });
+    expect(now?.result.netValueUsd).toBe(900);
+  });
+
+  it('keeps tracker state, rank and planned values apart from the score', async () => {
+    await store.putTrackerState('j', [
+      { id: '10001', current: { netValueUsd: 900 }, lastWrittenAt: 'then' },
+    ]);
+    await store.putRanks('j', new Map([['10001', '0|b:']]));
+    await store.putMany([
+      { ...record(900), current: { netValueUsd: 900 }, rank: '0|b:', lastWrittenAt: 'then' },
+    ]);
+    const [now] = await store.getMany('j', ['10001']);
+    expect(now).toMatchObject({
+      current: { netValueUsd: 900 },
+      rank: '0|b:',
+      lastWrittenAt: 'then',
+      desired: { netValueUsd: 900, rankPosition: 3 },
+    });
+    await store.putPlanned('j', [{ id: '10001', planned: {} }]);
+    expect((await store.get('j', '10001'))?.desired).toEqual({ netValueUsd: 900 });
+  });
+});
