@@ -84,11 +84,12 @@ export function parseJiraWebhook(
   const name = EventName.safeParse(json.value);
   if (!name.success) return reject(400, 'invalid_body', 'webhookEvent is missing');
   if (!ISSUE_EVENTS.includes(name.data.webhookEvent)) {
-    return reject(
-      400,
-      'unsupported_event',
-      `webhookEvent "${name.data.webhookEvent}" is not handled; subscribe the Jira webhook to ${ISSUE_EVENTS.join(', ')} only`,
-    );
+    return {
+      ok: false,
+      status: 200,
+      code: 'unsupported_event',
+      message: `webhookEvent "${name.data.webhookEvent}" is not handled; subscribe the Jira webhook to ${ISSUE_EVENTS.join(', ')} only`,
+    };
   }
   const payload = JiraWebhook.safeParse(json.value);
   if (!payload.success) return reject(400, 'invalid_body', z.prettifyError(payload.error));

@@ -8,8 +8,8 @@
  * Outcomes:
  * - `Issue` create/update/remove -> an event; an issue whose team is not configured (or whose state
  *   is closed while `includeCompleted` is off) becomes `remove`: it is not, or no longer, in scope.
- * - any other `type` (Comment, IssueLabel...) -> 400 `unsupported_type`: subscribe the webhook to
- *   Issues only. (WebhookParseResult has no "ignored" outcome yet.)
+ * - any other `type` (Comment, IssueLabel...) -> `ignored` (answered 200, so Linear neither retries
+ *   nor disables the webhook); subscribe the webhook to Issues only to save the traffic.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -107,11 +107,12 @@ export function parseLinearWebhook(
     );
   }
   if (body.type !== 'Issue') {
-    return reject(
-      400,
-      'unsupported_type',
-      `only Issue events are handled, got type '${body.type}': subscribe the Linear webhook to Issues only`,
-    );
+    return {
+      ok: false,
+      status: 200,
+      code: 'unsupported_type',
+      message: `only Issue events are handled, got type '${body.type}': subscribe the Linear webhook to Issues only`,
+    };
   }
   if (!['create', 'update', 'remove'].includes(body.action)) {
     return reject(

@@ -19,6 +19,11 @@ export interface WebhookEvent {
   sentAtMs: number;
 }
 
+/**
+ * Not an event: 401 (signature, age), 400 (malformed), or 200 for a genuine, verified delivery
+ * netvalue has no use for (e.g. a comment event), answered 200 because trackers retry failed
+ * deliveries and may disable a webhook that keeps failing.
+ */
 export type WebhookParseResult =
   | { ok: true; event: WebhookEvent }
-  | { ok: false; status: 400 | 401; code: string; message: string };
+  | { ok: false; status: 200 | 400 | 401; code: string; message: string };

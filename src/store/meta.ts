@@ -60,6 +60,24 @@ export class MetaStore {
   }
 
   /** Forgets a delivery (it could not be queued), so the tracker's retry is processed. */
+  /**
+   * `firstDelivery` and, for a delivery that carries the issue, storing its snapshot for the score
+   * job, in one round trip (a webhook's answer waits on it). A duplicate's snapshot is the same
+   * issue state, so writing it again is harmless.
+   */
+  async acceptDelivery(
+    trackerId: string,
+    deliveryId: string,
+    snapshot: { issueId: string; json: string } | null,
+  ): Promise<boolean> {
+    const multi = this.redis
+      .multi()
+      .set(this.keys.delivery(trackerId, deliveryId), '1', 'EX', 86_400, 'NX');
+    if (snapshot) multi.hset(this.keys.snapshots(trackerId), snapshot.issueId, snapshot.json);
+    const [[, first]] = (await multi.exec()) as [[unknown, string | null]];
+    return first === 'OK';
+  }
+
   async forgetDelivery(trackerId: string, deliveryId: string): Promise<void> {
     await this.redis.del(this.keys.delivery(trackerId, deliveryId));
   }

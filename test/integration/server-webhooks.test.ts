@@ -208,6 +208,36 @@ describe('webhooks against a listening server', () => {
     expect((linearShape.body as { error: { message: string } }).error.message).toContain('data');
   });
 
+  it('answers 200 "ignored" to a genuine delivery that is not an issue event, and queues nothing', async () => {
+    const jiraBody = JSON.stringify({ webhookEvent: 'comment_created', timestamp: Date.now() });
+    const jira = await post('jira', {
+      body: jiraBody,
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature': `sha256=${hmacSha256Hex(h.jira.webhookSecret, jiraBody)}`,
+      },
+    });
+    expect(jira).toMatchObject({ status: 200, body: { status: 'ignored' } });
+    const linearBody = JSON.stringify({
+      action: 'create',
+      type: 'Comment',
+      webhookTimestamp: Date.now(),
+      data: { id: 'c1', body: 'hi' },
+    });
+    const linear = await post('linear', {
+      body: linearBody,
+      headers: {
+        'content-type': 'application/json',
+        'linear-signature': hmacSha256Hex(LINEAR_SECRET, linearBody),
+      },
+    });
+    expect(linear).toMatchObject({ status: 200, body: { status: 'ignored' } });
+    const metrics = await h.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(
+      /netvalue_webhooks_total\{tracker="acme-linear",outcome="ignored"\} 1/,
+    );
+  });
+
   it('writes once when the same delivery arrives twice', async () => {
     const issue = nextJira();
     const before = jiraWrites(h, issue.id);

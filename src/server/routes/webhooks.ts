@@ -16,7 +16,7 @@ type Outcome =
   'queued' | 'duplicate' | 'echo' | 'rejected_signature' | 'bad_request' | 'unknown_tracker';
 
 const Params = z.object({ trackerId: z.string().min(1) });
-const Accepted = z.object({ status: z.enum(['queued', 'duplicate', 'echo']) });
+const Accepted = z.object({ status: z.enum(['queued', 'duplicate', 'echo', 'ignored']) });
 
 const SIGNATURE_HEADER: Record<TrackerKind, string> = {
   jira: 'X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body with webhookSecret>',
@@ -64,6 +64,13 @@ export const webhookRoutes: ZodPlugin<WebhookRoutesOptions> = (app, { ctx }, don
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const parsed = connector.parseWebhook(request.headers, rawBody, receivedAtMs);
         if (!parsed.ok) {
+          if (parsed.status === 200) {
+            // Genuine but of no use (e.g. a comment): answered 200 so the tracker neither retries
+            // nor disables the webhook.
+            ctx.metrics.webhooks.inc({ tracker: trackerId, outcome: 'ignored' });
+            request.log.info({ trackerId, code: parsed.code }, parsed.message);
+            return { status: 'ignored' as const };
+          }
           const outcome = parsed.status === 401 ? 'rejected_signature' : 'bad_request';
           request.log.warn({ trackerId, code: parsed.code, status: parsed.status }, parsed.message);
           return answerError(reply, trackerId, outcome, parsed.status, parsed);
@@ -99,14 +106,13 @@ async function accept(
   receivedAtMs: number,
 ): Promise<'queued' | 'duplicate' | 'echo'> {
   const { trackerId, issueId } = event;
-  if (!(await ctx.meta.firstDelivery(trackerId, event.deliveryId))) return 'duplicate';
-  // Our own write coming back: scoring it again would find nothing to write, so skip the work.
+  // The score job reads the newest snapshot, so a de-duplicated burst loses no edit. Our own
+  // write coming back (echo) needs no snapshot: scoring it again would find nothing to write.
+  const snapshot =
+    event.issue && !event.echoOnly ? { issueId, json: JSON.stringify(event.issue) } : null;
+  if (!(await ctx.meta.acceptDelivery(trackerId, event.deliveryId, snapshot))) return 'duplicate';
   if (event.echoOnly) return 'echo';
   try {
-    if (event.issue) {
-      // The score job reads the newest snapshot from here, so a de-duplicated burst loses no edit.
-      await ctx.redis.hset(ctx.keys.snapshots(trackerId), issueId, JSON.stringify(event.issue));
-    }
     const data: ScoreIssueData = {
       trackerId,
       issueId,
