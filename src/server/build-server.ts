@@ -9,6 +9,7 @@ import type { PipelineContext } from '../pipeline/context.js';
 import { registerErrorHandlers } from './errors.js';
 import { registerOpenApi } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { jsonSerializerCompiler, zodValidatorCompiler } from './validation.js';
@@ -49,6 +50,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes, { ctx });
   await app.register(adminRoutes, deps);
   await app.register(healthRoutes, deps);
+  await app.register(dashboardRoutes);
   await app.ready();
   return app;
 }
