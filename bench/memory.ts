@@ -88,9 +88,19 @@ export async function benchMemory(perTracker = 50_000): Promise<MemoryFigures> {
       configPath,
       JSON.stringify({ ...d.config, server: { ...d.config.server, port } }),
     );
-    const serve = spawn(process.execPath, [BIN, 'serve', '--config', configPath], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const serve = spawn(
+      process.execPath,
+      [
+        ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
+        BIN,
+        'serve',
+        '--config',
+        configPath,
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     try {
       const base = `http://127.0.0.1:${port}`;
       const auth = { authorization: `Bearer ${d.config.adminToken ?? ''}` };

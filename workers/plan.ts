@@ -4,14 +4,24 @@
  */
 import type { Job } from 'bullmq';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
-import { planTracker } from '../src/pipeline/plan-tracker.js';
+import { planTracker, usesRankPosition } from '../src/pipeline/plan-tracker.js';
 import { completeRun } from '../src/pipeline/runs.js';
 import { rescoreRecord } from '../src/pipeline/score-record.js';
 import { JOB, PlanData, WRITE_BATCH } from '../src/queues.js';
 import type { IssueRecord } from '../src/store/issue-record.js';
 import { plannedOf } from '../src/store/issue-store.js';
 
-export async function processPlan(ctx: PipelineContext, job: Job): Promise<void> {
+// Plans hold a whole tracker in memory: one at a time per process keeps the peak at one tracker.
+const planChains = new WeakMap<PipelineContext, Promise<unknown>>();
+
+export function processPlan(ctx: PipelineContext, job: Job): Promise<void> {
+  const previous = planChains.get(ctx) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => plan(ctx, job));
+  planChains.set(ctx, next);
+  return next;
+}
+
+async function plan(ctx: PipelineContext, job: Job): Promise<void> {
   const data = PlanData.parse(job.data);
   const connector = connectorFor(ctx, data.trackerId);
   let records = await ctx.store.all(data.trackerId);
@@ -22,30 +32,28 @@ export async function processPlan(ctx: PipelineContext, job: Job): Promise<void>
     records = records.map((r) => rescoreRecord(r, env));
     await ctx.store.putScores(records, before);
   }
-  const positions = await ctx.store.positions(records.map((r) => r.member));
-  const plan = planTracker(
-    records,
-    new Map(records.map((r, i) => [r.id, positions[i] ?? null])),
-    connector,
-    ctx.settings,
-  );
+  // Unified positions cost a read of the whole ranking: only when this tracker writes them.
+  const positions = usesRankPosition(connector)
+    ? await ctx.store.positionsOf(data.trackerId)
+    : new Map<string, number>();
+  const decided = planTracker(records, positions, connector, ctx.settings);
   // Only the planner's own values are saved (rank position, sort key), and only where they moved:
   // a score saved meanwhile by a webhook's job is never overwritten with the older one read here.
   const plannedBefore = new Map(records.map((r) => [r.id, JSON.stringify(plannedOf(r.desired))]));
   await ctx.store.putPlanned(
     data.trackerId,
-    plan.records
+    decided.records
       .map((r) => ({ id: r.id, planned: plannedOf(r.desired) }))
       .filter((e) => plannedBefore.get(e.id) !== JSON.stringify(e.planned)),
   );
 
   const dryRun = data.runId ? (await ctx.runs.field(data.runId, 'dryRun')) === '1' : false;
   if (data.runId) {
-    const scored = records.length - plan.writeIds.length;
-    await ctx.runs.count(data.runId, { unchanged: scored, moved: plan.moved });
+    const scored = records.length - decided.writeIds.length;
+    await ctx.runs.count(data.runId, { unchanged: scored, moved: decided.moved });
   }
   if (dryRun && data.runId) {
-    await ctx.runs.addChanges(data.runId, plan.lines);
+    await ctx.runs.addChanges(data.runId, decided.lines);
     if (await ctx.runs.planWrites(data.runId, 0)) await completeRun(ctx, data.runId);
     return;
   }
@@ -53,20 +61,20 @@ export async function processPlan(ctx: PipelineContext, job: Job): Promise<void>
   const queue = ctx.queues.tracker(data.trackerId);
   const tag = data.runId ?? `plan-${job.id ?? Date.now()}`;
   const jobs = [];
-  for (let i = 0; i < plan.writeIds.length; i += WRITE_BATCH) {
-    const issueIds = plan.writeIds.slice(i, i + WRITE_BATCH);
+  for (let i = 0; i < decided.writeIds.length; i += WRITE_BATCH) {
+    const issueIds = decided.writeIds.slice(i, i + WRITE_BATCH);
     jobs.push({
       name: JOB.write,
       data: { trackerId: data.trackerId, runId: data.runId, issueIds, why: why(data) },
       opts: { jobId: `${tag}-w${i / WRITE_BATCH}` },
     });
   }
-  if (plan.rankBatches.length > 0) {
-    const newRanks = Object.assign({}, ...plan.rankBatches.map((b) => b.newRanks)) as Record<
+  if (decided.rankBatches.length > 0) {
+    const newRanks = Object.assign({}, ...decided.rankBatches.map((b) => b.newRanks)) as Record<
       string,
       string
     >;
-    const batches = plan.rankBatches.map((b) => b.batch);
+    const batches = decided.rankBatches.map((b) => b.batch);
     // First in the queue: its calls form one ordered chain, so it should run beside the writes.
     jobs.unshift({
       name: JOB.rank,
@@ -81,8 +89,8 @@ export async function processPlan(ctx: PipelineContext, job: Job): Promise<void>
     {
       trackerId: data.trackerId,
       runId: data.runId,
-      writes: plan.writeIds.length,
-      moves: plan.moved,
+      writes: decided.writeIds.length,
+      moves: decided.moved,
     },
     'plan queued',
   );

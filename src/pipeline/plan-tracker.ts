@@ -41,6 +41,23 @@ function describe(record: IssueRecord, changes: WriteValues): string {
   return `${record.trackerId} ${record.key}: ${parts.join(', ')}`;
 }
 
+/** Whether a tracker holds the unified rank position (so the plan must look positions up). */
+export function usesRankPosition(connector: Pick<Connector, 'desired'>): boolean {
+  const probe = connector.desired({
+    result: {
+      status: 'scored',
+      valueUsdPerMonth: 0,
+      costUsd: 0,
+      netValueUsd: 0,
+      reason: '',
+      explanation: '',
+    },
+    rankPosition: 1,
+    priority: null,
+  });
+  return probe.rankPosition !== undefined;
+}
+
 export function planTracker(
   records: readonly IssueRecord[],
   positions: ReadonlyMap<string, number | null>,

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { BEARER } from '../openapi.js';
 import { FailureSchema } from '../schemas.js';
 import type { ZodPlugin } from '../validation.js';
-import type { AdminRoutesOptions } from './admin.js';
+import type { AdminRoutesOptions } from './admin-options.js';
 
 /** Failed jobs listed per queue; the rest are counted in GET /admin/status. */
 const MAX_FAILED_JOBS_PER_QUEUE = 100;

@@ -16,7 +16,7 @@ import {
   trackerIdOf,
 } from '../schemas.js';
 import { queryInt, type ZodPlugin } from '../validation.js';
-import type { AdminRoutesOptions } from './admin.js';
+import type { AdminRoutesOptions } from './admin-options.js';
 
 const MAX_PAGE = 1_000;
 

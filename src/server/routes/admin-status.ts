@@ -5,7 +5,7 @@ import { BEARER } from '../openapi.js';
 import { issueCounts, jobCounts } from '../queue-stats.js';
 import { QueueStatus, RateBudgetSchema, RunSummarySchema } from '../schemas.js';
 import type { ZodPlugin } from '../validation.js';
-import type { AdminRoutesOptions } from './admin.js';
+import type { AdminRoutesOptions } from './admin-options.js';
 
 const Counts = z.object({
   total: z.number(),

@@ -12,7 +12,7 @@ import { BEARER } from '../openapi.js';
 import { mergeSettings, previewScoring } from '../preview.js';
 import { PreviewPositionSchema, trackerIdOf } from '../schemas.js';
 import { validationError, type ZodPlugin } from '../validation.js';
-import type { AdminRoutesOptions } from './admin.js';
+import type { AdminRoutesOptions } from './admin-options.js';
 
 // The config's own field schemas, so a preview accepts exactly what the config file would.
 const Scoring = ConfigSchema.shape.scoring.unwrap();

@@ -2,18 +2,15 @@
  * The admin API under `/admin`, behind `Authorization: Bearer <adminToken>` (auth.ts). Each group
  * of routes lives in its own admin-*.ts file; this scope adds the token check to all of them.
  */
-import type { PipelineContext } from '../../pipeline/context.js';
 import { adminAuth } from '../auth.js';
 import type { ZodPlugin } from '../validation.js';
 import { adminFailedRoutes } from './admin-failed.js';
+import type { AdminRoutesOptions } from './admin-options.js';
 import { adminRankingRoutes } from './admin-ranking.js';
 import { adminStatusRoutes } from './admin-status.js';
 import { adminSyncRoutes } from './admin-sync.js';
 
-export interface AdminRoutesOptions {
-  ctx: PipelineContext;
-  workersRunning: () => boolean;
-}
+export type { AdminRoutesOptions } from './admin-options.js';
 
 export const adminRoutes: ZodPlugin<AdminRoutesOptions> = (app, options, done) => {
   app.addHook('onRequest', adminAuth(options.ctx.config.adminToken));

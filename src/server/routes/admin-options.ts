@@ -1,0 +1,7 @@
+import type { PipelineContext } from '../../pipeline/context.js';
+
+/** What every admin route group receives (kept apart from admin.ts so imports stay acyclic). */
+export interface AdminRoutesOptions {
+  ctx: PipelineContext;
+  workersRunning: () => boolean;
+}
