@@ -59,12 +59,10 @@ describe('Linear writeMany', () => {
     h = await startHarness({ issues: 10, seed: 83 });
     const { issues } = await pullAll(h.connector);
     h.sandbox.faults.enqueue({ kind: 'rate_limit', retryAfterSec: 2 });
-    const items = issues
-      .slice(0, 2)
-      .map((issue) => ({
-        ref: { trackerId: issue.trackerId, id: issue.id, key: issue.key },
-        changes: { sortKey: 7 },
-      }));
+    const items = issues.slice(0, 2).map((issue) => ({
+      ref: { trackerId: issue.trackerId, id: issue.id, key: issue.key },
+      changes: { sortKey: 7 },
+    }));
     const results = (await h.connector.writeMany?.(items)) ?? [];
     expect(results.map((r) => r?.kind)).toEqual(['rate_limited', 'rate_limited']);
   });
