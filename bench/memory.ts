@@ -77,7 +77,10 @@ async function redisMb(d: BenchDeployment): Promise<number> {
   return bytes / 2 ** 20;
 }
 
-export async function benchMemory(perTracker = 50_000): Promise<MemoryFigures> {
+export async function benchMemory(
+  perTracker = 50_000,
+  nodeFlags: string[] = [],
+): Promise<MemoryFigures> {
   const d = await startBenchDeployment(50, { seed: 3, rankWriteBack: false, port: 0 });
   try {
     await seed(d, perTracker);
@@ -88,19 +91,9 @@ export async function benchMemory(perTracker = 50_000): Promise<MemoryFigures> {
       configPath,
       JSON.stringify({ ...d.config, server: { ...d.config.server, port } }),
     );
-    const serve = spawn(
-      process.execPath,
-      [
-        ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
-        BIN,
-        'serve',
-        '--config',
-        configPath,
-      ],
-      {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+    const serve = spawn(process.execPath, [...nodeFlags, BIN, 'serve', '--config', configPath], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     try {
       const base = `http://127.0.0.1:${port}`;
       const auth = { authorization: `Bearer ${d.config.adminToken ?? ''}` };

@@ -6,7 +6,9 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchFullSyncRun } from './full-sync.js';
+import { benchMemory } from './memory.js';
 import { benchPlanner } from './planner.js';
+import { benchWebhooks } from './webhooks.js';
 import { median, round } from './stats.js';
 
 const RESULTS = new URL('./results/latest.json', import.meta.url);
@@ -70,6 +72,52 @@ export async function runBenchmarks(argv: string[]): Promise<number> {
     ['writes per issue (first sync)', economy.writesPerIssue, ''],
     ['writes on an unchanged re-sync', economy.resyncWrites, 'target 0'],
     ['rank moves over the minimum', economy.rankMovesOverMinimum, 'target 0'],
+  ]);
+
+  const webhookRuns = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++)
+    webhookRuns.push(await benchWebhooks(quick ? 200 : 500, 100));
+  const webhook = {
+    sent: webhookRuns[0]?.sent ?? 0,
+    ackP50Ms: median(webhookRuns.map((r) => r.ackP50Ms)),
+    ackP99Ms: median(webhookRuns.map((r) => r.ackP99Ms)),
+    serverAckP50Ms: median(webhookRuns.map((r) => r.serverAckP50Ms)),
+    serverAckP99Ms: median(webhookRuns.map((r) => r.serverAckP99Ms)),
+    eventToWriteP50Ms: median(webhookRuns.map((r) => r.eventToWriteP50Ms)),
+    eventToWriteP95Ms: median(webhookRuns.map((r) => r.eventToWriteP95Ms)),
+    eventToWriteP99Ms: median(webhookRuns.map((r) => r.eventToWriteP99Ms)),
+    missed: Math.max(...webhookRuns.map((r) => r.missed)),
+  };
+  results['webhook'] = webhook;
+  print(
+    `Webhooks: ${webhook.sent} signed Jira webhooks at 100/s (median of ${webhookRuns.length})`,
+    [
+      ['ack p50, sender side (ms)', webhook.ackP50Ms, ''],
+      ['ack p99, sender side (ms)', webhook.ackP99Ms, 'target <= 20'],
+      ['ack p50, service side (ms)', webhook.serverAckP50Ms, ''],
+      ['ack p99, service side (ms)', webhook.serverAckP99Ms, ''],
+      ['event to write p50 (ms)', webhook.eventToWriteP50Ms, ''],
+      ['event to write p95 (ms)', webhook.eventToWriteP95Ms, ''],
+      ['event to write p99 (ms)', webhook.eventToWriteP99Ms, 'target <= 250'],
+      ['webhooks without a write', webhook.missed, 'target 0'],
+    ],
+  );
+
+  // One run each: seeding 100,000 issues dominates, and RSS varies little between runs.
+  const perTrackerMemory = quick ? 10_000 : 50_000;
+  const memoryDefault = await benchMemory(perTrackerMemory);
+  const memoryCapped = await benchMemory(perTrackerMemory, ['--max-old-space-size=160']);
+  const memory = {
+    issues: memoryDefault.issues,
+    rssMb100k: memoryDefault.rssMb100k,
+    rssMb100kHeapCapped: memoryCapped.rssMb100k,
+    redisMb100k: memoryDefault.redisMb100k,
+  };
+  results['memory'] = memory;
+  print(`Memory: netvalue serve with ${memory.issues} issues in state`, [
+    ['peak RSS, default node flags (MB)', memory.rssMb100k, 'target <= 300'],
+    ['peak RSS, --max-old-space-size=160 (MB)', memory.rssMb100kHeapCapped, 'target <= 300'],
+    ['Redis memory for the state (MB)', memory.redisMb100k, ''],
   ]);
 
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
