@@ -68,18 +68,19 @@ export async function processSyncPage(ctx: PipelineContext, job: Job): Promise<v
     return rethrowForQueue(err, queue, ctx.metrics, data.trackerId);
   }
   const { issues, nextCursor } = result;
-  await ctx.runs.count(data.runId, { pulled: issues.length });
-  await ctx.runs.pageEnqueued(data.runId, data.page);
+  // Marked (and counted) once, before the next page can finish the run's pulling.
+  await ctx.runs.pageEnqueued(data.runId, data.page, issues.length);
+  // The next pull starts before this page's issues are handed on: pages are the critical path.
+  if (nextCursor !== null) {
+    const next: SyncPageData = { ...data, page: data.page + 1, cursor: nextCursor };
+    await queue.add(JOB.syncPage, next, { jobId: `${data.runId}-p${data.page + 1}` });
+  }
   await ctx.queues.score.add(
     JOB.scorePage,
     { trackerId: data.trackerId, runId: data.runId, page: data.page, issues },
     { jobId: `${data.runId}-s${data.page}` },
   );
-  await job.updateProgress({ page: data.page, pulled: issues.length });
-  if (nextCursor !== null) {
-    const next: SyncPageData = { ...data, page: data.page + 1, cursor: nextCursor };
-    await queue.add(JOB.syncPage, next, { jobId: `${data.runId}-p${data.page + 1}` });
-  } else if (await ctx.runs.finishPages(data.runId)) {
+  if (nextCursor === null && (await ctx.runs.finishPages(data.runId))) {
     await enqueuePlan(ctx, { trackerId: data.trackerId, runId: data.runId, rescore: false });
   }
 }

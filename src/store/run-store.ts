@@ -50,6 +50,11 @@ ${SCORE_PHASE_DONE}`;
 const FINISH_PAGES = `
 redis.call('HSET', KEYS[1], 'pagesDone', '1')
 ${SCORE_PHASE_DONE}`;
+const PAGE_PULLED = `
+if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'pulled', ARGV[2]) end
+redis.call('EXPIRE', KEYS[2], ${RUN_TTL_SEC})
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1`;
 // Counts a write job once (retries and stalled re-runs are ignored); 1 when the run is now done.
 const FINISH_WRITE = `
 if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
@@ -139,10 +144,13 @@ export class RunStore {
     ];
   }
 
-  /** Marks page `page` as handed to scoring (before its score job is added). */
-  async pageEnqueued(runId: string, page: number): Promise<void> {
-    const [, pages] = this.pageSets(runId);
-    await this.redis.multi().sadd(pages, page).expire(pages, RUN_TTL_SEC).exec();
+  /**
+   * Marks page `page` as pulled and handed to scoring, counting its issues once (a retried page
+   * job does not count them again).
+   */
+  async pageEnqueued(runId: string, page: number, pulled: number): Promise<void> {
+    const [run, pages] = this.pageSets(runId);
+    await this.redis.eval(PAGE_PULLED, 2, run, pages, page, pulled, this.keys.events, runId);
   }
 
   /** Page `page` is scored; true when this completes the score phase (enqueue the plan). */
