@@ -33,6 +33,11 @@ export const SyncStartData = z
     full: z.boolean().default(false),
     dryRun: z.boolean().default(false),
     runId: RunId.optional(),
+    /**
+     * Runs started together (e.g. `netvalue sync` of every tracker): their plans wait until all of
+     * them are scored, since rank positions are unified across trackers.
+     */
+    group: z.array(RunId).optional(),
   })
   .strict();
 export type SyncStartData = z.infer<typeof SyncStartData>;

@@ -23,6 +23,8 @@ export function processPlan(ctx: PipelineContext, job: Job): Promise<void> {
 
 async function plan(ctx: PipelineContext, job: Job): Promise<void> {
   const data = PlanData.parse(job.data);
+  // A run is planned once: a second plan job for it (a score phase seen twice) has nothing to do.
+  if (data.runId && (await ctx.redis.hexists(ctx.keys.run(data.runId), 'writesPlanned'))) return;
   const connector = connectorFor(ctx, data.trackerId);
   let records = await ctx.store.all(data.trackerId);
   if (data.runId) records = await dropUnseen(ctx, data.runId, records);

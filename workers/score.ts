@@ -1,7 +1,7 @@
 /** Score: compute net values, store them with the ranking, and queue writes that would change. */
 import type { Job } from 'bullmq';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
-import { enqueuePlan } from '../src/pipeline/runs.js';
+import { scorePhaseDone } from '../src/pipeline/runs.js';
 import { scoreRecord } from '../src/pipeline/score-record.js';
 import { JOB, ScoreIssueData, ScorePageData } from '../src/queues.js';
 import { changedValues } from '../src/scoring/write-diff.js';
@@ -37,7 +37,7 @@ export async function processScorePage(ctx: PipelineContext, job: Job): Promise<
     invalid: count('invalid'),
   });
   if (await ctx.runs.finishScore(data.runId, data.page)) {
-    await enqueuePlan(ctx, { trackerId: data.trackerId, runId: data.runId, rescore: false });
+    await scorePhaseDone(ctx, data.runId, data.trackerId);
   }
 }
 

@@ -2,7 +2,7 @@
 import type { Job } from 'bullmq';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
 import { isFinalAttempt, rethrowForQueue } from '../src/pipeline/job-errors.js';
-import { acquireRunLock, completeRun, enqueuePlan, newRunId } from '../src/pipeline/runs.js';
+import { acquireRunLock, completeRun, newRunId, scorePhaseDone } from '../src/pipeline/runs.js';
 import { JOB, SyncPageData, SyncStartData } from '../src/queues.js';
 
 export async function processSyncStart(ctx: PipelineContext, job: Job): Promise<string> {
@@ -28,6 +28,7 @@ export async function processSyncStart(ctx: PipelineContext, job: Job): Promise<
     dryRun: data.dryRun,
     sinceIso: watermark,
     startedAt,
+    group: data.group ?? [],
   });
   if (holder !== null) {
     // Someone asked for this run (CLI, admin): tell them why it did nothing.
@@ -38,6 +39,7 @@ export async function processSyncStart(ctx: PipelineContext, job: Job): Promise<
     });
     await ctx.redis.hset(ctx.keys.run(runId), 'pullFailed', 1, 'completed', 1);
     await completeRun(ctx, runId);
+    await scorePhaseDone(ctx, runId, data.trackerId); // its group must not wait for it
     return runId;
   }
   ctx.logger.info({ runId, trackerId: data.trackerId, full, since: watermark }, 'sync started');
@@ -81,7 +83,7 @@ export async function processSyncPage(ctx: PipelineContext, job: Job): Promise<v
     { jobId: `${data.runId}-s${data.page}` },
   );
   if (nextCursor === null && (await ctx.runs.finishPages(data.runId))) {
-    await enqueuePlan(ctx, { trackerId: data.trackerId, runId: data.runId, rescore: false });
+    await scorePhaseDone(ctx, data.runId, data.trackerId);
   }
 }
 
@@ -99,6 +101,6 @@ async function failPull(ctx: PipelineContext, data: SyncPageData, err: unknown):
   });
   await ctx.redis.hset(ctx.keys.run(data.runId), 'pullFailed', 1);
   if (await ctx.runs.finishPages(data.runId)) {
-    await enqueuePlan(ctx, { trackerId: data.trackerId, runId: data.runId, rescore: false });
+    await scorePhaseDone(ctx, data.runId, data.trackerId);
   }
 }

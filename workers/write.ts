@@ -12,7 +12,7 @@ import { trackerConfig, writeIssues, type WriteOutcome } from '../src/pipeline/w
 
 export async function processWrite(ctx: PipelineContext, job: Job): Promise<void> {
   const data = WriteData.parse(job.data);
-  const outcome = await writeIssues(ctx, data);
+  const outcome = await writeIssues(ctx, data, job.id ?? `${job.name}-${job.timestamp}`);
   if (data.receivedAtMs && outcome.written > 0)
     ctx.metrics.eventToWrite.observe((Date.now() - data.receivedAtMs) / 1000);
   if (data.runId && outcome.written > 0)

@@ -13,13 +13,63 @@ export function newRunId(trackerId: string): string {
 /** Queues a sync of one tracker and returns its run id (the job that starts it is `sync-start`). */
 export async function enqueueSync(
   ctx: PipelineContext,
-  data: Omit<SyncStartData, 'runId'>,
+  data: Omit<SyncStartData, 'runId' | 'group'>,
 ): Promise<string> {
-  const runId = newRunId(data.trackerId);
-  await ctx.queues
-    .tracker(data.trackerId)
-    .add(JOB.syncStart, { ...data, runId }, { jobId: `${runId}-start` });
-  return runId;
+  const [runId] = await enqueueSyncs(ctx, [data]);
+  return runId as string;
+}
+
+/** Queues syncs that belong together: their plans wait until every one of them is scored. */
+export async function enqueueSyncs(
+  ctx: PipelineContext,
+  syncs: readonly Omit<SyncStartData, 'runId' | 'group'>[],
+): Promise<string[]> {
+  const runIds = syncs.map((s) => newRunId(s.trackerId));
+  for (const [i, data] of syncs.entries()) {
+    const runId = runIds[i] as string;
+    const job: SyncStartData = { ...data, runId, ...(runIds.length > 1 ? { group: runIds } : {}) };
+    await ctx.queues.tracker(data.trackerId).add(JOB.syncStart, job, { jobId: `${runId}-start` });
+  }
+  return runIds;
+}
+
+// Marks a run of a group scored; 1 when the whole group is (plans are queued by job id, so
+// seeing it twice is harmless).
+const GROUP_SCORED = `
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], 604800)
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 1 end
+return 0`;
+
+/**
+ * A run's pages are all scored: plan it, or, for a run of a group, plan the whole group once
+ * every run of it is scored (so each tracker's unified rank positions see every tracker).
+ */
+export async function scorePhaseDone(
+  ctx: PipelineContext,
+  runId: string,
+  trackerId: string,
+): Promise<void> {
+  const [groupJson, status] = await ctx.redis.hmget(ctx.keys.run(runId), 'group', 'status');
+  const group = groupJson ? (JSON.parse(groupJson) as string[]) : [];
+  if (group.length <= 1) {
+    if (status !== 'done') await enqueuePlan(ctx, { trackerId, runId, rescore: false });
+    return;
+  }
+  const base = `${ctx.keys.run(group[0] as string)}:group`;
+  const all = await ctx.redis.eval(GROUP_SCORED, 1, `${base}:scored`, runId, group.length);
+  if (all !== 1) return;
+  for (const member of group) {
+    const [memberTracker, memberStatus] = await ctx.redis.hmget(
+      ctx.keys.run(member),
+      'trackerId',
+      'status',
+    );
+    // A run skipped at its start (another sync of its tracker was running) is already done.
+    if (memberTracker && memberStatus !== 'done') {
+      await enqueuePlan(ctx, { trackerId: memberTracker, runId: member, rescore: false });
+    }
+  }
 }
 
 export async function acquireRunLock(

@@ -3,7 +3,7 @@
  * progress through Redis pub/sub (no polling), and return each run's summary.
  */
 import type { PipelineContext } from './context.js';
-import { enqueueSync } from './runs.js';
+import { enqueueSyncs } from './runs.js';
 import type { RunSummary } from '../store/run-store.js';
 
 export interface SyncRequest {
@@ -20,12 +20,14 @@ export async function runSync(
   const subscriber = ctx.redis.duplicate();
   try {
     await subscriber.subscribe(ctx.keys.events);
-    const runIds: string[] = [];
-    for (const trackerId of request.trackerIds) {
-      runIds.push(
-        await enqueueSync(ctx, { trackerId, full: request.full, dryRun: request.dryRun }),
-      );
-    }
+    const runIds = await enqueueSyncs(
+      ctx,
+      request.trackerIds.map((trackerId) => ({
+        trackerId,
+        full: request.full,
+        dryRun: request.dryRun,
+      })),
+    );
     return await new Promise<RunSummary[]>((resolve, reject) => {
       let checking = false;
       let again = false;

@@ -33,6 +33,8 @@ const LOCK_MARGIN_MS = 5000;
 export async function writeIssues(
   ctx: PipelineContext,
   data: { trackerId: string; issueIds: string[]; why: string },
+  /** Who holds the issues' write locks (the job id: a re-run of the same job may take them back). */
+  owner: string,
 ): Promise<WriteOutcome> {
   const connector = connectorFor(ctx, data.trackerId);
   const tracker = trackerConfig(ctx, data.trackerId);
@@ -40,7 +42,13 @@ export async function writeIssues(
   const records = (await ctx.store.getMany(data.trackerId, data.issueIds)).filter(
     (r): r is IssueRecord => r !== null && changedValues(r.current, r.desired) !== null,
   );
-  const locked = await lock(ctx, data.trackerId, records, tracker.timeoutMs + LOCK_MARGIN_MS);
+  const locked = await lock(
+    ctx,
+    data.trackerId,
+    records,
+    tracker.timeoutMs + LOCK_MARGIN_MS,
+    owner,
+  );
   const states: TrackerState[] = [];
   const ranks = new Map<string, number>();
   const audit: AuditEntry[] = [];
@@ -126,7 +134,7 @@ export async function writeIssues(
       data.trackerId,
       states.map((s) => s.id),
     );
-    await unlock(ctx, data.trackerId, [...locked]);
+    await unlock(ctx, data.trackerId, [...locked], owner);
   }
   return outcome;
 }
@@ -176,20 +184,46 @@ function classify(
   }
 }
 
+// Takes each free lock, or one this owner already holds (a job re-run after its worker died
+// finds its own locks and goes on at once). Returns 1/0 per key. ARGV: owner, ttl ms.
+const LOCK = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('SET', key, ARGV[1], 'PX', ARGV[2], 'NX') or redis.call('GET', key) == ARGV[1] then
+    redis.call('PEXPIRE', key, ARGV[2])
+    out[i] = 1
+  else
+    out[i] = 0
+  end
+end
+return out`;
+// Releases only the locks this owner holds.
+const UNLOCK = `
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
+end
+return 1`;
+
 async function lock(
   ctx: PipelineContext,
   trackerId: string,
   records: IssueRecord[],
   ttlMs: number,
+  owner: string,
 ): Promise<Set<string>> {
   if (records.length === 0) return new Set();
-  const pipeline = ctx.redis.pipeline();
-  for (const r of records)
-    pipeline.set(ctx.keys.writeLock(trackerId, r.id), '1', 'PX', ttlMs, 'NX');
-  const results = (await pipeline.exec()) ?? [];
-  return new Set(records.filter((_, i) => results[i]?.[1] === 'OK').map((r) => r.id));
+  const keys = records.map((r) => ctx.keys.writeLock(trackerId, r.id));
+  const taken = (await ctx.redis.eval(LOCK, keys.length, ...keys, owner, ttlMs)) as number[];
+  return new Set(records.filter((_, i) => taken[i] === 1).map((r) => r.id));
 }
 
-async function unlock(ctx: PipelineContext, trackerId: string, ids: string[]): Promise<void> {
-  if (ids.length > 0) await ctx.redis.del(...ids.map((id) => ctx.keys.writeLock(trackerId, id)));
+async function unlock(
+  ctx: PipelineContext,
+  trackerId: string,
+  ids: string[],
+  owner: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  const keys = ids.map((id) => ctx.keys.writeLock(trackerId, id));
+  await ctx.redis.eval(UNLOCK, keys.length, ...keys, owner);
 }

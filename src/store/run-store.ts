@@ -39,9 +39,11 @@ export interface RunSummary extends Record<RunCounter, number> {
 const RUN_TTL_SEC = 7 * 86_400;
 
 // Pages are tracked as sets (enqueued for scoring / scored), so a retried or re-run job never
-// counts twice. Returns 1 to the one caller that completes the score phase: it enqueues the plan.
+// counts twice. Returns 1 whenever the score phase is complete: more than one caller may see it
+// (a retried job, a worker that died after seeing it), and the plan job's id makes that harmless,
+// whereas a "first caller only" flag would leave the run waiting forever if that caller died.
 const SCORE_PHASE_DONE = `
-if redis.call('HGET', KEYS[1], 'pagesDone') == '1' and redis.call('SCARD', KEYS[2]) == redis.call('SCARD', KEYS[3]) and redis.call('HSETNX', KEYS[1], 'planned', '1') == 1 then return 1 end
+if redis.call('HGET', KEYS[1], 'pagesDone') == '1' and redis.call('SCARD', KEYS[2]) == redis.call('SCARD', KEYS[3]) then return 1 end
 return 0`;
 const FINISH_SCORE = `
 redis.call('SADD', KEYS[3], ARGV[1])
@@ -82,6 +84,8 @@ export class RunStore {
     dryRun: boolean;
     sinceIso: string | null;
     startedAt: string;
+    /** Run ids started together with this one (see scorePhaseDone). */
+    group?: string[];
   }): Promise<void> {
     const key = this.keys.run(run.runId);
     const fields: Record<string, string | number> = {
@@ -92,6 +96,7 @@ export class RunStore {
       status: 'running',
       startedAt: run.startedAt,
       sinceIso: run.sinceIso ?? '',
+      group: JSON.stringify(run.group ?? []),
       writePending: 0,
     };
     for (const c of RUN_COUNTERS) fields[c] = 0;
