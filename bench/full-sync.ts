@@ -4,6 +4,7 @@
  * batches) made directly with the same connectors and SDK clients at the same concurrency.
  */
 import type { Connector, WriteItem } from '../connectors/connector.js';
+import { pullAll } from '../connectors/pull-all.js';
 import type { Issue } from '../src/domain/index.js';
 import { planTracker } from '../src/pipeline/plan-tracker.js';
 import { scoreRecord } from '../src/pipeline/score-record.js';
@@ -98,7 +99,7 @@ async function limitRun(issuesPerTracker: number, seed: number): Promise<number>
       const pulled = await Promise.all(
         TRACKERS.map((id) => pullAll(d.ctx.connectors.get(id) as Connector)),
       );
-      const records = pulled.flatMap((issues, t) =>
+      const records = pulled.flatMap(({ issues }, t) =>
         issues.map((issue) => toRecord(d, issue, TRACKERS[t] as string)),
       );
       const calls: (() => Promise<void>)[] = [];
@@ -140,17 +141,6 @@ async function limitRun(issuesPerTracker: number, seed: number): Promise<number>
   } finally {
     await d.close();
   }
-}
-
-async function pullAll(connector: Connector): Promise<Issue[]> {
-  const issues: Issue[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await connector.pullPage({ cursor, sinceIso: null });
-    issues.push(...page.issues);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return issues;
 }
 
 function toRecord(d: BenchDeployment, issue: Issue, trackerId: string): IssueRecord {

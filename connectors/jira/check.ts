@@ -9,10 +9,10 @@ import type { CheckReport } from '../connector.js';
 import { createJiraClients, send, type JiraClients } from './client.js';
 import type { JiraTrackerConfig } from './config.js';
 import {
+  configuredRoles,
   FieldList,
   findRankField,
   resolveNumberField,
-  type NumberFieldRole,
   type ResolvedField,
 } from './fields.js';
 
@@ -58,13 +58,7 @@ async function checkFields(config: JiraTrackerConfig, clients: JiraClients, line
     ),
   );
   const writable: ResolvedField[] = [];
-  const roles: [NumberFieldRole, string | undefined][] = [
-    ['value', config.fields.value],
-    ['cost', config.fields.cost],
-    ['netValue', config.fields.netValue],
-    ['rankPosition', config.fields.rankPosition],
-  ];
-  for (const [role, wanted] of roles) {
+  for (const [role, wanted] of configuredRoles(config)) {
     if (wanted === undefined) continue;
     const found = resolveNumberField(all, role, wanted);
     if (!found.ok) {

@@ -138,17 +138,23 @@ export function findRankField(all: FieldDetails[]): ResolvedField | null {
   return field ? toResolved(field, field.name) : null;
 }
 
-/** Resolves every configured field; throws one TrackerError listing every problem at once. */
-export function resolveFields(all: FieldDetails[], config: JiraTrackerConfig): JiraFields {
-  const problems: string[] = [];
-  const resolved = new Map<NumberFieldRole, ResolvedField>();
-  const roles: [NumberFieldRole, string | undefined][] = [
+/** Each number field role with the field the config names for it (rankPosition may be unset). */
+export function configuredRoles(
+  config: JiraTrackerConfig,
+): [NumberFieldRole, string | undefined][] {
+  return [
     ['value', config.fields.value],
     ['cost', config.fields.cost],
     ['netValue', config.fields.netValue],
     ['rankPosition', config.fields.rankPosition],
   ];
-  for (const [role, wanted] of roles) {
+}
+
+/** Resolves every configured field; throws one TrackerError listing every problem at once. */
+export function resolveFields(all: FieldDetails[], config: JiraTrackerConfig): JiraFields {
+  const problems: string[] = [];
+  const resolved = new Map<NumberFieldRole, ResolvedField>();
+  for (const [role, wanted] of configuredRoles(config)) {
     if (wanted === undefined) continue;
     const lookup = resolveNumberField(all, role, wanted);
     if (lookup.ok) resolved.set(role, lookup.field);

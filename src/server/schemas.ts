@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { RankingItem } from '../pipeline/ranking-view.js';
 import type { AuditEntry } from '../store/audit.js';
+import { MoneyInputsSchema } from '../store/issue-record.js';
 import type { FailureRecord } from '../store/meta.js';
 import type { RunSummary } from '../store/run-store.js';
 
@@ -62,8 +63,6 @@ export const FailureSchema: z.ZodType<FailureRecord> = z.object({
   at: z.string(),
 });
 
-const RawInput = z.union([z.number(), z.string(), z.null()]);
-
 const WriteValues = z.object({
   netValueUsd: z.number().nullable().optional(),
   rankPosition: z.number().nullable().optional(),
@@ -91,14 +90,7 @@ export const IssueDetail = z.object({
   url: z.string(),
   updatedAt: z.string(),
   pinned: z.boolean(),
-  inputs: z.object({
-    value: RawInput,
-    cost: RawInput,
-    costUnit: z.enum(['hours', 'points', 'usd']),
-    hoursPerPoint: z.number().optional(),
-    valueSource: z.string().optional(),
-    costSource: z.string().optional(),
-  }),
+  inputs: MoneyInputsSchema,
   result: NetValueSchema,
   current: WriteValues.describe('values the tracker holds'),
   desired: WriteValues.describe('values it should hold'),

@@ -36,6 +36,16 @@ const WriteValuesSchema = z
   })
   .strict();
 
+/** An issue's money inputs (see MoneyInputs). */
+export const MoneyInputsSchema = z.object({
+  value: RawInput,
+  cost: RawInput,
+  costUnit: z.enum(['hours', 'points', 'usd']),
+  hoursPerPoint: z.number().optional(),
+  valueSource: z.string().optional(),
+  costSource: z.string().optional(),
+});
+
 /** Validates an Issue that crossed a process boundary (job payload). */
 export const IssueSchema = z
   .object({
@@ -47,16 +57,7 @@ export const IssueSchema = z
     issueType: z.string().optional(),
     labels: z.array(z.string()),
     updatedAt: z.string(),
-    inputs: z
-      .object({
-        value: RawInput,
-        cost: RawInput,
-        costUnit: z.enum(['hours', 'points', 'usd']),
-        hoursPerPoint: z.number().optional(),
-        valueSource: z.string().optional(),
-        costSource: z.string().optional(),
-      })
-      .strict(),
+    inputs: MoneyInputsSchema.strict(),
     current: WriteValuesSchema,
     rank: z.union([z.string(), z.number(), z.null()]),
     pinned: z.boolean(),

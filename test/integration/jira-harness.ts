@@ -43,22 +43,7 @@ export async function startHarness(
   }
 }
 
-/** Every page of a pull, in order. */
-export async function pullAll(
-  connector: Connector,
-  sinceIso: string | null = null,
-): Promise<{ issues: Issue[]; pages: number }> {
-  const issues: Issue[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const page = await connector.pullPage({ cursor, sinceIso });
-    issues.push(...page.issues);
-    cursor = page.nextCursor;
-    pages++;
-  } while (cursor !== null);
-  return { issues, pages };
-}
+export { pullAll } from '../../connectors/pull-all.js';
 
 /** What scoring + unified ranking would ask of each issue (keyed by issue id). */
 export function writeTargets(issues: Issue[]): Map<string, WriteTarget> {
