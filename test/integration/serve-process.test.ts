@@ -1,0 +1,77 @@
+/**
+ * `netvalue serve` as deployed: one process with the HTTP server, workers and schedulers. It
+ * starts with a sync of every tracker, answers /readyz, and stops cleanly on SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './pipeline-harness.js';
+
+const BIN = new URL('../../bin/netvalue.js', import.meta.url).pathname;
+let h: Harness | null = null;
+afterAll(async () => {
+  await h?.close();
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+describe('netvalue serve', () => {
+  it('starts with a sync of every tracker, is ready, and exits 0 on SIGTERM', async () => {
+    h = await startHarness({
+      workers: false,
+      jira: { issues: 30, seed: 95 },
+      linear: { issues: 20, seed: 96 },
+    });
+    const port = await freePort();
+    const configPath = join(mkdtempSync(join(tmpdir(), 'netvalue-serve-')), 'config.yaml');
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...h.config, server: { ...h.config.server, port } }),
+    );
+    const serve = spawn(process.execPath, [BIN, 'serve', '--config', configPath], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const serving = new Promise<void>((resolve, reject) => {
+      serve.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+        if (stderr.includes('"netvalue serving"')) resolve();
+      });
+      serve.once('exit', (code) =>
+        reject(new Error(`serve exited early (${code}): ${stderr.slice(-2000)}`)),
+      );
+    });
+    try {
+      await serving;
+      // The start-up sync writes net values without anyone asking.
+      await h.jira.log.waitFor((e) => e.operation === 'edit' && e.status === 204);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ checks: { redis: 'ok', workers: 'ok' } });
+      const schedulers = await h.ctx.queues.tracker('acme-jira').getJobSchedulers();
+      expect(schedulers.map((s) => s.key).sort()).toEqual([
+        'full-sync-acme-jira',
+        'incremental-sync-acme-jira',
+      ]);
+    } finally {
+      const exited = once(serve, 'exit');
+      serve.kill('SIGTERM');
+      const [code] = (await exited) as [number | null];
+      expect(code, stderr.slice(-2000)).toBe(0);
+    }
+    expect(stderr).toContain('shutting down');
+    for (const secret of [h.config.adminToken, 'sandbox-api-token'])
+      expect(stderr).not.toContain(secret);
+  });
+});
