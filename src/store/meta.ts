@@ -47,23 +47,11 @@ export class MetaStore {
     return raw.map((j) => JSON.parse(j) as FailureRecord).sort((a, b) => (a.at < b.at ? 1 : -1));
   }
 
-  /** Marks a webhook delivery as seen for a day; false when it was seen already. */
-  async firstDelivery(trackerId: string, deliveryId: string): Promise<boolean> {
-    const ok = await this.redis.set(
-      this.keys.delivery(trackerId, deliveryId),
-      '1',
-      'EX',
-      86_400,
-      'NX',
-    );
-    return ok === 'OK';
-  }
-
-  /** Forgets a delivery (it could not be queued), so the tracker's retry is processed. */
   /**
-   * `firstDelivery` and, for a delivery that carries the issue, storing its snapshot for the score
-   * job, in one round trip (a webhook's answer waits on it). A duplicate's snapshot is the same
-   * issue state, so writing it again is harmless.
+   * Marks a webhook delivery as seen for a day (false when it was seen already) and, for a
+   * delivery that carries the issue, stores its snapshot for the score job, in one round trip
+   * (a webhook's answer waits on it). A duplicate's snapshot is the same issue state, so writing
+   * it again is harmless.
    */
   async acceptDelivery(
     trackerId: string,
@@ -78,6 +66,7 @@ export class MetaStore {
     return first === 'OK';
   }
 
+  /** Forgets a delivery (it could not be queued), so the tracker's retry is processed. */
   async forgetDelivery(trackerId: string, deliveryId: string): Promise<void> {
     await this.redis.del(this.keys.delivery(trackerId, deliveryId));
   }

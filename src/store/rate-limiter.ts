@@ -23,12 +23,6 @@ export class RateLimiter {
     private readonly keys: Keys,
   ) {}
 
-  /** Milliseconds to wait before making the call this reserves. */
-  async reserve(trackerId: string, perSec: number): Promise<number> {
-    const [wait] = await this.reserveMany(trackerId, perSec, 1);
-    return wait ?? 0;
-  }
-
   /**
    * Books `count` calls in one round trip; returns how long to wait before each (in order), so a
    * job of many calls asks Redis once rather than once per call.
