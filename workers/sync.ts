@@ -1,5 +1,6 @@
 /** Sync: start a run, then pull one page per job and hand it to scoring in one bulk job. */
 import type { Job } from 'bullmq';
+import { isTrackerError } from '../src/domain/index.js';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
 import { isFinalAttempt, rethrowForQueue } from '../src/pipeline/job-errors.js';
 import { acquireRunLock, completeRun, newRunId, scorePhaseDone } from '../src/pipeline/runs.js';
@@ -64,8 +65,7 @@ export async function processSyncPage(ctx: PipelineContext, job: Job): Promise<v
       sinceIso: data.sinceIso,
     });
   } catch (err) {
-    const final =
-      isFinalAttempt(job) || (err instanceof Error && 'kind' in err && err.kind === 'permanent');
+    const final = isFinalAttempt(job) || (isTrackerError(err) && err.kind === 'permanent');
     if (final) await failPull(ctx, data, err);
     return rethrowForQueue(err, queue, ctx.metrics, data.trackerId);
   }

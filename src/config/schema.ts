@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TrackerConfig } from '../../connectors/tracker-config.js';
+import { DEFAULT_SCORING_SETTINGS as D } from '../scoring/defaults.js';
 
 const Server = z
   .object({
@@ -15,16 +16,19 @@ const Server = z
 const Scoring = z
   .object({
     /** Months of Value counted against the one-off Cost. */
-    horizonMonths: z.number().positive().default(1),
-    hourlyRateUsd: z.number().nonnegative().default(50),
-    hoursPerPoint: z.number().positive().default(8),
+    horizonMonths: z.number().positive().default(D.horizonMonths),
+    hourlyRateUsd: z.number().nonnegative().default(D.hourlyRateUsd),
+    hoursPerPoint: z.number().positive().default(D.hoursPerPoint),
     /** `unscored`: a missing input leaves the issue unscored; `zero`: it counts as 0. */
-    missingInput: z.enum(['unscored', 'zero']).default('unscored'),
+    missingInput: z.enum(['unscored', 'zero']).default(D.missingInput),
     /** Net value ($) at or above which an issue is High / Medium priority; below: Low. */
     priorityThresholdsUsd: z
-      .object({ high: z.number().default(5000), medium: z.number().default(1000) })
+      .object({
+        high: z.number().default(D.priorityThresholdsUsd.high),
+        medium: z.number().default(D.priorityThresholdsUsd.medium),
+      })
       .strict()
-      .default({ high: 5000, medium: 1000 })
+      .default({ ...D.priorityThresholdsUsd })
       .refine((t) => t.high >= t.medium, 'high must be at least medium'),
   })
   .strict();
@@ -54,11 +58,8 @@ export const ConfigSchema = z
     server: Server.default({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 1_048_576 }),
     adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
     scoring: Scoring.default({
-      horizonMonths: 1,
-      hourlyRateUsd: 50,
-      hoursPerPoint: 8,
-      missingInput: 'unscored',
-      priorityThresholdsUsd: { high: 5000, medium: 1000 },
+      ...D,
+      priorityThresholdsUsd: { ...D.priorityThresholdsUsd },
     }),
     sync: Sync.default({ intervalSec: 300, fullEverySec: 86_400, rankSettleMs: 2000 }),
     /** Workers per process for the score and write queues. */

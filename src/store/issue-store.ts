@@ -154,22 +154,31 @@ export class IssueStore {
   ): Promise<void> {
     if (records.length === 0) return;
     const multi = this.redis.multi();
-    const statuses: IssueRecord[] = [];
-    records.forEach((record, i) => {
-      const previous = previousMembers[i] ?? null;
-      const [recordJson, stateJson, rankJson] = split(record);
-      multi.hset(this.keys.issues(record.trackerId), record.id, recordJson);
+    this.addScores(multi, records, previousMembers);
+    for (const record of records) {
+      const [, stateJson, rankJson] = split(record);
       multi.hset(this.keys.trackerState(record.trackerId), record.id, stateJson);
       multi.hset(this.keys.trackerRank(record.trackerId), record.id, rankJson);
-      statuses.push(record);
+      multi.hset(this.keys.keyIndex(record.trackerId), record.key, record.id);
+    }
+    await multi.exec();
+  }
+
+  /** The scoring part of a save: record, ranking member, status counts. */
+  private addScores(
+    multi: ChainableCommander,
+    records: readonly IssueRecord[],
+    previousMembers: readonly (string | null)[],
+  ): void {
+    records.forEach((record, i) => {
+      const previous = previousMembers[i] ?? null;
+      multi.hset(this.keys.issues(record.trackerId), record.id, split(record)[0]);
       if (previous !== record.member) {
         if (previous !== null) multi.zrem(this.keys.ranking, previous);
         multi.zadd(this.keys.ranking, 0, record.member);
-        multi.hset(this.keys.keyIndex(record.trackerId), record.key, record.id);
       }
     });
-    this.countStatuses(multi, statuses);
-    await multi.exec();
+    this.countStatuses(multi, records);
   }
 
   private countStatuses(
@@ -213,15 +222,7 @@ export class IssueStore {
   ): Promise<void> {
     if (records.length === 0) return;
     const multi = this.redis.multi();
-    records.forEach((record, i) => {
-      const previous = previousMembers[i] ?? null;
-      multi.hset(this.keys.issues(record.trackerId), record.id, split(record)[0]);
-      if (previous !== record.member) {
-        if (previous !== null) multi.zrem(this.keys.ranking, previous);
-        multi.zadd(this.keys.ranking, 0, record.member);
-      }
-    });
-    this.countStatuses(multi, records);
+    this.addScores(multi, records, previousMembers);
     await multi.exec();
   }
 

@@ -11,23 +11,17 @@ import {
   type LinearSandboxOptions,
   type LinearTrackerConfigInput,
 } from '../../connectors/linear/sandbox.js';
-import type { Issue, IssueRef, ScoringSettings, WriteValues } from '../../src/domain/index.js';
-import { netValue } from '../../src/scoring/net-value.js';
+import type { Issue, IssueRef, WriteValues } from '../../src/domain/index.js';
 import { planMoves } from '../../src/scoring/plan-moves.js';
-import { priorityBucket, rankItems } from '../../src/scoring/rank.js';
 import { assignSortKeys } from '../../src/scoring/sort-keys.js';
 import { changedValues } from '../../src/scoring/write-diff.js';
 import type { LoggedRequest } from '../../connectors/sandbox-kit.js';
 
 export const DEPS = { publicUrl: 'http://netvalue.test:3000' };
 
-export const SETTINGS: ScoringSettings = {
-  horizonMonths: 1,
-  hourlyRateUsd: 50,
-  hoursPerPoint: 8,
-  missingInput: 'unscored',
-  priorityThresholdsUsd: { high: 5000, medium: 1000 },
-};
+import { writeTargets } from './connector-targets.js';
+
+export { SETTINGS, writeTargets } from './connector-targets.js';
 
 export interface Harness {
   sandbox: LinearSandbox;
@@ -51,26 +45,6 @@ export async function startHarness(
 }
 
 export { pullAll } from '../../connectors/pull-all.js';
-
-/** What scoring + the unified ranking ask of each issue (by id), as the pipeline computes it. */
-export function writeTargets(issues: Issue[]): Map<string, WriteTarget> {
-  const scored = issues.map((issue) => ({
-    trackerId: issue.trackerId,
-    key: issue.key,
-    id: issue.id,
-    result: netValue(issue.inputs, SETTINGS),
-  }));
-  const targets = new Map<string, WriteTarget>();
-  for (const { item, rank } of rankItems(scored)) {
-    const ok = item.result.status === 'scored';
-    targets.set(item.id, {
-      result: item.result,
-      rankPosition: ok ? rank : null,
-      priority: priorityBucket(item.result.netValueUsd, SETTINGS.priorityThresholdsUsd),
-    });
-  }
-  return targets;
-}
 
 /** The changes each issue needs: desired values, plus new sort keys for the issues that move. */
 export function planWrites(connector: Connector, issues: Issue[]): Map<string, WriteValues> {

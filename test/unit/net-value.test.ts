@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MoneyInputs, ScoringSettings } from '../../src/domain/index.js';
+import { DEFAULT_SCORING_SETTINGS } from '../../src/scoring/defaults.js';
 import { netValue } from '../../src/scoring/net-value.js';
 import { rankItems } from '../../src/scoring/rank.js';
 
-const defaults: ScoringSettings = {
-  horizonMonths: 1,
-  hourlyRateUsd: 50,
-  hoursPerPoint: 8,
-  missingInput: 'unscored',
-  priorityThresholdsUsd: { high: 5000, medium: 1000 },
-};
+const defaults: ScoringSettings = DEFAULT_SCORING_SETTINGS;
 const hours = (value: MoneyInputs['value'], cost: MoneyInputs['cost']): MoneyInputs => ({
   value,
   cost,

@@ -2,16 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Connector } from '../../connectors/connector.js';
 import type { MoneyInputs, ScoringSettings } from '../../src/domain/index.js';
 import { scoreRecord } from '../../src/pipeline/score-record.js';
+import { DEFAULT_SCORING_SETTINGS } from '../../src/scoring/defaults.js';
 import { mergeSettings, previewScoring } from '../../src/server/preview.js';
 import type { IssueRecord } from '../../src/store/issue-record.js';
 
-const SETTINGS: ScoringSettings = {
-  horizonMonths: 1,
-  hourlyRateUsd: 50,
-  hoursPerPoint: 8,
-  missingInput: 'unscored',
-  priorityThresholdsUsd: { high: 5000, medium: 1000 },
-};
+const SETTINGS: ScoringSettings = DEFAULT_SCORING_SETTINGS;
 
 // Only `desired` is used by re-scoring: a tracker that holds the net value in one field.
 const connector = {

@@ -1,0 +1,29 @@
+/**
+ * What scoring and the unified ranking ask of each issue (by id), as the pipeline computes it,
+ * for connector tests that drive `desired()` and `write()` without the pipeline.
+ */
+import type { WriteTarget } from '../../connectors/connector.js';
+import type { Issue } from '../../src/domain/index.js';
+import { DEFAULT_SCORING_SETTINGS } from '../../src/scoring/defaults.js';
+import { netValue } from '../../src/scoring/net-value.js';
+import { priorityBucket, rankItems } from '../../src/scoring/rank.js';
+
+export const SETTINGS = DEFAULT_SCORING_SETTINGS;
+
+export function writeTargets(issues: Issue[]): Map<string, WriteTarget> {
+  const scored = issues.map((issue) => ({
+    trackerId: issue.trackerId,
+    key: issue.key,
+    id: issue.id,
+    result: netValue(issue.inputs, SETTINGS),
+  }));
+  const targets = new Map<string, WriteTarget>();
+  for (const { item, rank } of rankItems(scored)) {
+    targets.set(item.id, {
+      result: item.result,
+      rankPosition: item.result.status === 'scored' ? rank : null,
+      priority: priorityBucket(item.result.netValueUsd, SETTINGS.priorityThresholdsUsd),
+    });
+  }
+  return targets;
+}
