@@ -59,6 +59,8 @@ export const ScorePageData = z
     trackerId: TrackerId,
     runId: RunId,
     page: z.number().int().nonnegative(),
+    /** A full pull: the ids seen are kept, so the plan can drop issues that left the scope. */
+    full: z.boolean().default(false),
     issues: z.array(z.unknown()),
   })
   .strict();

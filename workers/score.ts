@@ -27,10 +27,12 @@ export async function processScorePage(ctx: PipelineContext, job: Job): Promise<
   );
   const count = (status: string): number =>
     records.filter((r) => r.result.status === status).length;
-  await ctx.runs.markSeen(
-    data.runId,
-    records.map((r) => r.id),
-  );
+  if (data.full) {
+    await ctx.runs.markSeen(
+      data.runId,
+      records.map((r) => r.id),
+    );
+  }
   await ctx.runs.count(data.runId, {
     scored: count('scored'),
     unscored: count('unscored'),

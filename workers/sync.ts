@@ -79,7 +79,13 @@ export async function processSyncPage(ctx: PipelineContext, job: Job): Promise<v
   }
   await ctx.queues.score.add(
     JOB.scorePage,
-    { trackerId: data.trackerId, runId: data.runId, page: data.page, issues },
+    {
+      trackerId: data.trackerId,
+      runId: data.runId,
+      page: data.page,
+      full: data.sinceIso === null,
+      issues,
+    },
     { jobId: `${data.runId}-s${data.page}` },
   );
   if (nextCursor === null && (await ctx.runs.finishPages(data.runId))) {
