@@ -21,7 +21,38 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Use named exports only (STYLE.md).' },
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports only (docs/architecture.md).' },
+      ],
+    },
+  },
+  {
+    // Production code never imports a sandbox or the demo (the image leaves them out); only the
+    // demo command loads them, lazily, from src/cli/main.ts.
+    files: ['src/**/*.ts', 'workers/**/*.ts', 'connectors/**/*.ts'],
+    ignores: [
+      'connectors/*/sandbox/**',
+      'connectors/sandbox-kit/**',
+      'src/demo/**',
+      'src/cli/demo.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/sandbox',
+                '**/sandbox/*',
+                '**/sandbox-kit/*',
+                '**/demo/*',
+                '**/cli/demo.js',
+                './demo.js',
+              ],
+              message: 'Production code must not import a sandbox or the demo (not in the image).',
+            },
+          ],
+        },
       ],
     },
   },

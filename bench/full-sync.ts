@@ -117,19 +117,19 @@ async function limitRun(issuesPerTracker: number, seed: number): Promise<number>
           if (changes) items.push({ ref: { trackerId, id, key: r.key }, changes });
         }
         // The same requests as the pipeline: batches where the connector writes many at once.
-        const perCall = connector.writeMany ? (connector.maxWriteBatch ?? 1) : 1;
+        const perCall = connector.maxWriteBatch;
         for (let i = 0; i < items.length; i += perCall) {
           const chunk = items.slice(i, i + perCall);
           calls.push(async () => {
-            if (connector.writeMany) await connector.writeMany(chunk);
-            else for (const item of chunk) await connector.write(item.ref, item.changes);
+            await connector.write(chunk);
           });
         }
-        // Rank batches depend on each other's order: one chain, like the pipeline's rank job.
-        const batches = plan.rankBatches.map((b) => b.batch);
-        if (batches.length > 0)
+        // Order steps depend on each other's order: one chain, like the pipeline's rank job.
+        const steps = plan.orderSteps;
+        const tracker = connector.order;
+        if (steps.length > 0 && tracker)
           calls.push(async () => {
-            for (const b of batches) await connector.applyRankBatch(b);
+            for (const step of steps) await tracker.apply(step);
           });
       }
       await Promise.all(

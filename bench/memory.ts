@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connector } from '../connectors/connector.js';
-import { generateBacklog } from '../connectors/backlog.js';
+import { generateBacklog } from '../connectors/sandbox-kit/backlog.js';
 import type { Issue } from '../src/domain/index.js';
 import { scoreRecord } from '../src/pipeline/score-record.js';
 import type { IssueRecord } from '../src/store/issue-record.js';

@@ -1,8 +1,8 @@
 /** Planner: time to plan a full re-rank of 10,000 and 100,000 issues (random target order). */
 import { planMoves } from '../src/scoring/plan-moves.js';
-import { toRankBatches } from '../src/scoring/rank-batches.js';
-import { assignSortKeys } from '../src/scoring/sort-keys.js';
-import { seededRandom } from '../connectors/backlog.js';
+import { toRankBatches } from '../connectors/jira/rank.js';
+import { assignSortKeys } from '../connectors/linear/sort-keys.js';
+import { seededRandom } from '../connectors/sandbox-kit/backlog.js';
 import { median, round, timeMs } from './stats.js';
 
 function shuffled(ids: string[], seed: number): string[] {

@@ -4,9 +4,9 @@
  * The main thread drives them through a small request/response protocol (sandbox-host.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { startJiraSandbox } from '../connectors/jira/sandbox.js';
-import { startLinearSandbox } from '../connectors/linear/sandbox.js';
-import type { LoggedRequest } from '../connectors/sandbox-kit.js';
+import { startJiraSandbox } from '../connectors/jira/sandbox/index.js';
+import { startLinearSandbox } from '../connectors/linear/sandbox/index.js';
+import type { LoggedRequest } from '../connectors/sandbox-kit/index.js';
 
 const READ_OPS = new Set([
   'search',

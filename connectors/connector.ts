@@ -5,29 +5,29 @@ import type {
   IssueRef,
   NetValue,
   RankBatch,
+  RankPlan,
   TrackerError,
-  TrackerKind,
+  TrackerRank,
   WebhookParseResult,
+  WriteField,
   WriteValues,
 } from '../src/domain/index.js';
 
 /**
- * The one interface every tracker implements (connectors/<kind>/index.ts). Kept small on purpose:
- * read pages, read one issue, write values, apply rank batches, parse webhooks, check the setup.
- * Every method that talks to the tracker throws `TrackerError` (src/domain/tracker-error.ts) on
- * failure, classified so workers know whether to pause, retry or give up.
+ * The one interface every tracker implements (connectors/<kind>/index.ts). It says what a tracker
+ * does, never which tracker it is: read pages, read one issue, write values, change the tracker's
+ * own order, parse webhooks. Every method that talks to the tracker throws (or, for `write`,
+ * returns) a `TrackerError` (src/domain/tracker-error.ts), classified so workers know whether to
+ * pause, retry or give up. See docs/architecture.md ("The Connector contract").
  */
 export interface Connector {
   readonly trackerId: string;
-  readonly kind: TrackerKind;
+  readonly kind: string;
   /**
-   * How the tracker's own order is changed:
-   * - `batch`: `applyRankBatch` places up to `maxRankBatch` issues before/after an anchor (Jira);
-   * - `sortKey`: each moved issue gets a new numeric `sortKey` through `write` (Linear);
-   * - `none`: rank write-back is disabled in config.
+   * The values this tracker holds, as its config enables them. The planner reads the unified
+   * ranking's positions only for a tracker that holds `rankPosition`.
    */
-  readonly rankStyle: 'batch' | 'sortKey' | 'none';
-  readonly maxRankBatch: number;
+  readonly writes: ReadonlySet<WriteField>;
 
   /** One page of issues in scope; `sinceIso` null means a full pull. */
   pullPage(req: PullRequest): Promise<PullPage>;
@@ -35,24 +35,51 @@ export interface Connector {
   fetchIssue(id: string): Promise<Issue | null>;
   /** Which values this tracker should hold for a scored issue (only the fields config enables). */
   desired(target: WriteTarget): WriteValues;
-  /** Sends the given changes in one call. Callers pass only values that differ. */
-  write(issue: IssueRef, changes: WriteValues): Promise<void>;
+  /** Items per `write` call (Jira: 1, one edit per issue; Linear: 25 aliased mutations). */
+  readonly maxWriteBatch: number;
   /**
-   * Optional: several issues' changes in one request (Linear: aliased mutations), so a sync of N
-   * issues costs N / maxWriteBatch requests of the tracker's budget. Resolves one entry per item:
-   * null when written, else the item's `TrackerError`. Callers fall back to `write` without it.
+   * Sends up to `maxWriteBatch` issues' changes (callers pass only values that differ). Resolves
+   * one entry per item, in order: null when written, else that item's `TrackerError`; one bad
+   * item never fails the others.
    */
-  writeMany?(items: readonly WriteItem[]): Promise<(TrackerError | null)[]>;
-  /** Items per `writeMany` call. */
-  readonly maxWriteBatch?: number;
-  /** Places issues before/after an anchor (rankStyle `batch` only). */
-  applyRankBatch(batch: RankBatch): Promise<void>;
+  write(items: readonly WriteItem[]): Promise<(TrackerError | null)[]>;
+  /** How the tracker's own order follows the ranking; null when config leaves the order alone. */
+  readonly order: TrackerOrder | null;
   /** Verifies the signature on the raw body, then parses. Never throws. */
   parseWebhook(headers: IncomingHttpHeaders, rawBody: Buffer, nowMs: number): WebhookParseResult;
   /** Remaining API budget from the latest response headers, when the tracker reports it. */
   budget(): RateBudget | null;
   /** How many HTTP requests this connector has sent, by kind (for metrics and benchmarks). */
   requestCounts(): { reads: number; writes: number };
+}
+
+/**
+ * A tracker's own ordering: the planner decides the fewest moves (src/scoring/plan-moves.ts,
+ * tracker-neutral); the connector turns them into its tracker's calls.
+ */
+export interface TrackerOrder {
+  /**
+   * Pure: the tracker's changes for `plan`, given each issue's current rank as the tracker holds
+   * it (Jira: LexoRank strings; Linear: `prioritySortOrder` numbers).
+   */
+  plan(plan: RankPlan, ranks: ReadonlyMap<string, TrackerRank>): OrderChanges;
+  /**
+   * Applies one step (one API call): its issues end up, in order, before or after the anchor and
+   * hold `step.ranks`. Steps are applied in the order planned.
+   */
+  apply(step: OrderStep): Promise<void>;
+}
+
+export interface OrderChanges {
+  /** Values that ride on `write` with the issue's other changes (Linear: `sortKey`). */
+  values: ReadonlyMap<string, WriteValues>;
+  /** Calls applied in order by one rank job (Jira: up to 50 issues before/after an anchor). */
+  steps: OrderStep[];
+}
+
+/** One order call: a rank batch plus the rank each of its issues holds afterwards. */
+export interface OrderStep extends RankBatch {
+  ranks: Record<string, TrackerRank>;
 }
 
 export interface WriteItem {
@@ -100,18 +127,36 @@ export interface ConnectorDeps {
   publicUrl: string;
 }
 
+/** The fields every `trackers[]` entry has (see connectors/tracker-base.ts). */
+export interface TrackerConfigBase {
+  id: string;
+  kind: string;
+  webhookSecret?: string | undefined;
+  timeoutMs: number;
+  writesPerSec: number;
+}
+
 /**
  * What each connector folder's index.ts exports (e.g. `jiraModule`), so adding a tracker means
  * adding a folder and one line in connectors/registry.ts.
  */
-export interface ConnectorModule<C extends { id: string; kind: TrackerKind }> {
-  readonly kind: TrackerKind;
-  readonly configSchema: z.ZodType<C>;
+export interface ConnectorModule<
+  S extends z.ZodType<TrackerConfigBase> = z.ZodType<TrackerConfigBase>,
+> {
+  /** The `kind` of its `trackers[]` entries and the path of its webhook route. */
+  readonly kind: string;
+  /** For people: "Jira", "Linear". */
+  readonly displayName: string;
+  /** How its webhooks are signed, for the OpenAPI document. */
+  readonly webhookSignature: string;
+  /** The (lower-case) header carrying the signature: redacted from every log line. */
+  readonly signatureHeader: string;
+  readonly configSchema: S;
   /**
    * Builds the client and resolves what the tracker must provide (Jira field ids, Linear teams and
    * label groups). Throws `TrackerError` with a message that says what to fix.
    */
-  create(config: C, deps: ConnectorDeps): Promise<Connector>;
+  create(config: z.infer<S>, deps: ConnectorDeps): Promise<Connector>;
   /** Reaches the tracker and reports credentials, fields/teams and writability. Never throws. */
-  check(config: C, deps: ConnectorDeps): Promise<CheckReport>;
+  check(config: z.infer<S>, deps: ConnectorDeps): Promise<CheckReport>;
 }

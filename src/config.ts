@@ -80,6 +80,24 @@ export function loadConfig(flagPath: string | undefined, env: Env = process.env)
   return parseConfig(readFileSync(file, 'utf8'), env, file);
 }
 
+/**
+ * Loads `<dir>/.env` into process.env when the file exists, with Node's own parser
+ * (`process.loadEnvFile`). A variable already set in the environment wins over the file, even when
+ * set to an empty string. Returns the file loaded, or null. Called once by the CLI entry, before
+ * the config is read.
+ */
+export function loadDotEnv(dir: string = process.cwd()): string | null {
+  const file = resolve(dir, '.env');
+  if (!existsSync(file)) return null;
+  try {
+    process.loadEnvFile(file);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(file, [{ path: '', message: `cannot load this .env file: ${reason}` }]);
+  }
+  return file;
+}
+
 function applyEnvOverrides(raw: unknown, env: Env): unknown {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const out: Record<string, unknown> = { ...(raw as Record<string, unknown>) };

@@ -3,27 +3,30 @@
  * and tests build a context here and pass it down; nothing else creates clients.
  */
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { Connector } from '../connectors/connector.js';
-import { connectorModule } from '../connectors/registry.js';
+import { connectorModule, connectorModules } from '../connectors/registry.js';
 import type { Config } from './config.js';
 import type { ScoringSettings } from './domain/index.js';
 import { Metrics } from './metrics.js';
 import type { PipelineContext } from './pipeline/context.js';
 import { QueueSet } from './pipeline/queue-set.js';
+import { connectRedis } from './redis-connect.js';
 import { AuditLog } from './store/audit.js';
+import type { OnCorrupt } from './store/corrupt.js';
 import { IssueStore } from './store/issue-store.js';
-import { redisKeys } from './store/keys.js';
+import { redisKeys, type Keys } from './store/keys.js';
 import { MetaStore } from './store/meta.js';
 import { RateLimiter } from './store/rate-limiter.js';
+import { RedisHealth } from './store/redis-health.js';
 import { RunStore } from './store/run-store.js';
+import { WriteLocks } from './store/write-locks.js';
 
 /** Log fields that may carry secrets; pino replaces them before anything is written. */
 export const REDACT_PATHS = [
   'req.headers.authorization',
-  'req.headers["x-hub-signature"]',
-  'req.headers["linear-signature"]',
+  ...connectorModules().map((m) => `req.headers["${m.signatureHeader}"]`),
   '*.apiToken',
   '*.apiKey',
   '*.webhookSecret',
@@ -67,6 +70,9 @@ export interface ContextOptions {
 }
 
 export interface AppContext extends PipelineContext {
+  /** The shared connection and key names, for tests and cleanup: code goes through the stores. */
+  redis: Redis;
+  keys: Keys;
   close(): Promise<void>;
 }
 
@@ -75,12 +81,7 @@ export async function createContext(
   options: ContextOptions = {},
 ): Promise<AppContext> {
   const logger = options.logger ?? createLogger(config);
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-  await redis.connect().catch((err: unknown) => {
-    throw new Error(
-      `cannot reach Redis at ${redactUrl(config.redisUrl)}: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  });
+  const redis = await connectRedis(config.redisUrl, { logger });
   const keys = redisKeys(config.redisPrefix);
   const settings = scoringSettings(config);
   const connectors = options.connectors ?? (await createConnectors(config));
@@ -89,29 +90,68 @@ export async function createContext(
     config.redisPrefix,
     config.trackers.map((t) => t.id),
   );
+  const metrics = new Metrics();
+  const onCorrupt = corruptReporter(logger, metrics, () => meta);
+  const meta = new MetaStore(redis, keys, onCorrupt);
   const ctx: PipelineContext = {
     config,
     settings,
     settingsHash: settingsHash(settings),
-    redis,
-    keys,
-    store: new IssueStore(redis, keys),
-    runs: new RunStore(redis, keys),
-    audit: new AuditLog(redis, keys),
+    store: new IssueStore(redis, keys, onCorrupt),
+    runs: new RunStore(redis, keys, onCorrupt),
+    audit: new AuditLog(redis, keys, onCorrupt),
     limiter: new RateLimiter(redis, keys),
-    meta: new MetaStore(redis, keys),
+    meta,
+    locks: new WriteLocks(redis, keys),
+    health: new RedisHealth(redis),
     queues,
     connectors,
     logger,
-    metrics: new Metrics(),
+    metrics,
     workerConnection: { url: config.redisUrl },
   };
   return {
     ...ctx,
+    redis,
+    keys,
     async close() {
       await queues.close();
       await redis.quit().catch(() => undefined);
     },
+  };
+}
+
+/**
+ * Stored data that does not parse is skipped by the stores and reported here: logged, counted,
+ * and, for an issue, listed under /admin/failed until a later write of it succeeds.
+ */
+export function corruptReporter(
+  logger: Logger,
+  metrics: Metrics,
+  meta: () => MetaStore,
+): OnCorrupt {
+  return (corrupt) => {
+    logger.error(
+      { trackerId: corrupt.trackerId, id: corrupt.id, field: corrupt.field },
+      corrupt.message,
+    );
+    metrics.corruptRecords.inc({ tracker: corrupt.trackerId, field: corrupt.field });
+    if (corrupt.subject !== 'issue') return;
+    const failure = {
+      trackerId: corrupt.trackerId,
+      issueId: corrupt.id,
+      key: `(${corrupt.field})`,
+      message: `${corrupt.message}; skipped until the next pull stores it again`,
+      at: new Date().toISOString(),
+    };
+    meta()
+      .recordFailures([failure])
+      .catch((err: unknown) =>
+        logger.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'could not list a corrupt record under /admin/failed',
+        ),
+      );
   };
 }
 

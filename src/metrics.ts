@@ -42,6 +42,12 @@ export class Metrics {
     labelNames: ['tracker'],
     registers: [this.registry],
   });
+  readonly corruptRecords = new Counter({
+    name: 'netvalue_corrupt_records_total',
+    help: 'Stored values that did not parse (read as absent; the next pull re-creates them).',
+    labelNames: ['tracker', 'field'],
+    registers: [this.registry],
+  });
   readonly syncDuration = new Histogram({
     name: 'netvalue_sync_duration_seconds',
     help: 'Sync run durations by tracker and kind (full, incremental).',

@@ -123,7 +123,7 @@ export const RankData = z
     runId: RunId.nullable(),
     batches: z.array(RankBatchData).min(1),
     /** The rank each moved issue will have afterwards (kept locally until the next pull). */
-    newRanks: z.record(z.string(), z.string()).default({}),
+    newRanks: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
   })
   .strict();
 export type RankData = z.infer<typeof RankData>;

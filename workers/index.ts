@@ -1,29 +1,34 @@
 /**
  * Starts the BullMQ workers of one process: the shared score queue and one queue per tracker.
- * Workers stay thin: each job name maps to one processor in workers/.
+ * Workers stay thin: the catalog (workers/catalog.ts) maps each job name to its payload schema
+ * and processor; the dispatcher here validates the payload once, before the processor runs.
  */
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { bullPrefix, JOB, SCORE_QUEUE, trackerQueueName } from '../src/queues.js';
-import { processPlan } from './plan.js';
-import { processScoreIssue, processScorePage } from './score.js';
-import { processSyncPage, processSyncStart } from './sync.js';
-import { processRank, processWrite } from './write.js';
 import type { PipelineContext } from '../src/pipeline/context.js';
+import { bullPrefix, SCORE_QUEUE, trackerQueueName } from '../src/queues.js';
+import { JOB_CATALOG, type JobDefinition } from './catalog.js';
 
-type Processor = (ctx: PipelineContext, job: Job) => Promise<unknown>;
-
-const SCORE_JOBS: Record<string, Processor> = {
-  [JOB.scorePage]: processScorePage,
-  [JOB.scoreIssue]: processScoreIssue,
-  [JOB.plan]: processPlan,
-};
-const TRACKER_JOBS: Record<string, Processor> = {
-  [JOB.syncStart]: processSyncStart,
-  [JOB.syncPage]: processSyncPage,
-  [JOB.write]: processWrite,
-  [JOB.rank]: processRank,
-};
+/**
+ * Runs one job: an unknown name or a payload that does not match its schema fails at once as
+ * unrecoverable (retrying cannot fix it), with the job, field and problem named.
+ */
+export function dispatch(ctx: PipelineContext, queue: JobDefinition['queue']) {
+  return async (job: Job): Promise<unknown> => {
+    const definition = JOB_CATALOG[job.name];
+    if (!definition || definition.queue !== queue) {
+      throw new UnrecoverableError(`unknown job '${job.name}' on queue '${job.queueName}'`);
+    }
+    const parsed = definition.schema.safeParse(job.data);
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(payload)'}: ${i.message}`)
+        .join('; ');
+      throw new UnrecoverableError(`invalid ${job.name} job payload: ${problems}`);
+    }
+    return definition.process(ctx, parsed.data, job);
+  };
+}
 
 export interface WorkerOptions {
   /** Jobs in flight per queue in this process. */
@@ -48,16 +53,14 @@ export function startWorkers(ctx: PipelineContext, options: WorkerOptions): Runn
     ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
     ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
   };
-  const dispatch = (table: Record<string, Processor>) => async (job: Job) => {
-    const processor = table[job.name];
-    if (!processor) throw new Error(`unknown job '${job.name}' on queue '${job.queueName}'`);
-    return processor(ctx, job);
-  };
   const workers = [
-    new Worker(SCORE_QUEUE, dispatch(SCORE_JOBS), { ...common, concurrency: options.concurrency }),
+    new Worker(SCORE_QUEUE, dispatch(ctx, 'score'), {
+      ...common,
+      concurrency: options.concurrency,
+    }),
     ...ctx.config.trackers.map(
       (t) =>
-        new Worker(trackerQueueName(t.id), dispatch(TRACKER_JOBS), {
+        new Worker(trackerQueueName(t.id), dispatch(ctx, 'tracker'), {
           ...common,
           concurrency: options.concurrency,
           // A limiter must be set for queue.rateLimit() (our 429 pause) to take effect; the real

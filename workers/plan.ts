@@ -4,27 +4,26 @@
  */
 import type { Job } from 'bullmq';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
-import { planTracker, usesRankPosition } from '../src/pipeline/plan-tracker.js';
+import { planTracker } from '../src/pipeline/plan-tracker.js';
 import { completeRun } from '../src/pipeline/runs.js';
 import { rescoreRecord } from '../src/pipeline/score-record.js';
-import { JOB, PlanData, WRITE_BATCH } from '../src/queues.js';
+import { JOB, WRITE_BATCH, type PlanData, type RankData } from '../src/queues.js';
 import type { IssueRecord } from '../src/store/issue-record.js';
 import { plannedOf } from '../src/store/issue-store.js';
 
 // Plans hold a whole tracker in memory: one at a time per process keeps the peak at one tracker.
 const planChains = new WeakMap<PipelineContext, Promise<unknown>>();
 
-export function processPlan(ctx: PipelineContext, job: Job): Promise<void> {
+export function processPlan(ctx: PipelineContext, data: PlanData, job: Job): Promise<void> {
   const previous = planChains.get(ctx) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => plan(ctx, job));
+  const next = previous.catch(() => undefined).then(() => plan(ctx, data, job));
   planChains.set(ctx, next);
   return next;
 }
 
-async function plan(ctx: PipelineContext, job: Job): Promise<void> {
-  const data = PlanData.parse(job.data);
+async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<void> {
   // A run is planned once: a second plan job for it (a score phase seen twice) has nothing to do.
-  if (data.runId && (await ctx.redis.hexists(ctx.keys.run(data.runId), 'writesPlanned'))) return;
+  if (data.runId && (await ctx.runs.isPlanned(data.runId))) return;
   const connector = connectorFor(ctx, data.trackerId);
   let records = await ctx.store.all(data.trackerId);
   if (data.runId) records = await dropUnseen(ctx, data.runId, records);
@@ -35,7 +34,7 @@ async function plan(ctx: PipelineContext, job: Job): Promise<void> {
     await ctx.store.putScores(records, before);
   }
   // Unified positions cost a read of the whole ranking: only when this tracker writes them.
-  const positions = usesRankPosition(connector)
+  const positions = connector.writes.has('rankPosition')
     ? await ctx.store.positionsOf(data.trackerId)
     : new Map<string, number>();
   const decided = planTracker(records, positions, connector, ctx.settings);
@@ -49,7 +48,7 @@ async function plan(ctx: PipelineContext, job: Job): Promise<void> {
       .filter((e) => plannedBefore.get(e.id) !== JSON.stringify(e.planned)),
   );
 
-  const dryRun = data.runId ? (await ctx.runs.field(data.runId, 'dryRun')) === '1' : false;
+  const dryRun = data.runId ? ((await ctx.runs.info(data.runId))?.dryRun ?? false) : false;
   if (data.runId) {
     const scored = records.length - decided.writeIds.length;
     await ctx.runs.count(data.runId, { unchanged: scored, moved: decided.moved });
@@ -71,12 +70,12 @@ async function plan(ctx: PipelineContext, job: Job): Promise<void> {
       opts: { jobId: `${tag}-w${i / WRITE_BATCH}` },
     });
   }
-  if (decided.rankBatches.length > 0) {
-    const newRanks = Object.assign({}, ...decided.rankBatches.map((b) => b.newRanks)) as Record<
-      string,
-      string
-    >;
-    const batches = decided.rankBatches.map((b) => b.batch);
+  if (decided.orderSteps.length > 0) {
+    const newRanks = Object.assign(
+      {},
+      ...decided.orderSteps.map((s) => s.ranks),
+    ) as RankData['newRanks'];
+    const batches = decided.orderSteps.map(({ ranks: _ranks, ...batch }) => batch);
     // First in the queue: its calls form one ordered chain, so it should run beside the writes.
     jobs.unshift({
       name: JOB.rank,
@@ -109,8 +108,8 @@ async function dropUnseen(
   runId: string,
   records: IssueRecord[],
 ): Promise<IssueRecord[]> {
-  const [full, pullFailed] = await ctx.redis.hmget(ctx.keys.run(runId), 'full', 'pullFailed');
-  if (full !== '1' || pullFailed === '1') return records;
+  const run = await ctx.runs.info(runId);
+  if (!run?.full || run.pullFailed) return records;
   const seen = await ctx.runs.seen(runId);
   const gone = records.filter((r) => !seen.has(r.id));
   for (const record of gone) await ctx.store.remove(record);

@@ -1,15 +1,12 @@
 /** Score: compute net values, store them with the ranking, and queue writes that would change. */
-import type { Job } from 'bullmq';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
 import { scorePhaseDone } from '../src/pipeline/runs.js';
 import { scoreRecord } from '../src/pipeline/score-record.js';
-import { JOB, ScoreIssueData, ScorePageData } from '../src/queues.js';
+import { JOB, type ScoreIssueData, type ScorePageData } from '../src/queues.js';
 import { changedValues } from '../src/scoring/write-diff.js';
-import { parseIssue } from '../src/store/issue-record.js';
-import type { Issue } from '../src/domain/index.js';
+import { parseIssue, type Issue } from '../src/domain/issue.js';
 
-export async function processScorePage(ctx: PipelineContext, job: Job): Promise<void> {
-  const data = ScorePageData.parse(job.data);
+export async function processScorePage(ctx: PipelineContext, data: ScorePageData): Promise<void> {
   const issues = data.issues.map(parseIssue);
   const env = {
     settings: ctx.settings,
@@ -44,8 +41,7 @@ export async function processScorePage(ctx: PipelineContext, job: Job): Promise<
 }
 
 /** One issue from a webhook: score it, write its own values now, and re-plan ranks once edits settle. */
-export async function processScoreIssue(ctx: PipelineContext, job: Job): Promise<void> {
-  const data = ScoreIssueData.parse(job.data);
+export async function processScoreIssue(ctx: PipelineContext, data: ScoreIssueData): Promise<void> {
   const connector = connectorFor(ctx, data.trackerId);
   const previous = await ctx.store.get(data.trackerId, data.issueId);
   const issue = data.remove
@@ -102,11 +98,7 @@ async function latestIssue(
   issueId: string,
   known: boolean,
 ): Promise<Issue | null> {
-  const key = ctx.keys.snapshots(trackerId);
-  const [[, snapshot]] = (await ctx.redis.multi().hget(key, issueId).hdel(key, issueId).exec()) as [
-    [unknown, string | null],
-    unknown,
-  ];
-  if (snapshot && known) return parseIssue(JSON.parse(snapshot));
+  const snapshot = await ctx.meta.takeSnapshot(trackerId, issueId);
+  if (snapshot && known) return snapshot;
   return connectorFor(ctx, trackerId).fetchIssue(issueId);
 }

@@ -1,19 +1,17 @@
 /** Sync: start a run, then pull one page per job and hand it to scoring in one bulk job. */
 import type { Job } from 'bullmq';
-import { isTrackerError } from '../src/domain/index.js';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
-import { isFinalAttempt, rethrowForQueue } from '../src/pipeline/job-errors.js';
-import { acquireRunLock, completeRun, newRunId, scorePhaseDone } from '../src/pipeline/runs.js';
-import { JOB, SyncPageData, SyncStartData } from '../src/queues.js';
+import { isFinal, rethrowForQueue } from '../src/pipeline/job-errors.js';
+import { completeRun, newRunId, scorePhaseDone } from '../src/pipeline/runs.js';
+import { JOB, type SyncPageData, type SyncStartData } from '../src/queues.js';
 
-export async function processSyncStart(ctx: PipelineContext, job: Job): Promise<string> {
-  const data = SyncStartData.parse(job.data);
+export async function processSyncStart(ctx: PipelineContext, data: SyncStartData): Promise<string> {
   const runId = data.runId ?? newRunId(data.trackerId);
   const watermark = data.full ? null : await ctx.meta.watermark(data.trackerId);
   // The first sync of a tracker (no watermark yet) is full.
   const full = data.full || watermark === null;
   const startedAt = new Date().toISOString();
-  const holder = await acquireRunLock(ctx, data.trackerId, runId);
+  const holder = await ctx.runs.acquireLock(data.trackerId, runId);
   if (holder !== null && data.runId === undefined) {
     // A scheduled sync that overlaps a running one is simply skipped; the next tick catches up.
     ctx.logger.info(
@@ -38,7 +36,7 @@ export async function processSyncStart(ctx: PipelineContext, job: Job): Promise<
       key: '(sync)',
       message: `another sync of ${data.trackerId} is running (${holder}); this one was skipped`,
     });
-    await ctx.redis.hset(ctx.keys.run(runId), 'pullFailed', 1, 'completed', 1);
+    await ctx.runs.markPullFailed(runId, { completed: true });
     await completeRun(ctx, runId);
     await scorePhaseDone(ctx, runId, data.trackerId); // its group must not wait for it
     return runId;
@@ -55,8 +53,11 @@ export async function processSyncStart(ctx: PipelineContext, job: Job): Promise<
   return runId;
 }
 
-export async function processSyncPage(ctx: PipelineContext, job: Job): Promise<void> {
-  const data = SyncPageData.parse(job.data);
+export async function processSyncPage(
+  ctx: PipelineContext,
+  data: SyncPageData,
+  job: Job,
+): Promise<void> {
   const queue = ctx.queues.tracker(data.trackerId);
   let result;
   try {
@@ -65,8 +66,7 @@ export async function processSyncPage(ctx: PipelineContext, job: Job): Promise<v
       sinceIso: data.sinceIso,
     });
   } catch (err) {
-    const final = isFinalAttempt(job) || (isTrackerError(err) && err.kind === 'permanent');
-    if (final) await failPull(ctx, data, err);
+    if (isFinal(err, job)) await failPull(ctx, data, err);
     return rethrowForQueue(err, queue, ctx.metrics, data.trackerId);
   }
   const { issues, nextCursor } = result;
@@ -105,7 +105,7 @@ async function failPull(ctx: PipelineContext, data: SyncPageData, err: unknown):
     key: `(page ${data.page})`,
     message,
   });
-  await ctx.redis.hset(ctx.keys.run(data.runId), 'pullFailed', 1);
+  await ctx.runs.markPullFailed(data.runId);
   if (await ctx.runs.finishPages(data.runId)) {
     await scorePhaseDone(ctx, data.runId, data.trackerId);
   }

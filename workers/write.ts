@@ -1,17 +1,15 @@
 /** Write: send each issue's changed values (one call per issue) and apply rank batches. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { isTrackerError } from '../src/domain/index.js';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
-import { isFinalAttempt, pauseForRateLimit, rethrowForQueue } from '../src/pipeline/job-errors.js';
+import { isFinal, pauseForRateLimit, rethrowForQueue } from '../src/pipeline/job-errors.js';
 import { completeRun } from '../src/pipeline/runs.js';
-import { RankData, WriteData } from '../src/queues.js';
+import type { RankData, WriteData } from '../src/queues.js';
 import { AuditLog } from '../src/store/audit.js';
 import type { IssueRecord } from '../src/store/issue-record.js';
 import { trackerConfig, writeIssues, type WriteOutcome } from '../src/pipeline/write-issues.js';
 
-export async function processWrite(ctx: PipelineContext, job: Job): Promise<void> {
-  const data = WriteData.parse(job.data);
+export async function processWrite(ctx: PipelineContext, data: WriteData, job: Job): Promise<void> {
   const outcome = await writeIssues(ctx, data, job.id ?? `${job.name}-${job.timestamp}`);
   if (data.receivedAtMs && outcome.written > 0)
     ctx.metrics.eventToWrite.observe((Date.now() - data.receivedAtMs) / 1000);
@@ -25,7 +23,8 @@ export async function processWrite(ctx: PipelineContext, job: Job): Promise<void
       outcome.rateLimitedMs,
     );
   }
-  const final = isFinalAttempt(job);
+  // What is left is transient: final only on the last attempt.
+  const final = isFinal(null, job);
   if (outcome.transient.length > 0 && !final) {
     throw new Error(
       `transient failures, will retry: ${outcome.transient.map((f) => `${f.key}: ${f.message}`).join('; ')}`,
@@ -41,8 +40,7 @@ export async function processWrite(ctx: PipelineContext, job: Job): Promise<void
   }
 }
 
-export async function processRank(ctx: PipelineContext, job: Job): Promise<void> {
-  const data = RankData.parse(job.data);
+export async function processRank(ctx: PipelineContext, data: RankData, job: Job): Promise<void> {
   const connector = connectorFor(ctx, data.trackerId);
   const { writesPerSec } = trackerConfig(ctx, data.trackerId);
   // A retried job resumes after the last batch it applied (its progress), so no call repeats.
@@ -58,17 +56,15 @@ export async function processRank(ctx: PipelineContext, job: Job): Promise<void>
     const wait = (waits[i - firstBatch] ?? 0) - (Date.now() - startedAt);
     if (wait > 0) await sleep(wait);
     try {
-      await connector.applyRankBatch(
-        batch.before !== undefined
-          ? { ids: batch.ids, before: batch.before }
-          : { ids: batch.ids, after: batch.after ?? '' },
-      );
+      if (!connector.order)
+        throw new UnrecoverableError(`tracker ${data.trackerId} no longer ranks`);
+      await connector.order.apply({
+        ...(batch.before !== undefined ? { before: batch.before } : { after: batch.after ?? '' }),
+        ids: batch.ids,
+        ranks: Object.fromEntries(batch.ids.map((id) => [id, data.newRanks[id] ?? ''])),
+      });
     } catch (err) {
-      const final =
-        !isTrackerError(err) || err.kind === 'rate_limited'
-          ? false
-          : err.kind !== 'transient' || isFinalAttempt(job);
-      if (final) {
+      if (isFinal(err, job)) {
         const message = err instanceof Error ? err.message : String(err);
         await recordFailures(ctx, data, [
           { id: batch.ids[0] ?? '', key: `(rank ${batch.ids.length} issues)`, message },

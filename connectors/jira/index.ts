@@ -2,19 +2,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { TrackerError } from '../../src/domain/index.js';
-import type {
-  Issue,
-  IssueRef,
-  RankBatch,
-  WebhookParseResult,
-  WriteValues,
-} from '../../src/domain/index.js';
+import type { Issue, WebhookParseResult, WriteField, WriteValues } from '../../src/domain/index.js';
 import type {
   Connector,
   ConnectorModule,
   PullPage,
   PullRequest,
   RateBudget,
+  TrackerOrder,
+  WriteItem,
   WriteTarget,
 } from '../connector.js';
 import { checkJira } from './check.js';
@@ -25,7 +21,8 @@ import { FieldList, resolveFields, writeBackFieldIds, type ResolvedField } from 
 import { safeTimeZone } from './jql.js';
 import { fetchIssue, pullPage } from './pull.js';
 import { parseJiraWebhook, type WebhookContext } from './webhook.js';
-import { applyRankBatch, desiredValues, MAX_RANK_BATCH, writeIssue } from './write.js';
+import { planRankCalls } from './rank.js';
+import { applyRankBatch, desiredValues, writeItems } from './write.js';
 
 export { JiraTrackerConfig } from './config.js';
 
@@ -34,13 +31,20 @@ const Myself = z.looseObject({ timeZone: z.string().optional() });
 class JiraConnector implements Connector {
   readonly kind = 'jira' as const;
   readonly trackerId: string;
-  readonly rankStyle: 'batch' | 'none';
-  readonly maxRankBatch = MAX_RANK_BATCH;
+  readonly writes: ReadonlySet<WriteField>;
+  /** One edit per issue: Jira has no bulk edit of custom fields that keeps per-issue errors. */
+  readonly maxWriteBatch = 1;
+  readonly order: TrackerOrder | null;
   private readonly webhook: WebhookContext;
 
   constructor(private readonly ctx: JiraContext) {
     this.trackerId = ctx.config.id;
-    this.rankStyle = ctx.config.rank ? 'batch' : 'none';
+    this.writes = new Set<WriteField>(
+      ctx.fields.rankPosition ? ['netValueUsd', 'rankPosition'] : ['netValueUsd'],
+    );
+    this.order = ctx.config.rank
+      ? { plan: planRankCalls, apply: (step) => applyRankBatch(ctx, step) }
+      : null;
     const echoIds = writeBackFieldIds(ctx.fields, ctx.config.rank);
     // Changelog items name the field by id, or only by name on some events.
     const echoNames = [ctx.fields.netValue, ctx.fields.rankPosition, ctx.fields.rank]
@@ -63,11 +67,8 @@ class JiraConnector implements Connector {
   desired(target: WriteTarget): WriteValues {
     return desiredValues(this.ctx, target);
   }
-  write(issue: IssueRef, changes: WriteValues): Promise<void> {
-    return writeIssue(this.ctx, issue, changes);
-  }
-  applyRankBatch(batch: RankBatch): Promise<void> {
-    return applyRankBatch(this.ctx, batch);
+  write(items: readonly WriteItem[]): Promise<(TrackerError | null)[]> {
+    return writeItems(this.ctx, items);
   }
   parseWebhook(headers: IncomingHttpHeaders, rawBody: Buffer, _nowMs: number): WebhookParseResult {
     // Jira signs no timestamp and retries for up to ~30 min, so there is no freshness check.
@@ -119,8 +120,11 @@ export async function createJiraConnector(config: JiraTrackerConfig): Promise<Co
   });
 }
 
-export const jiraModule: ConnectorModule<JiraTrackerConfig> = {
+export const jiraModule: ConnectorModule<typeof JiraTrackerConfig> & { kind: 'jira' } = {
   kind: 'jira',
+  displayName: 'Jira',
+  signatureHeader: 'x-hub-signature',
+  webhookSignature: 'X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body with webhookSecret>',
   configSchema: JiraTrackerConfig,
   create: (config) => createJiraConnector(config),
   check: (config) => checkJira(config),

@@ -1,17 +1,16 @@
 /** Write-back: one edit per issue with only the changed fields, and board rank batches. */
 import { z } from 'zod';
 import {
+  isTrackerError,
   TrackerError,
   type IssueRef,
   type RankBatch,
   type WriteValues,
 } from '../../src/domain/index.js';
-import type { WriteTarget } from '../connector.js';
+import type { WriteItem, WriteTarget } from '../connector.js';
 import { send } from './client.js';
 import { errorContext, type JiraContext } from './context.js';
-
-/** Jira's agile rank API takes at most 50 issues per call. */
-export const MAX_RANK_BATCH = 50;
+import { MAX_RANK_BATCH } from './rank.js';
 
 function roundCents(n: number): number {
   return Math.round(n * 100) / 100;
@@ -61,6 +60,33 @@ export async function writeIssue(
       ...(ctx.config.notifyUsers ? {} : { notifyUsers: false }),
     }),
   );
+}
+
+/**
+ * Jira edits one issue per request, so a batch is sent one item after another; each item's
+ * failure is its own (the caller runs several batches side by side within the rate limit).
+ */
+export async function writeItems(
+  ctx: JiraContext,
+  items: readonly WriteItem[],
+): Promise<(TrackerError | null)[]> {
+  const results: (TrackerError | null)[] = [];
+  for (const item of items) {
+    try {
+      await writeIssue(ctx, item.ref, item.changes);
+      results.push(null);
+    } catch (err) {
+      results.push(
+        isTrackerError(err)
+          ? err
+          : new TrackerError('transient', err instanceof Error ? err.message : String(err), {
+              trackerId: ctx.config.id,
+              cause: err,
+            }),
+      );
+    }
+  }
+  return results;
 }
 
 const RankEntries = z.looseObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TrackerBase, writesPerSec } from '../tracker-base.js';
 
 const CostFromEstimate = z
   .object({
@@ -18,38 +19,32 @@ const CostFromLabels = z
   })
   .strict();
 
-/** The `trackers[]` entry for a Linear workspace (see DESIGN.md's public contract). */
-export const LinearTrackerConfig = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
-    kind: z.literal('linear'),
-    apiUrl: z.url({ protocol: /^https?$/ }).default('https://api.linear.app/graphql'),
-    apiKey: z.string().min(1),
-    /** Team keys in scope. */
-    teams: z.array(z.string().min(1)).min(1),
-    /** Label group whose labels name a monthly amount (`$5k`, `$60k/yr`). */
-    valueLabelGroup: z.string().min(1).default('Value'),
-    cost: z
-      .discriminatedUnion('from', [CostFromEstimate, CostFromLabels])
-      .default({ from: 'estimate', hoursPerPointByTeam: {} }),
-    writeBack: z
-      .object({
-        prioritySortOrder: z.boolean().default(true),
-        priority: z.boolean().default(false),
-        attachment: z.boolean().default(false),
-      })
-      .strict()
-      .default({ prioritySortOrder: true, priority: false, attachment: false }),
-    /** Include completed and canceled issues. */
-    includeCompleted: z.boolean().default(false),
-    pinLabel: z.string().min(1).default('netvalue-pin'),
-    webhookSecret: z.string().min(1).optional(),
-    timeoutMs: z.number().int().positive().default(20_000),
-    /**
-     * Write rate across every process. An API key's quota is 2,500 requests/hour (about 0.7/s,
-     * reads included), so the default stays under it; an OAuth app (5,000/h) can go to ~1.2.
-     */
-    writesPerSec: z.number().positive().default(0.6),
-  })
-  .strict();
+/** The `trackers[]` entry for a Linear workspace (see docs/architecture.md and the README). */
+export const LinearTrackerConfig = TrackerBase.extend({
+  kind: z.literal('linear'),
+  apiUrl: z.url({ protocol: /^https?$/ }).default('https://api.linear.app/graphql'),
+  apiKey: z.string().min(1),
+  /** Team keys in scope. */
+  teams: z.array(z.string().min(1)).min(1),
+  /** Label group whose labels name a monthly amount (`$5k`, `$60k/yr`). */
+  valueLabelGroup: z.string().min(1).default('Value'),
+  cost: z
+    .discriminatedUnion('from', [CostFromEstimate, CostFromLabels])
+    .default({ from: 'estimate', hoursPerPointByTeam: {} }),
+  writeBack: z
+    .object({
+      prioritySortOrder: z.boolean().default(true),
+      priority: z.boolean().default(false),
+      attachment: z.boolean().default(false),
+    })
+    .strict()
+    .default({ prioritySortOrder: true, priority: false, attachment: false }),
+  /** Include completed and canceled issues. */
+  includeCompleted: z.boolean().default(false),
+  /**
+   * Write rate across every process. An API key's quota is 2,500 requests/hour (about 0.7/s,
+   * reads included), so the default stays under it; an OAuth app (5,000/h) can go to ~1.2.
+   */
+  writesPerSec: writesPerSec(0.6),
+}).strict();
 export type LinearTrackerConfig = z.infer<typeof LinearTrackerConfig>;

@@ -2,8 +2,15 @@
  * The Linear connector: `linearModule.create(config, deps)` resolves the workspace (teams, label
  * groups, our user) once and returns a `Connector`; `check` reports the same findings as lines.
  */
-import { TrackerError } from '../../src/domain/index.js';
-import type { CheckReport, Connector, ConnectorDeps, ConnectorModule } from '../connector.js';
+import { TrackerError, type WriteField } from '../../src/domain/index.js';
+import type {
+  CheckReport,
+  Connector,
+  ConnectorDeps,
+  ConnectorModule,
+  OrderStep,
+  TrackerOrder,
+} from '../connector.js';
 import { createLinearApi } from './client.js';
 import { LinearTrackerConfig } from './config.js';
 import { attachmentUrlPrefix, type LinearContext } from './context.js';
@@ -19,35 +26,52 @@ import {
   type Resolved,
 } from './setup.js';
 import { parseLinearWebhook } from './webhook.js';
-import { desiredValues, writeChanges } from './write.js';
+import { planSortKeys } from './sort-keys.js';
+import { desiredValues } from './write.js';
 import { LINEAR_WRITE_BATCH, writeMany } from './write-many.js';
 
-/** Unused: Linear ranks by sort key. Kept at Linear's batch size (issueBatchUpdate takes 50). */
-export const LINEAR_MAX_RANK_BATCH = 50;
+/** The values config enables (`prioritySortOrder` travels as `sortKey`). */
+function writtenFields(config: LinearTrackerConfig): Set<WriteField> {
+  const fields = new Set<WriteField>();
+  if (config.writeBack.prioritySortOrder) fields.add('sortKey');
+  if (config.writeBack.priority) fields.add('priority');
+  if (config.writeBack.attachment) fields.add('note');
+  return fields;
+}
+
+/**
+ * Sort keys normally ride on `write` (see sort-keys.ts); a step given anyway sets each of its
+ * issues' `prioritySortOrder` to the step's rank, in one request.
+ */
+async function applyStep(ctx: LinearContext, step: OrderStep): Promise<void> {
+  const trackerId = ctx.mapping.config.id;
+  const items = step.ids.map((id) => ({
+    ref: { trackerId, id, key: id },
+    changes: { sortKey: Number(step.ranks[id]) },
+  }));
+  for (let i = 0; i < items.length; i += LINEAR_WRITE_BATCH) {
+    const failed = (await writeMany(ctx, items.slice(i, i + LINEAR_WRITE_BATCH))).find(
+      (e) => e !== null,
+    );
+    if (failed) throw failed;
+  }
+}
 
 function connectorFor(ctx: LinearContext): Connector {
   const { config } = ctx.mapping;
+  const order: TrackerOrder | null = config.writeBack.prioritySortOrder
+    ? { plan: planSortKeys, apply: (step) => applyStep(ctx, step) }
+    : null;
   return {
     trackerId: config.id,
     kind: 'linear',
-    rankStyle: config.writeBack.prioritySortOrder ? 'sortKey' : 'none',
-    maxRankBatch: LINEAR_MAX_RANK_BATCH,
+    writes: writtenFields(config),
+    order,
     pullPage: (req) => pullPage(ctx, req),
     fetchIssue: (id) => fetchIssue(ctx, id),
     desired: (target) => desiredValues(config, target),
-    write: (ref, changes) => writeChanges(ctx, ref, changes),
-    writeMany: (items) => writeMany(ctx, items),
+    write: (items) => writeMany(ctx, items),
     maxWriteBatch: LINEAR_WRITE_BATCH,
-    applyRankBatch: () =>
-      Promise.reject(
-        new TrackerError(
-          'permanent',
-          `tracker ${config.id}: Linear ranks by prioritySortOrder through write(), not by batches`,
-          {
-            trackerId: config.id,
-          },
-        ),
-      ),
     parseWebhook: (headers, rawBody, nowMs) =>
       parseLinearWebhook({ ...ctx, webhookSecret: config.webhookSecret }, headers, rawBody, nowMs),
     budget: () => ctx.api.traffic.budget,
@@ -132,8 +156,12 @@ async function check(config: LinearTrackerConfig): Promise<CheckReport> {
   }
 }
 
-export const linearModule: ConnectorModule<LinearTrackerConfig> = {
+export const linearModule: ConnectorModule<typeof LinearTrackerConfig> & { kind: 'linear' } = {
   kind: 'linear',
+  displayName: 'Linear',
+  signatureHeader: 'linear-signature',
+  webhookSignature:
+    'Linear-Signature: <hex HMAC-SHA256 of the raw body>, webhookTimestamp within 60 s',
   configSchema: LinearTrackerConfig,
   create,
   check,

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig, type Config, type Env } from '../config.js';
 import { createContext, type AppContext, type ContextOptions } from '../main.js';
 import type { Io } from './output.js';
 
-/** Config problems exit 2 (DESIGN.md); anything else that stops a command exits 1. */
+/** Config problems exit 2 (README "Commands"); anything else that stops a command exits 1. */
 export const EXIT_CONFIG = 2;
 
 export function loadConfigOrReport(

@@ -2,7 +2,6 @@
 import type { Env } from '../config.js';
 import { UsageError } from './args.js';
 import { runCheck } from './check.js';
-import { runDemo } from './demo.js';
 import { processIo, type Io } from './output.js';
 import { runRanking } from './ranking.js';
 import { runServe } from './serve.js';
@@ -10,6 +9,36 @@ import { runSyncCommand } from './sync.js';
 import { runWorker } from './worker.js';
 
 type Command = (argv: string[], io: Io, env: Env) => Promise<number>;
+
+/** Production images ship without the sandboxes and src/demo (see .dockerignore). */
+const DEMO_MISSING =
+  'the demo is not part of the production image; run it from a clone: npm ci && npm run demo';
+
+/**
+ * The demo is the only command that needs the sandboxes, so it is loaded on use: every other
+ * command works in an image that leaves out connectors/<tracker>/sandbox, connectors/sandbox-kit
+ * and src/demo.
+ */
+async function runDemoLazily(argv: string[], io: Io, env: Env): Promise<number> {
+  let runDemo: Command;
+  try {
+    ({ runDemo } = await import('./demo.js'));
+  } catch (err) {
+    if (isMissingDemoModule(err)) {
+      io.err(`netvalue demo: ${DEMO_MISSING}`);
+      return 1;
+    }
+    throw err;
+  }
+  return runDemo(argv, io, env);
+}
+
+function isMissingDemoModule(err: unknown): boolean {
+  if (!(err instanceof Error) || (err as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') {
+    return false;
+  }
+  return /[\\/](sandbox|sandbox-kit|demo)[\\/]|[\\/]demo\.[jt]s\b/.test(err.message);
+}
 
 const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
   serve: {
@@ -33,7 +62,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
     summary: 'the unified ranking from stored state',
   },
   demo: {
-    run: runDemo,
+    run: runDemoLazily,
     usage: 'demo [--once] [--port N] [--issues N]',
     summary: 'sandbox Jira + Linear, a full sync, the ranking, then the dashboard',
   },

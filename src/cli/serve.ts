@@ -2,7 +2,7 @@
  * `netvalue serve`: HTTP server, workers and scheduler in one process. It starts with a sync of
  * every tracker, then follows the schedule; SIGTERM/SIGINT stop it gracefully.
  */
-import { startWorkers } from '../../workers/index.js';
+import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import type { Env } from '../config.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import { rescoreIfSettingsChanged } from '../pipeline/rescore.js';
@@ -19,13 +19,28 @@ export interface RunningHttp {
   close(): Promise<void>;
 }
 
+/** Listens on `server.host:port`; throws one line (`cannot listen on ...`) with nothing left open. */
 export async function startHttp(
   ctx: PipelineContext,
   workersRunning: () => boolean,
 ): Promise<RunningHttp> {
+  const { host, port } = ctx.config.server;
   const app = await buildServer({ ctx, workersRunning });
-  const address = await app.listen({ host: ctx.config.server.host, port: ctx.config.server.port });
-  return { url: address.replace('[::1]', 'localhost'), close: () => app.close() };
+  try {
+    const address = await app.listen({ host, port });
+    return { url: address.replace('[::1]', 'localhost'), close: () => app.close() };
+  } catch (err) {
+    await app.close();
+    throw new Error(`cannot listen on ${host}:${port}: ${listenReason(err)}`, { cause: err });
+  }
+}
+
+function listenReason(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') return 'address in use';
+  if (code === 'EACCES') return 'permission denied (ports below 1024 need privileges)';
+  if (code === 'EADDRNOTAVAIL') return 'no such address on this machine';
+  return err instanceof Error ? err.message : String(err);
 }
 
 export async function runServe(argv: string[], io: Io, env: Env): Promise<number> {
@@ -36,26 +51,31 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
     10_000,
   );
   return withContext(values.config, env, io, async (ctx) => {
-    const workers = startWorkers(ctx, { concurrency: ctx.config.concurrency, ...lockOptions(env) });
-    let running = true;
-    const http = await startHttp(ctx, () => running);
-    await ensureSchedulers(ctx);
-    await rescoreIfSettingsChanged(ctx);
-    // The start-up sync; skipped by the worker if another process is already syncing that tracker.
-    for (const t of ctx.config.trackers) {
-      await ctx.queues
-        .tracker(t.id)
-        .add(JOB.syncStart, { trackerId: t.id, full: false, dryRun: false });
+    // Listen first: a port in use then fails before any worker or scheduler has started.
+    let workers: RunningWorkers | null = null;
+    const http = await startHttp(ctx, () => workers !== null);
+    try {
+      workers = startWorkers(ctx, { concurrency: ctx.config.concurrency, ...lockOptions(env) });
+      await ensureSchedulers(ctx);
+      await rescoreIfSettingsChanged(ctx);
+      // The start-up sync; skipped by the worker if another process is already syncing that tracker.
+      for (const t of ctx.config.trackers) {
+        await ctx.queues
+          .tracker(t.id)
+          .add(JOB.syncStart, { trackerId: t.id, full: false, dryRun: false });
+      }
+      ctx.logger.info(
+        { url: http.url, trackers: ctx.config.trackers.map((t) => t.id) },
+        'netvalue serving',
+      );
+      const signal = await shutdownSignal();
+      ctx.logger.info({ signal }, 'shutting down: no new requests or jobs; finishing running ones');
+      return 0;
+    } finally {
+      const running = workers;
+      workers = null;
+      await http.close();
+      await running?.close(shutdownTimeoutMs);
     }
-    ctx.logger.info(
-      { url: http.url, trackers: ctx.config.trackers.map((t) => t.id) },
-      'netvalue serving',
-    );
-    const signal = await shutdownSignal();
-    ctx.logger.info({ signal }, 'shutting down: no new requests or jobs; finishing running ones');
-    running = false;
-    await http.close();
-    await workers.close(shutdownTimeoutMs);
-    return 0;
   });
 }

@@ -1,7 +1,8 @@
 /**
  * `${VAR}` and `${VAR:-default}` interpolation in every string of the parsed YAML tree.
- * An unset variable without a default is a problem reported with its path; values are never
- * echoed back, since they are often secrets.
+ * An unset or empty variable without a default is a problem reported with its name and path (an
+ * empty one is what a copied .env.example leaves); values are never echoed back, since they are
+ * often secrets.
  */
 export interface Problem {
   path: string;
@@ -27,7 +28,10 @@ export function interpolate(
       const value = env[name];
       if (value !== undefined && value !== '') return value;
       if (fallback !== undefined) return fallback;
-      problems.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
+      problems.push({
+        path: formatPath(path),
+        message: `environment variable ${name} is ${value === undefined ? 'not set' : 'empty'} (set it in the environment or in .env)`,
+      });
       return '';
     });
   }

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { startJiraSandbox, type JiraSandbox } from '../../connectors/jira/sandbox.js';
-import { startLinearSandbox, type LinearSandbox } from '../../connectors/linear/sandbox.js';
+import { startJiraSandbox, type JiraSandbox } from '../../connectors/jira/sandbox/index.js';
+import { startLinearSandbox, type LinearSandbox } from '../../connectors/linear/sandbox/index.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { deleteKeysWithPrefix } from '../store/cleanup.js';
 import { ensureRedis, type LocalRedis } from './local-redis.js';

@@ -2,4 +2,4 @@ export type * from './issue.js';
 export type * from './net-value.js';
 export type * from './webhook-event.js';
 export * from './tracker-error.js';
-export type * from './rank-plan.js';
+export * from './rank-plan.js';

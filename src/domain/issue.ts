@@ -1,70 +1,95 @@
-/** Tracker-neutral issue model shared by connectors, scoring, workers and the server. */
+/**
+ * Tracker-neutral issue model shared by connectors, scoring, workers and the server. The types
+ * are inferred from their schemas, so an issue read back from a job payload, a webhook snapshot or
+ * Redis is checked against the same definition the code compiles against.
+ */
+import { z } from 'zod';
 
-export type TrackerKind = 'jira' | 'linear';
+/** A connector's kind (`jira`, `linear`, ...): the registry (connectors/registry.ts) lists them. */
+export type TrackerKind = string;
 
 /** How the Cost input is expressed. */
-export type CostUnit = 'hours' | 'points' | 'usd';
+export const CostUnitSchema = z.enum(['hours', 'points', 'usd']);
+export type CostUnit = z.infer<typeof CostUnitSchema>;
 
 /**
  * An input as the tracker holds it: a number, `null` when missing, or the unreadable text as
  * found (e.g. a Linear label `$abc`), so the money model can say what was wrong.
  */
-export type RawInput = number | string | null;
+export const RawInputSchema = z.union([z.number(), z.string(), z.null()]);
+export type RawInput = z.infer<typeof RawInputSchema>;
 
-export interface MoneyInputs {
+/** An issue's money inputs. */
+export const MoneyInputsSchema = z.object({
   /** Value in $ per month. */
-  value: RawInput;
+  value: RawInputSchema,
   /** Cost in `costUnit`. */
-  cost: RawInput;
-  costUnit: CostUnit;
+  cost: RawInputSchema,
+  costUnit: CostUnitSchema,
   /** Overrides `scoring.hoursPerPoint` when the cost is in points (e.g. per Linear team). */
-  hoursPerPoint?: number;
+  hoursPerPoint: z.number().optional(),
   /** Where each input came from, for explanations (`label Value/$5k`, `field Cost (hours)`). */
-  valueSource?: string;
-  costSource?: string;
-}
+  valueSource: z.string().optional(),
+  costSource: z.string().optional(),
+});
+export type MoneyInputs = z.infer<typeof MoneyInputsSchema>;
 
 /**
  * The values netvalue owns in a tracker. Each connector writes only the ones its config enables;
  * `null` means "cleared".
  */
-export interface WriteValues {
-  /** Net value in $, e.g. a Jira number field. */
-  netValueUsd?: number | null;
-  /** 1-based position in the unified ranking. */
-  rankPosition?: number | null;
-  /** Priority bucket 0-4 in Linear's scale (0 none, 2 high, 3 medium, 4 low; never 1 urgent). */
-  priority?: number | null;
-  /** A numeric sort key (Linear `prioritySortOrder`: lower sorts first). */
-  sortKey?: number;
-  /** A short note shown on the issue (Linear attachment subtitle): net value and explanation. */
-  note?: string | null;
-}
+export const WriteValuesSchema = z
+  .object({
+    /** Net value in $, e.g. a Jira number field. */
+    netValueUsd: z.number().nullable().optional(),
+    /** 1-based position in the unified ranking. */
+    rankPosition: z.number().nullable().optional(),
+    /** Priority bucket 0-4 in Linear's scale (0 none, 2 high, 3 medium, 4 low; never 1 urgent). */
+    priority: z.number().nullable().optional(),
+    /** A numeric sort key (Linear `prioritySortOrder`: lower sorts first). */
+    sortKey: z.number().optional(),
+    /** A short note shown on the issue (Linear attachment subtitle): net value and explanation. */
+    note: z.string().nullable().optional(),
+  })
+  .strict();
+export type WriteValues = z.infer<typeof WriteValuesSchema>;
 
 export type WriteField = keyof WriteValues;
 
-export interface Issue {
-  trackerId: string;
-  /** The tracker's stable id (Jira numeric id, Linear UUID). */
-  id: string;
-  /** Human key (`APP-12`, `ENG-7`). */
-  key: string;
-  title: string;
-  url: string;
-  issueType?: string;
-  labels: string[];
-  /** ISO-8601 time of the tracker's last update. */
-  updatedAt: string;
-  inputs: MoneyInputs;
-  /** What the tracker currently holds in the fields netvalue writes. */
-  current: WriteValues;
-  /**
-   * The issue's current place in the tracker's own rank: a Jira LexoRank string or a Linear
-   * `prioritySortOrder`. Compared only within one tracker; lower sorts first.
-   */
-  rank: string | number | null;
-  /** A person pinned the issue (pin label): rank moves never touch it. */
-  pinned: boolean;
+/**
+ * The issue's current place in the tracker's own rank: a Jira LexoRank string or a Linear
+ * `prioritySortOrder`. Compared only within one tracker; lower sorts first.
+ */
+export const TrackerRankSchema = z.union([z.string(), z.number(), z.null()]);
+
+/** An issue as a connector maps it; validated again wherever it crosses a process boundary. */
+export const IssueSchema = z
+  .object({
+    trackerId: z.string().min(1),
+    /** The tracker's stable id (Jira numeric id, Linear UUID). */
+    id: z.string().min(1),
+    /** Human key (`APP-12`, `ENG-7`). */
+    key: z.string().min(1),
+    title: z.string(),
+    url: z.string(),
+    issueType: z.string().optional(),
+    labels: z.array(z.string()),
+    /** ISO-8601 time of the tracker's last update. */
+    updatedAt: z.string(),
+    inputs: MoneyInputsSchema.strict(),
+    /** What the tracker currently holds in the fields netvalue writes. */
+    current: WriteValuesSchema,
+    /** See TrackerRankSchema. */
+    rank: TrackerRankSchema,
+    /** A person pinned the issue (pin label): rank moves never touch it. */
+    pinned: z.boolean(),
+  })
+  .strict();
+export type Issue = z.infer<typeof IssueSchema>;
+
+/** Parses an Issue that crossed a process boundary (job payload, webhook snapshot). */
+export function parseIssue(raw: unknown): Issue {
+  return IssueSchema.parse(raw);
 }
 
 /** A reference to an issue in one tracker, enough to address a write. */

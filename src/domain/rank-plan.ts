@@ -15,9 +15,52 @@ export interface RankPlan {
   keptCount: number;
 }
 
-/** One tracker call of a batch-ranking API (Jira: at most 50 issues placed before/after an anchor). */
+/**
+ * An issue's place in its tracker's own order, compared only within one tracker (lower sorts
+ * first): a Jira LexoRank string, a Linear `prioritySortOrder` number.
+ */
+export type TrackerRank = string | number;
+
+/** One tracker call of a batch-ranking API: issues placed, in order, before or after an anchor. */
 export interface RankBatch {
   ids: string[];
   before?: string;
   after?: string;
+}
+
+/** A run of consecutive moved issues in a plan's target order: `target[start..end)`. */
+export interface MovedRun {
+  start: number;
+  end: number;
+  /** The kept issue right before the run (null at the top). */
+  before: string | null;
+  /** The kept issue right after the run (null at the bottom). */
+  after: string | null;
+}
+
+/**
+ * The runs of moved issues, top to bottom. Every tracker places a run between its kept
+ * neighbours its own way (Jira: rank calls anchored on them; Linear: sort keys between theirs).
+ */
+export function movedRuns(plan: RankPlan): MovedRun[] {
+  const moved = new Set(plan.moves.map((m) => m.id));
+  const t = plan.target;
+  const runs: MovedRun[] = [];
+  let i = 0;
+  while (i < t.length) {
+    if (!moved.has(t[i] as string)) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < t.length && moved.has(t[end] as string)) end++;
+    runs.push({
+      start: i,
+      end,
+      before: i > 0 ? (t[i - 1] as string) : null,
+      after: end < t.length ? (t[end] as string) : null,
+    });
+    i = end;
+  }
+  return runs;
 }

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Connector } from '../../connectors/connector.js';
 import type { Config } from '../config.js';
@@ -6,10 +5,11 @@ import type { ScoringSettings } from '../domain/index.js';
 import type { Metrics } from '../metrics.js';
 import type { AuditLog } from '../store/audit.js';
 import type { IssueStore } from '../store/issue-store.js';
-import type { Keys } from '../store/keys.js';
 import type { MetaStore } from '../store/meta.js';
 import type { RateLimiter } from '../store/rate-limiter.js';
+import type { RedisHealth } from '../store/redis-health.js';
 import type { RunStore } from '../store/run-store.js';
+import type { WriteLocks } from '../store/write-locks.js';
 import type { QueueSet } from './queue-set.js';
 
 /** Everything a worker or route needs, built once in main.ts and passed down. */
@@ -18,13 +18,15 @@ export interface PipelineContext {
   settings: ScoringSettings;
   /** Identifies the scoring settings; stored results made with another hash are re-scored. */
   settingsHash: string;
-  redis: Redis;
-  keys: Keys;
   store: IssueStore;
   runs: RunStore;
   audit: AuditLog;
   limiter: RateLimiter;
   meta: MetaStore;
+  /** Per-issue write locks (one write job per issue at a time). */
+  locks: WriteLocks;
+  /** Redis readiness (PING). */
+  health: RedisHealth;
   queues: QueueSet;
   connectors: ReadonlyMap<string, Connector>;
   logger: Logger;
@@ -33,7 +35,10 @@ export interface PipelineContext {
   workerConnection: { url: string };
 }
 
-export function connectorFor(ctx: PipelineContext, trackerId: string): Connector {
+export function connectorFor(
+  ctx: Pick<PipelineContext, 'connectors'>,
+  trackerId: string,
+): Connector {
   const connector = ctx.connectors.get(trackerId);
   if (!connector) throw new Error(`unknown tracker '${trackerId}'`);
   return connector;

@@ -24,8 +24,23 @@ export async function pauseForRateLimit(
 }
 
 /** True on the job's last allowed attempt (so a transient failure is now final). */
-export function isFinalAttempt(job: Job): boolean {
+function isFinalAttempt(job: Pick<Job, 'attemptsMade' | 'opts'>): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/**
+ * The one rule for whether a failure ends the job (record it, tell the run) or it will run again:
+ * a rate limit never ends it (the queue pauses, no attempt is used); a permanent or not-found
+ * tracker error and a bad payload end it at once; anything else (transient, unknown, or `null`
+ * for "some items failed transiently") ends it on the last attempt.
+ */
+export function isFinal(err: unknown, job: Pick<Job, 'attemptsMade' | 'opts'>): boolean {
+  if (err instanceof ZodError || err instanceof UnrecoverableError) return true;
+  if (isTrackerError(err)) {
+    if (err.kind === 'rate_limited') return false;
+    if (err.kind === 'permanent' || err.kind === 'not_found') return true;
+  }
+  return isFinalAttempt(job);
 }
 
 /** Rethrows an error in the form BullMQ acts on. */

@@ -3,16 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { JOB, type PlanData, type SyncStartData } from '../queues.js';
 import type { PipelineContext } from './context.js';
 
-/** A run that overlaps another of the same tracker is refused; the lock outlives a stuck run. */
-const ACTIVE_RUN_TTL_SEC = 30 * 60;
-
 export function newRunId(trackerId: string): string {
   return `${trackerId}-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 }
 
 /** Queues a sync of one tracker and returns its run id (the job that starts it is `sync-start`). */
 export async function enqueueSync(
-  ctx: PipelineContext,
+  ctx: Pick<PipelineContext, 'queues'>,
   data: Omit<SyncStartData, 'runId' | 'group'>,
 ): Promise<string> {
   const [runId] = await enqueueSyncs(ctx, [data]);
@@ -21,7 +18,7 @@ export async function enqueueSync(
 
 /** Queues syncs that belong together: their plans wait until every one of them is scored. */
 export async function enqueueSyncs(
-  ctx: PipelineContext,
+  ctx: Pick<PipelineContext, 'queues'>,
   syncs: readonly Omit<SyncStartData, 'runId' | 'group'>[],
 ): Promise<string[]> {
   const runIds = syncs.map((s) => newRunId(s.trackerId));
@@ -33,14 +30,6 @@ export async function enqueueSyncs(
   return runIds;
 }
 
-// Marks a run of a group scored; 1 when the whole group is (plans are queued by job id, so
-// seeing it twice is harmless).
-const GROUP_SCORED = `
-redis.call('SADD', KEYS[1], ARGV[1])
-redis.call('EXPIRE', KEYS[1], 604800)
-if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 1 end
-return 0`;
-
 /**
  * A run's pages are all scored: plan it, or, for a run of a group, plan the whole group once
  * every run of it is scored (so each tracker's unified rank positions see every tracker).
@@ -50,36 +39,20 @@ export async function scorePhaseDone(
   runId: string,
   trackerId: string,
 ): Promise<void> {
-  const [groupJson, status] = await ctx.redis.hmget(ctx.keys.run(runId), 'group', 'status');
-  const group = groupJson ? (JSON.parse(groupJson) as string[]) : [];
+  const run = await ctx.runs.info(runId);
+  const group = run?.group ?? [];
   if (group.length <= 1) {
-    if (status !== 'done') await enqueuePlan(ctx, { trackerId, runId, rescore: false });
+    if (run?.status !== 'done') await enqueuePlan(ctx, { trackerId, runId, rescore: false });
     return;
   }
-  const base = `${ctx.keys.run(group[0] as string)}:group`;
-  const all = await ctx.redis.eval(GROUP_SCORED, 1, `${base}:scored`, runId, group.length);
-  if (all !== 1) return;
+  if (!(await ctx.runs.groupScored(group, runId))) return;
   for (const member of group) {
-    const [memberTracker, memberStatus] = await ctx.redis.hmget(
-      ctx.keys.run(member),
-      'trackerId',
-      'status',
-    );
+    const memberRun = await ctx.runs.info(member);
     // A run skipped at its start (another sync of its tracker was running) is already done.
-    if (memberTracker && memberStatus !== 'done') {
-      await enqueuePlan(ctx, { trackerId: memberTracker, runId: member, rescore: false });
+    if (memberRun && memberRun.status !== 'done') {
+      await enqueuePlan(ctx, { trackerId: memberRun.trackerId, runId: member, rescore: false });
     }
   }
-}
-
-export async function acquireRunLock(
-  ctx: PipelineContext,
-  trackerId: string,
-  runId: string,
-): Promise<string | null> {
-  const key = ctx.keys.activeRun(trackerId);
-  const ok = await ctx.redis.set(key, runId, 'EX', ACTIVE_RUN_TTL_SEC, 'NX');
-  return ok === 'OK' ? null : ctx.redis.get(key);
 }
 
 export async function enqueuePlan(ctx: PipelineContext, data: PlanData): Promise<void> {
@@ -89,24 +62,16 @@ export async function enqueuePlan(ctx: PipelineContext, data: PlanData): Promise
 
 /** Marks the run done, advances the watermark (unless a pull failed or it was a dry run). */
 export async function completeRun(ctx: PipelineContext, runId: string): Promise<void> {
-  const [trackerId, startedAt, full, dryRun, pullFailed] = await ctx.redis.hmget(
-    ctx.keys.run(runId),
-    'trackerId',
-    'startedAt',
-    'full',
-    'dryRun',
-    'pullFailed',
-  );
-  if (!trackerId || !startedAt) return;
+  const run = await ctx.runs.info(runId);
+  if (!run) return;
+  const { trackerId, startedAt } = run;
   const finishedAt = new Date();
-  if (dryRun !== '1' && pullFailed !== '1') await ctx.meta.setWatermark(trackerId, startedAt);
+  if (!run.dryRun && !run.pullFailed) await ctx.meta.setWatermark(trackerId, startedAt);
   await ctx.runs.complete(runId, finishedAt.toISOString());
-  // Release the tracker's lock only if this run still holds it.
-  const key = ctx.keys.activeRun(trackerId);
-  if ((await ctx.redis.get(key)) === runId) await ctx.redis.del(key);
+  await ctx.runs.releaseLock(trackerId, runId);
   const seconds = (finishedAt.getTime() - Date.parse(startedAt)) / 1000;
   ctx.metrics.syncDuration.observe(
-    { tracker: trackerId, kind: full === '1' ? 'full' : 'incremental' },
+    { tracker: trackerId, kind: run.full ? 'full' : 'incremental' },
     seconds,
   );
   const summary = await ctx.runs.summary(runId);

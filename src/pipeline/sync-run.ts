@@ -17,10 +17,40 @@ export async function runSync(
   request: SyncRequest,
   onProgress: (summaries: RunSummary[]) => void = () => undefined,
 ): Promise<RunSummary[]> {
-  const subscriber = ctx.redis.duplicate();
+  let runIds: string[] = [];
+  let settle: { resolve(s: RunSummary[]): void; reject(err: Error): void } | undefined;
+  const done = new Promise<RunSummary[]>((resolve, reject) => (settle = { resolve, reject }));
+  let checking = false;
+  let again = false;
+  const check = async (): Promise<void> => {
+    if (checking) {
+      again = true;
+      return;
+    }
+    checking = true;
+    try {
+      do {
+        again = false;
+        const summaries = await Promise.all(runIds.map((id) => ctx.runs.summary(id)));
+        const known = summaries.filter((s): s is RunSummary => s !== null);
+        onProgress(known);
+        if (known.length === runIds.length && known.every((s) => s.status === 'done')) {
+          settle?.resolve(known);
+          return;
+        }
+      } while (again);
+    } catch (err) {
+      settle?.reject(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      checking = false;
+    }
+  };
+  // Subscribed before the runs are queued, so no event of theirs can be missed.
+  const events = await ctx.runs.subscribe((runId) => {
+    if (runIds.includes(runId)) void check();
+  });
   try {
-    await subscriber.subscribe(ctx.keys.events);
-    const runIds = await enqueueSyncs(
+    runIds = await enqueueSyncs(
       ctx,
       request.trackerIds.map((trackerId) => ({
         trackerId,
@@ -28,39 +58,10 @@ export async function runSync(
         dryRun: request.dryRun,
       })),
     );
-    return await new Promise<RunSummary[]>((resolve, reject) => {
-      let checking = false;
-      let again = false;
-      const check = async (): Promise<void> => {
-        if (checking) {
-          again = true;
-          return;
-        }
-        checking = true;
-        try {
-          do {
-            again = false;
-            const summaries = await Promise.all(runIds.map((id) => ctx.runs.summary(id)));
-            const known = summaries.filter((s): s is RunSummary => s !== null);
-            onProgress(known);
-            if (known.length === runIds.length && known.every((s) => s.status === 'done')) {
-              resolve(known);
-              return;
-            }
-          } while (again);
-        } catch (err) {
-          reject(err instanceof Error ? err : new Error(String(err)));
-        } finally {
-          checking = false;
-        }
-      };
-      subscriber.on('message', (_channel, runId: string) => {
-        if (runIds.includes(runId)) void check();
-      });
-      void check();
-    });
+    void check();
+    return await done;
   } finally {
-    await subscriber.quit().catch(() => undefined);
+    await events.close();
   }
 }
 

@@ -42,10 +42,9 @@ export async function writeIssues(
   const records = (await ctx.store.getMany(data.trackerId, data.issueIds)).filter(
     (r): r is IssueRecord => r !== null && changedValues(r.current, r.desired) !== null,
   );
-  const locked = await lock(
-    ctx,
+  const locked = await ctx.locks.lock(
     data.trackerId,
-    records,
+    records.map((r) => r.id),
     tracker.timeoutMs + LOCK_MARGIN_MS,
     owner,
   );
@@ -91,9 +90,7 @@ export async function writeIssues(
     }));
     let errors: unknown[];
     try {
-      errors = connector.writeMany
-        ? await connector.writeMany(refs)
-        : [await connector.write(refs[0]!.ref, refs[0]!.changes).then(() => null)];
+      errors = await connector.write(refs);
     } catch (err) {
       errors = items.map(() => err);
     }
@@ -112,7 +109,7 @@ export async function writeIssues(
         key: r.key,
         message: 'another job is writing this issue',
       });
-  const perCall = connector.writeMany ? Math.max(1, connector.maxWriteBatch ?? 1) : 1;
+  const perCall = Math.max(1, connector.maxWriteBatch);
   const units: IssueRecord[][] = [];
   for (let i = 0; i < queue.length; i += perCall) units.push(queue.slice(i, i + perCall));
   // One booking for the whole job: unit k may start `waits[k]` ms after `reservedAt`.
@@ -134,7 +131,7 @@ export async function writeIssues(
       data.trackerId,
       states.map((s) => s.id),
     );
-    await unlock(ctx, data.trackerId, [...locked], owner);
+    await ctx.locks.unlock(data.trackerId, [...locked], owner);
   }
   return outcome;
 }
@@ -182,48 +179,4 @@ function classify(
       );
       return ctx.store.remove(record);
   }
-}
-
-// Takes each free lock, or one this owner already holds (a job re-run after its worker died
-// finds its own locks and goes on at once). Returns 1/0 per key. ARGV: owner, ttl ms.
-const LOCK = `
-local out = {}
-for i, key in ipairs(KEYS) do
-  if redis.call('SET', key, ARGV[1], 'PX', ARGV[2], 'NX') or redis.call('GET', key) == ARGV[1] then
-    redis.call('PEXPIRE', key, ARGV[2])
-    out[i] = 1
-  else
-    out[i] = 0
-  end
-end
-return out`;
-// Releases only the locks this owner holds.
-const UNLOCK = `
-for _, key in ipairs(KEYS) do
-  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
-end
-return 1`;
-
-async function lock(
-  ctx: PipelineContext,
-  trackerId: string,
-  records: IssueRecord[],
-  ttlMs: number,
-  owner: string,
-): Promise<Set<string>> {
-  if (records.length === 0) return new Set();
-  const keys = records.map((r) => ctx.keys.writeLock(trackerId, r.id));
-  const taken = (await ctx.redis.eval(LOCK, keys.length, ...keys, owner, ttlMs)) as number[];
-  return new Set(records.filter((_, i) => taken[i] === 1).map((r) => r.id));
-}
-
-async function unlock(
-  ctx: PipelineContext,
-  trackerId: string,
-  ids: string[],
-  owner: string,
-): Promise<void> {
-  if (ids.length === 0) return;
-  const keys = ids.map((id) => ctx.keys.writeLock(trackerId, id));
-  await ctx.redis.eval(UNLOCK, keys.length, ...keys, owner);
 }

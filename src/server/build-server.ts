@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { PipelineContext } from '../pipeline/context.js';
+import type { ServerContext } from './server-context.js';
 import { registerErrorHandlers } from './errors.js';
 import { registerOpenApi } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
@@ -15,7 +15,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { jsonSerializerCompiler, zodValidatorCompiler } from './validation.js';
 
 export interface ServerDeps {
-  ctx: PipelineContext;
+  ctx: ServerContext;
   /** Whether this process's workers are running (readiness). */
   workersRunning: () => boolean;
 }

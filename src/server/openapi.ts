@@ -6,7 +6,7 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { z } from 'zod';
 
-/** Version of the HTTP contract (DESIGN.md "Public contract"): extend, don't break. */
+/** Version of the HTTP contract (README "HTTP API"): extend, don't break. */
 export const API_VERSION = '1.0.0';
 
 export const BEARER = [{ bearer: [] }];

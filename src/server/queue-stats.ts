@@ -1,6 +1,6 @@
 /** Counts shared by /admin/status and /metrics: jobs per queue and state, issues per status. */
 import type { Queue } from 'bullmq';
-import type { PipelineContext } from '../pipeline/context.js';
+import type { ServerContext } from './server-context.js';
 import type { StatusCounts } from '../store/issue-store.js';
 
 export const JOB_STATES = [
@@ -20,7 +20,7 @@ export async function jobCounts(queue: Queue): Promise<JobCounts> {
 }
 
 /** Issues per status for each tracker (counts the store keeps on every save: no scan). */
-export async function issueCounts(ctx: PipelineContext): Promise<Map<string, StatusCounts>> {
+export async function issueCounts(ctx: ServerContext): Promise<Map<string, StatusCounts>> {
   const entries = await Promise.all(
     ctx.config.trackers.map(async (t) => [t.id, await ctx.store.counts(t.id)] as const),
   );

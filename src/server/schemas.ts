@@ -3,10 +3,11 @@
  * (OpenAPI). Each mirrors a type from the core; `satisfies`-style annotations keep them in step.
  */
 import { z } from 'zod';
+import { WriteValuesSchema } from '../domain/issue.js';
+import { AuditEntrySchema } from '../store/audit.js';
+import { FailureRecordSchema } from '../store/meta.js';
 import type { RankingItem } from '../pipeline/ranking-view.js';
-import type { AuditEntry } from '../store/audit.js';
 import { MoneyInputsSchema } from '../store/issue-record.js';
-import type { FailureRecord } from '../store/meta.js';
 import type { RunSummary } from '../store/run-store.js';
 
 export const ScoreStatus = z.enum(['scored', 'unscored', 'invalid']);
@@ -44,33 +45,6 @@ export const RunSummarySchema: z.ZodType<RunSummary> = z.object({
   failures: z.array(z.object({ trackerId: z.string(), key: z.string(), message: z.string() })),
 });
 
-export const AuditEntrySchema: z.ZodType<AuditEntry> = z.object({
-  at: z.string(),
-  trackerId: z.string(),
-  issueId: z.string(),
-  key: z.string(),
-  field: z.string(),
-  from: z.string(),
-  to: z.string(),
-  why: z.string(),
-});
-
-export const FailureSchema: z.ZodType<FailureRecord> = z.object({
-  trackerId: z.string(),
-  issueId: z.string(),
-  key: z.string(),
-  message: z.string(),
-  at: z.string(),
-});
-
-const WriteValues = z.object({
-  netValueUsd: z.number().nullable().optional(),
-  rankPosition: z.number().nullable().optional(),
-  priority: z.number().nullable().optional(),
-  sortKey: z.number().optional(),
-  note: z.string().nullable().optional(),
-});
-
 const NetValueSchema = z.object({
   status: ScoreStatus,
   valueUsdPerMonth: z.number().nullable(),
@@ -92,8 +66,8 @@ export const IssueDetail = z.object({
   pinned: z.boolean(),
   inputs: MoneyInputsSchema,
   result: NetValueSchema,
-  current: WriteValues.describe('values the tracker holds'),
-  desired: WriteValues.describe('values it should hold'),
+  current: WriteValuesSchema.describe('values the tracker holds'),
+  desired: WriteValuesSchema.describe('values it should hold'),
   trackerRank: z
     .union([z.string(), z.number(), z.null()])
     .describe("the tracker's own rank value (Jira LexoRank, Linear prioritySortOrder)"),
@@ -129,3 +103,5 @@ export function trackerIdOf(ids: readonly string[]) {
       `unknown tracker '${String(issue.input)}'; configured: ${ids.join(', ') || '(none)'}`,
   });
 }
+
+export { AuditEntrySchema, FailureRecordSchema as FailureSchema };

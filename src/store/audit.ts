@@ -3,18 +3,22 @@
  * issue, so an issue's history is one read rather than a scan of the stream.
  */
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { parseStored, parseStoredJson, type OnCorrupt } from './corrupt.js';
 import type { Keys } from './keys.js';
 
-export interface AuditEntry {
-  at: string;
-  trackerId: string;
-  issueId: string;
-  key: string;
-  field: string;
-  from: string;
-  to: string;
-  why: string;
-}
+/** One audit entry, as stored and as the admin API answers it. */
+export const AuditEntrySchema = z.object({
+  at: z.string(),
+  trackerId: z.string(),
+  issueId: z.string(),
+  key: z.string(),
+  field: z.string(),
+  from: z.string(),
+  to: z.string(),
+  why: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
 const STREAM_MAX = 100_000;
 const PER_ISSUE_MAX = 50;
@@ -26,6 +30,8 @@ export class AuditLog {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    /** Told about every stored entry that does not parse (it is then left out). */
+    private readonly onCorrupt: OnCorrupt,
   ) {}
 
   /** Appends entries in one round trip. */
@@ -71,19 +77,29 @@ export class AuditLog {
       'COUNT',
       filter.trackerId ? limit * 10 : limit,
     );
-    const entries = raw.map(([, fields]) => {
+    const entries = raw.map(([streamId, fields]) => {
       const o: Record<string, string> = {};
       for (let i = 0; i + 1 < fields.length; i += 2)
         o[fields[i] as string] = fields[i + 1] as string;
-      return o as unknown as AuditEntry;
+      const at = {
+        subject: 'audit' as const,
+        trackerId: o['trackerId'] ?? '?',
+        id: streamId,
+        field: 'audit entry',
+      };
+      return parseStored(AuditEntrySchema, o, at, this.onCorrupt);
     });
     return entries
+      .filter((e): e is AuditEntry => e !== null)
       .filter((e) => !filter.trackerId || e.trackerId === filter.trackerId)
       .slice(0, limit);
   }
 
   async forIssue(trackerId: string, issueId: string): Promise<AuditEntry[]> {
     const raw = await this.redis.lrange(`${this.keys.audit}:${trackerId}:${issueId}`, 0, -1);
-    return raw.map((j) => JSON.parse(j) as AuditEntry);
+    const at = { subject: 'audit' as const, trackerId, id: issueId, field: 'audit entry' };
+    return raw
+      .map((json) => parseStoredJson(AuditEntrySchema, json, at, this.onCorrupt))
+      .filter((e): e is AuditEntry => e !== null);
   }
 }

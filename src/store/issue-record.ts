@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { Issue, NetValue, WriteValues } from '../domain/index.js';
+import { MoneyInputsSchema, TrackerRankSchema, WriteValuesSchema } from '../domain/issue.js';
+
+export { IssueSchema, MoneyInputsSchema, parseIssue } from '../domain/issue.js';
 
 /** What netvalue keeps per issue: the tracker snapshot, the score, and what was/should be written. */
 export interface IssueRecord {
@@ -25,45 +28,43 @@ export interface IssueRecord {
   lastWrittenAt: string | null;
 }
 
-const RawInput = z.union([z.number(), z.string(), z.null()]);
-const WriteValuesSchema = z
-  .object({
-    netValueUsd: z.number().nullable().optional(),
-    rankPosition: z.number().nullable().optional(),
-    priority: z.number().nullable().optional(),
-    sortKey: z.number().optional(),
-    note: z.string().nullable().optional(),
-  })
-  .strict();
+/** The money model's result as stored with a record. */
+export const NetValueSchema = z.object({
+  status: z.enum(['scored', 'unscored', 'invalid']),
+  valueUsdPerMonth: z.number().nullable(),
+  costUsd: z.number().nullable(),
+  netValueUsd: z.number().nullable(),
+  reason: z.string(),
+  explanation: z.string(),
+}) satisfies z.ZodType<NetValue>;
 
-/** An issue's money inputs (see MoneyInputs). */
-export const MoneyInputsSchema = z.object({
-  value: RawInput,
-  cost: RawInput,
-  costUnit: z.enum(['hours', 'points', 'usd']),
-  hoursPerPoint: z.number().optional(),
-  valueSource: z.string().optional(),
-  costSource: z.string().optional(),
-});
+// The stored parts of a record, one per hash (see IssueStore): each is parsed on every read.
 
-/** Validates an Issue that crossed a process boundary (job payload). */
-export const IssueSchema = z
-  .object({
-    trackerId: z.string().min(1),
-    id: z.string().min(1),
-    key: z.string().min(1),
-    title: z.string(),
-    url: z.string(),
-    issueType: z.string().optional(),
-    labels: z.array(z.string()),
-    updatedAt: z.string(),
-    inputs: MoneyInputsSchema.strict(),
-    current: WriteValuesSchema,
-    rank: z.union([z.string(), z.number(), z.null()]),
-    pinned: z.boolean(),
-  })
-  .strict();
+/** The scorer's part: snapshot, score, ranking member, values scoring wants. */
+export const StoredRecordSchema = z.object({
+  trackerId: z.string().min(1),
+  id: z.string().min(1),
+  key: z.string().min(1),
+  title: z.string(),
+  url: z.string(),
+  updatedAt: z.string(),
+  inputs: MoneyInputsSchema,
+  result: NetValueSchema,
+  desired: WriteValuesSchema,
+  pinned: z.boolean(),
+  member: z.string().min(1),
+  scoredWith: z.string(),
+}) satisfies z.ZodType<Omit<IssueRecord, 'current' | 'rank' | 'lastWrittenAt'>>;
 
-export function parseIssue(raw: unknown): Issue {
-  return IssueSchema.parse(raw) as Issue;
-}
+/** The values a tracker holds (written by pulls and by write-back). */
+export const TrackerStateSchema = z.object({
+  id: z.string().min(1),
+  current: WriteValuesSchema,
+  lastWrittenAt: z.string().nullable(),
+}) satisfies z.ZodType<Pick<IssueRecord, 'id' | 'current' | 'lastWrittenAt'>>;
+
+/** The tracker's own rank of the issue. */
+export const StoredRankSchema = TrackerRankSchema;
+
+/** The values only the rank planner decides. */
+export const PlannedSchema = WriteValuesSchema.pick({ rankPosition: true, sortKey: true });

@@ -8,13 +8,18 @@
  * O(log N) and a position is one ZRANK.
  */
 import type { ChainableCommander, Redis } from 'ioredis';
-import type { IssueRecord } from './issue-record.js';
-
+import { parseStoredJson, type OnCorrupt } from './corrupt.js';
+import {
+  PlannedSchema,
+  StoredRankSchema,
+  StoredRecordSchema,
+  TrackerStateSchema,
+  type IssueRecord,
+} from './issue-record.js';
 import type { Keys } from './keys.js';
 
 /** The values a tracker holds (written by pulls and by write-back). */
 export type TrackerState = Pick<IssueRecord, 'id' | 'current' | 'lastWrittenAt'>;
-type StoredRecord = Omit<IssueRecord, 'current' | 'rank' | 'lastWrittenAt'>;
 
 /** The values only the rank planner decides (the rest of `desired` comes from scoring). */
 export type Planned = Pick<IssueRecord['desired'], 'rankPosition' | 'sortKey'>;
@@ -26,27 +31,8 @@ export function plannedOf(desired: IssueRecord['desired']): Planned {
   return planned;
 }
 
-function merge(
-  recordJson: string | null,
-  stateJson: string | null,
-  rankJson: string | null,
-  plannedJson: string | null,
-): IssueRecord | null {
-  if (recordJson === null) return null;
-  const record = JSON.parse(recordJson) as StoredRecord;
-  const state = stateJson
-    ? (JSON.parse(stateJson) as TrackerState)
-    : { current: {}, lastWrittenAt: null };
-  const rank = rankJson === null ? null : (JSON.parse(rankJson) as IssueRecord['rank']);
-  const planned = plannedJson === null ? {} : (JSON.parse(plannedJson) as Planned);
-  return {
-    ...record,
-    desired: { ...record.desired, ...planned },
-    current: state.current,
-    rank,
-    lastWrittenAt: state.lastWrittenAt,
-  };
-}
+/** One issue's four stored parts as read (null = absent), in the order of `IssueStore.hashes`. */
+type StoredParts = [string | null, string | null, string | null, string | null];
 
 /** Record (without planned values), tracker state, tracker rank. */
 function split(record: IssueRecord): [string, string, string] {
@@ -101,21 +87,12 @@ export class IssueStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    /** Told about every stored part that does not parse (the part is then read as absent). */
+    private readonly onCorrupt: OnCorrupt,
   ) {}
 
   async getMany(trackerId: string, ids: readonly string[]): Promise<(IssueRecord | null)[]> {
-    if (ids.length === 0) return [];
-    type Reply = [unknown, (string | null)[]];
-    const [[, records], [, states], [, ranks], [, planned]] = (await this.redis
-      .multi()
-      .hmget(this.keys.issues(trackerId), ...ids)
-      .hmget(this.keys.trackerState(trackerId), ...ids)
-      .hmget(this.keys.trackerRank(trackerId), ...ids)
-      .hmget(this.keys.planned(trackerId), ...ids)
-      .exec()) as [Reply, Reply, Reply, Reply];
-    return records.map((json, i) =>
-      merge(json, states[i] ?? null, ranks[i] ?? null, planned[i] ?? null),
-    );
+    return this.read(ids.map((id) => ({ trackerId, id })));
   }
 
   async get(trackerId: string, id: string): Promise<IssueRecord | null> {
@@ -128,20 +105,91 @@ export class IssueStore {
     return id === null ? null : this.get(trackerId, id);
   }
 
-  /** Every record of a tracker. */
+  /** Every record of a tracker (a corrupt one is reported and left out). */
   async all(trackerId: string): Promise<IssueRecord[]> {
-    type Reply = [unknown, Record<string, string>];
-    const [[, records], [, states], [, ranks], [, planned]] = (await this.redis
-      .multi()
-      .hgetall(this.keys.issues(trackerId))
-      .hgetall(this.keys.trackerState(trackerId))
-      .hgetall(this.keys.trackerRank(trackerId))
-      .hgetall(this.keys.planned(trackerId))
-      .exec()) as [Reply, Reply, Reply, Reply];
-    return Object.entries(records).map(
-      ([id, json]) =>
-        merge(json, states[id] ?? null, ranks[id] ?? null, planned[id] ?? null) as IssueRecord,
+    const ids = await this.redis.hkeys(this.keys.issues(trackerId));
+    return (await this.getMany(trackerId, ids)).filter((r): r is IssueRecord => r !== null);
+  }
+
+  /** Record, tracker state, tracker rank, planned values: the four hashes a record lives in. */
+  private hashes(trackerId: string): [string, string, string, string] {
+    return [
+      this.keys.issues(trackerId),
+      this.keys.trackerState(trackerId),
+      this.keys.trackerRank(trackerId),
+      this.keys.planned(trackerId),
+    ];
+  }
+
+  /**
+   * Reads issues' four parts in one MULTI (so they are seen at one instant) and merges them;
+   * null where the record is absent or corrupt. Results are in the order of `refs`.
+   */
+  private async read(
+    refs: readonly { trackerId: string; id: string }[],
+  ): Promise<(IssueRecord | null)[]> {
+    if (refs.length === 0) return [];
+    const byTracker = new Map<string, number[]>();
+    refs.forEach((ref, i) => {
+      const indexes = byTracker.get(ref.trackerId);
+      if (indexes) indexes.push(i);
+      else byTracker.set(ref.trackerId, [i]);
+    });
+    const multi = this.redis.multi();
+    for (const [trackerId, indexes] of byTracker) {
+      const ids = indexes.map((i) => (refs[i] as { id: string }).id);
+      for (const hash of this.hashes(trackerId)) multi.hmget(hash, ...ids);
+    }
+    const replies = (await multi.exec()) ?? [];
+    const out: (IssueRecord | null)[] = [];
+    let reply = 0;
+    for (const indexes of byTracker.values()) {
+      const parts = replies.slice(reply, reply + 4).map(([err, values]) => {
+        if (err) throw err;
+        return values as (string | null)[];
+      });
+      reply += 4;
+      indexes.forEach((refIndex, k) => {
+        const stored = parts.map((values) => values[k] ?? null) as StoredParts;
+        out[refIndex] = this.merge(refs[refIndex] as { trackerId: string; id: string }, stored);
+      });
+    }
+    return out;
+  }
+
+  /** One record from its parts; each part that does not parse is reported and read as absent. */
+  private merge(
+    ref: { trackerId: string; id: string },
+    [recordJson, stateJson, rankJson, plannedJson]: StoredParts,
+  ): IssueRecord | null {
+    if (recordJson === null) return null;
+    const at = (field: string) => ({ subject: 'issue' as const, ...ref, field });
+    const record = parseStoredJson(
+      StoredRecordSchema,
+      recordJson,
+      at('issue record'),
+      this.onCorrupt,
     );
+    if (record === null) return null;
+    const state =
+      stateJson === null
+        ? null
+        : parseStoredJson(TrackerStateSchema, stateJson, at('tracker state'), this.onCorrupt);
+    const rank =
+      rankJson === null
+        ? null
+        : parseStoredJson(StoredRankSchema, rankJson, at('tracker rank'), this.onCorrupt);
+    const planned =
+      plannedJson === null
+        ? null
+        : parseStoredJson(PlannedSchema, plannedJson, at('planned values'), this.onCorrupt);
+    return {
+      ...record,
+      desired: { ...record.desired, ...planned },
+      current: state?.current ?? {},
+      rank,
+      lastWrittenAt: state?.lastWrittenAt ?? null,
+    };
   }
 
   /**
@@ -316,28 +364,11 @@ export class IssueStore {
     members: string[],
     offset: number,
   ): Promise<{ rank: number; record: IssueRecord }[]> {
-    const pipeline = this.redis.pipeline();
-    const refs = members.map(parseMember);
-    for (const ref of refs) {
-      pipeline
-        .hget(this.keys.issues(ref.trackerId), ref.id)
-        .hget(this.keys.trackerState(ref.trackerId), ref.id)
-        .hget(this.keys.trackerRank(ref.trackerId), ref.id)
-        .hget(this.keys.planned(ref.trackerId), ref.id);
-    }
-    const results = (await pipeline.exec()) ?? [];
+    const records = await this.read(members.map(parseMember));
     const out: { rank: number; record: IssueRecord }[] = [];
-    refs.forEach((_ref, i) => {
-      const [recordJson, stateJson, rankJson, plannedJson] = [0, 1, 2, 3].map(
-        (k) => (results[4 * i + k]?.[1] ?? null) as string | null,
-      );
-      const record = merge(
-        recordJson ?? null,
-        stateJson ?? null,
-        rankJson ?? null,
-        plannedJson ?? null,
-      );
-      if (record) out.push({ rank: offset + i + 1, record });
+    records.forEach((record, i) => {
+      // A member left behind by a record that was corrupt (and re-created) is not shown twice.
+      if (record && record.member === members[i]) out.push({ rank: offset + i + 1, record });
     });
     return out;
   }

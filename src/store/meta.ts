@@ -1,19 +1,28 @@
 /** Small per-deployment facts: sync watermarks, the scoring settings in force, write failures. */
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { IssueSchema, type Issue } from '../domain/issue.js';
+import { parseStoredJson, type OnCorrupt } from './corrupt.js';
 import type { Keys } from './keys.js';
 
-export interface FailureRecord {
-  trackerId: string;
-  issueId: string;
-  key: string;
-  message: string;
-  at: string;
-}
+/** A failed write, as stored and as the admin API answers it. */
+export const FailureRecordSchema = z.object({
+  trackerId: z.string(),
+  issueId: z.string(),
+  key: z.string(),
+  message: z.string(),
+  at: z.string(),
+});
+export type FailureRecord = z.infer<typeof FailureRecordSchema>;
+
+const SEP = '\u0002';
 
 export class MetaStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    /** Told about every stored value that does not parse (it is then read as absent). */
+    private readonly onCorrupt: OnCorrupt,
   ) {}
 
   async watermark(trackerId: string): Promise<string | null> {
@@ -33,18 +42,25 @@ export class MetaStore {
     if (failures.length === 0) return;
     const multi = this.redis.multi();
     for (const f of failures)
-      multi.hset(this.keys.failures, `${f.trackerId}\u0002${f.issueId}`, JSON.stringify(f));
+      multi.hset(this.keys.failures, `${f.trackerId}${SEP}${f.issueId}`, JSON.stringify(f));
     await multi.exec();
   }
 
   async clearFailures(trackerId: string, issueIds: readonly string[]): Promise<void> {
     if (issueIds.length === 0) return;
-    await this.redis.hdel(this.keys.failures, ...issueIds.map((id) => `${trackerId}\u0002${id}`));
+    await this.redis.hdel(this.keys.failures, ...issueIds.map((id) => `${trackerId}${SEP}${id}`));
   }
 
   async failures(): Promise<FailureRecord[]> {
-    const raw = await this.redis.hvals(this.keys.failures);
-    return raw.map((j) => JSON.parse(j) as FailureRecord).sort((a, b) => (a.at < b.at ? 1 : -1));
+    const raw = await this.redis.hgetall(this.keys.failures);
+    return Object.entries(raw)
+      .map(([field, json]) => {
+        const [trackerId = '', id = ''] = field.split(SEP);
+        const at = { subject: 'failure' as const, trackerId, id, field: 'failure record' };
+        return parseStoredJson(FailureRecordSchema, json, at, this.onCorrupt);
+      })
+      .filter((f): f is FailureRecord => f !== null)
+      .sort((a, b) => (a.at < b.at ? 1 : -1));
   }
 
   /**
@@ -69,5 +85,20 @@ export class MetaStore {
   /** Forgets a delivery (it could not be queued), so the tracker's retry is processed. */
   async forgetDelivery(trackerId: string, deliveryId: string): Promise<void> {
     await this.redis.del(this.keys.delivery(trackerId, deliveryId));
+  }
+
+  /**
+   * Takes (reads and deletes, atomically) the latest webhook snapshot of an issue, so a burst of
+   * deliveries is scored from the newest one once. Null when there is none or it is corrupt.
+   */
+  async takeSnapshot(trackerId: string, issueId: string): Promise<Issue | null> {
+    const key = this.keys.snapshots(trackerId);
+    const [[, json]] = (await this.redis.multi().hget(key, issueId).hdel(key, issueId).exec()) as [
+      [unknown, string | null],
+      unknown,
+    ];
+    if (json === null) return null;
+    const at = { subject: 'issue' as const, trackerId, id: issueId, field: 'webhook snapshot' };
+    return parseStoredJson(IssueSchema, json, at, this.onCorrupt);
   }
 }

@@ -1,80 +1,49 @@
 /**
  * Sync runs: counters for the summary, and the bookkeeping that tells when a run is complete
  * across processes: pages pulled -> score jobs settled -> plan made -> write jobs settled.
- * Each transition is one Lua script, so two workers can never both (or neither) take it.
+ * Each transition is one Lua script (run-scripts.ts), so two workers can never both (or neither)
+ * take it. The store also owns a tracker's active-run lock and the run events channel.
  */
 import type { Redis } from 'ioredis';
+import type { OnCorrupt } from './corrupt.js';
 import type { Keys } from './keys.js';
+import {
+  parseRunInfo,
+  parseRunSummary,
+  RUN_COUNTERS,
+  type RunCounter,
+  type RunFailure,
+  type RunInfo,
+  type RunSummary,
+} from './run-record.js';
+import {
+  ACQUIRE_RUN_LOCK,
+  FINISH_PAGES,
+  FINISH_SCORE,
+  FINISH_WRITE,
+  GROUP_SCORED,
+  PAGE_PULLED,
+  PLAN_WRITES,
+  RELEASE_RUN_LOCK,
+  RUN_TTL_SEC,
+} from './run-scripts.js';
 
-export const RUN_COUNTERS = [
-  'pulled',
-  'scored',
-  'unscored',
-  'invalid',
-  'written',
-  'unchanged',
-  'failed',
-  'moved',
-] as const;
-export type RunCounter = (typeof RUN_COUNTERS)[number];
+/** A run that overlaps another of the same tracker is refused; the lock outlives a stuck run. */
+const ACTIVE_RUN_TTL_SEC = 30 * 60;
 
-export interface RunFailure {
-  trackerId: string;
-  key: string;
-  message: string;
+export { RUN_COUNTERS, type RunCounter, type RunFailure, type RunInfo, type RunSummary };
+
+/** Stops a subscription to run events. */
+export interface RunEvents {
+  close(): Promise<void>;
 }
-
-export interface RunSummary extends Record<RunCounter, number> {
-  runId: string;
-  trackerId: string;
-  full: boolean;
-  dryRun: boolean;
-  status: 'running' | 'done';
-  startedAt: string;
-  finishedAt: string | null;
-  failures: RunFailure[];
-}
-
-/** Run data lives a week: enough for status pages and post-mortems. */
-const RUN_TTL_SEC = 7 * 86_400;
-
-// Pages are tracked as sets (enqueued for scoring / scored), so a retried or re-run job never
-// counts twice. Returns 1 whenever the score phase is complete: more than one caller may see it
-// (a retried job, a worker that died after seeing it), and the plan job's id makes that harmless,
-// whereas a "first caller only" flag would leave the run waiting forever if that caller died.
-const SCORE_PHASE_DONE = `
-if redis.call('HGET', KEYS[1], 'pagesDone') == '1' and redis.call('SCARD', KEYS[2]) == redis.call('SCARD', KEYS[3]) then return 1 end
-return 0`;
-const FINISH_SCORE = `
-redis.call('SADD', KEYS[3], ARGV[1])
-redis.call('EXPIRE', KEYS[3], ${RUN_TTL_SEC})
-${SCORE_PHASE_DONE}`;
-const FINISH_PAGES = `
-redis.call('HSET', KEYS[1], 'pagesDone', '1')
-${SCORE_PHASE_DONE}`;
-const PAGE_PULLED = `
-if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'pulled', ARGV[2]) end
-redis.call('EXPIRE', KEYS[2], ${RUN_TTL_SEC})
-redis.call('PUBLISH', ARGV[3], ARGV[4])
-return 1`;
-// Counts a write job once (retries and stalled re-runs are ignored); 1 when the run is now done.
-const FINISH_WRITE = `
-if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
-redis.call('EXPIRE', KEYS[2], ${RUN_TTL_SEC})
-local pending = redis.call('HINCRBY', KEYS[1], 'writePending', -1)
-if pending <= 0 and redis.call('HSETNX', KEYS[1], 'completed', '1') == 1 then return 1 end
-return 0`;
-// Sets the number of write jobs once per run; 1 when there are none (the run is done).
-const PLAN_WRITES = `
-if redis.call('HSETNX', KEYS[1], 'writesPlanned', ARGV[1]) == 0 then return 0 end
-local pending = redis.call('HINCRBY', KEYS[1], 'writePending', tonumber(ARGV[1]))
-if pending <= 0 and redis.call('HSETNX', KEYS[1], 'completed', '1') == 1 then return 1 end
-return 0`;
 
 export class RunStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    /** Told about every stored value that does not parse (it is then read as absent). */
+    private readonly onCorrupt: OnCorrupt,
   ) {}
 
   async create(run: {
@@ -208,8 +177,52 @@ export class RunStore {
       .exec();
   }
 
-  async field(runId: string, field: string): Promise<string | null> {
-    return this.redis.hget(this.keys.run(runId), field);
+  /** Marks that a pull could not finish (`completed`: the run has nothing left to do either). */
+  async markPullFailed(runId: string, options: { completed?: boolean } = {}): Promise<void> {
+    const fields: Record<string, number> = { pullFailed: 1 };
+    if (options.completed) fields['completed'] = 1;
+    await this.redis.hset(this.keys.run(runId), fields);
+  }
+
+  /** Whether the run's plan has queued its writes already (a second plan has nothing to do). */
+  async isPlanned(runId: string): Promise<boolean> {
+    return (await this.redis.hexists(this.keys.run(runId), 'writesPlanned')) === 1;
+  }
+
+  /**
+   * Marks a run of a group scored; true when every run of the group is (plans are queued by job
+   * id, so more than one caller seeing it is harmless).
+   */
+  async groupScored(group: readonly string[], runId: string): Promise<boolean> {
+    const first = group[0];
+    if (first === undefined) return true;
+    const key = `${this.keys.run(first)}:group:scored`;
+    return (await this.redis.eval(GROUP_SCORED, 1, key, runId, group.length)) === 1;
+  }
+
+  /**
+   * Takes the tracker's active-run lock for `runId` (a run that overlaps another of the same
+   * tracker is refused). Returns null when taken, otherwise the run id holding it.
+   */
+  async acquireLock(trackerId: string, runId: string): Promise<string | null> {
+    const holder = await this.redis.eval(
+      ACQUIRE_RUN_LOCK,
+      1,
+      this.keys.activeRun(trackerId),
+      runId,
+      ACTIVE_RUN_TTL_SEC,
+    );
+    return typeof holder === 'string' ? holder : null;
+  }
+
+  /** Releases the tracker's active-run lock, only if `runId` still holds it. */
+  async releaseLock(trackerId: string, runId: string): Promise<void> {
+    await this.redis.eval(RELEASE_RUN_LOCK, 1, this.keys.activeRun(trackerId), runId);
+  }
+
+  /** A run's state; null when it does not exist (or expired) or is corrupt (reported). */
+  async info(runId: string): Promise<RunInfo | null> {
+    return parseRunInfo(runId, await this.redis.hgetall(this.keys.run(runId)), this.onCorrupt);
   }
 
   async summary(runId: string): Promise<RunSummary | null> {
@@ -217,20 +230,30 @@ export class RunStore {
       this.redis.hgetall(this.keys.run(runId)),
       this.redis.lrange(this.keys.runFailures(runId), 0, -1),
     ]);
-    if (!hash['runId']) return null;
-    const counters = Object.fromEntries(
-      RUN_COUNTERS.map((c) => [c, Number(hash[c] ?? 0)]),
-    ) as Record<RunCounter, number>;
+    const run = parseRunInfo(runId, hash, this.onCorrupt);
+    return run && parseRunSummary(run, hash, failures, this.onCorrupt);
+  }
+
+  /**
+   * Calls `onRun(runId)` whenever a run's counters or status change (Redis pub/sub on a connection
+   * of its own), until `close()`.
+   */
+  async subscribe(onRun: (runId: string) => void): Promise<RunEvents> {
+    const subscriber = this.redis.duplicate();
+    subscriber.on('message', (_channel: string, runId: string) => onRun(runId));
+    try {
+      await subscriber.subscribe(this.keys.events);
+    } catch (err) {
+      subscriber.disconnect();
+      throw err;
+    }
     return {
-      ...counters,
-      runId,
-      trackerId: hash['trackerId'] ?? '',
-      full: hash['full'] === '1',
-      dryRun: hash['dryRun'] === '1',
-      status: hash['status'] === 'done' ? 'done' : 'running',
-      startedAt: hash['startedAt'] ?? '',
-      finishedAt: hash['finishedAt'] ?? null,
-      failures: failures.map((f) => JSON.parse(f) as RunFailure),
+      // The subscription is over either way; a failed QUIT only means the socket is gone already.
+      close: () =>
+        subscriber.quit().then(
+          () => undefined,
+          () => undefined,
+        ),
     };
   }
 

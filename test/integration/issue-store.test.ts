@@ -3,43 +3,27 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { IssueRecord } from '../../src/store/issue-record.js';
 import { deleteKeysWithPrefix } from '../../src/store/cleanup.js';
-import { IssueStore, plannedOf, rankMember } from '../../src/store/issue-store.js';
+import { IssueStore, plannedOf } from '../../src/store/issue-store.js';
 import { redisKeys } from '../../src/store/keys.js';
 import { REDIS_URL } from './pipeline-harness.js';
+import { recordFixture } from './record-fixture.js';
 
 const prefix = `t-${randomUUID().slice(0, 12)}`;
 const redis = new Redis(REDIS_URL);
-const store = new IssueStore(redis, redisKeys(prefix));
+const store = new IssueStore(redis, redisKeys(prefix), (corrupt) => {
+  throw new Error(`unexpected: ${corrupt.message}`);
+});
 afterAll(async () => {
   await deleteKeysWithPrefix(redis, prefix);
   await redis.quit();
 });
 
 function record(netValueUsd: number): IssueRecord {
-  return {
-    trackerId: 'j',
-    id: '10001',
+  return recordFixture('10001', netValueUsd, {
     key: 'APP-1',
-    title: 'Login',
-    url: 'https://example.invalid/APP-1',
-    updatedAt: new Date(0).toISOString(),
-    inputs: { value: netValueUsd, cost: 0, costUnit: 'hours' },
-    result: {
-      status: 'scored',
-      valueUsdPerMonth: netValueUsd,
-      costUsd: 0,
-      netValueUsd,
-      reason: '',
-      explanation: '',
-    },
     current: { netValueUsd: 1 },
-    desired: { netValueUsd },
     rank: '0|a:',
-    pinned: false,
-    member: rankMember(String(1e9 - netValueUsd), 'j', '10001'),
-    scoredWith: 'h',
-    lastWrittenAt: null,
-  };
+  });
 }
 
 describe('issue store', () => {

@@ -6,7 +6,7 @@ import {
   type JiraSandbox,
   type JiraSandboxOptions,
   type SandboxConfigOverrides,
-} from '../../connectors/jira/sandbox.js';
+} from '../../connectors/jira/sandbox/index.js';
 import type { TrackerError } from '../../src/domain/index.js';
 import { DEPS } from './jira-harness.js';
 

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { JiraTrackerConfig } from '../../connectors/jira/config.js';
 import { jiraModule } from '../../connectors/jira/index.js';
-import { startJiraSandbox, type JiraSandbox } from '../../connectors/jira/sandbox.js';
+import { startJiraSandbox, type JiraSandbox } from '../../connectors/jira/sandbox/index.js';
 import type { Issue, TrackerError } from '../../src/domain/index.js';
 import { DEPS, pullAll, startHarness, type Harness } from './jira-harness.js';
+import { applyRank, writeOne } from './connector-targets.js';
 
 async function failure(promise: Promise<unknown>): Promise<TrackerError> {
   return (await promise.then(
@@ -29,7 +30,7 @@ describe('jira error mapping (sandbox faults through jira.js)', () => {
     const issue = (await pullAll(h.connector)).issues[0] as Issue;
     h.sandbox.rateLimitReason = 'jira-per-issue-on-write';
     h.sandbox.faults.enqueue({ kind: 'rate_limit', retryAfterSec: 7 });
-    const err = await failure(h.connector.write(issue, { netValueUsd: 1 }));
+    const err = await failure(writeOne(h.connector, issue, { netValueUsd: 1 }));
     expect(err).toMatchObject({
       name: 'TrackerError',
       kind: 'rate_limited',
@@ -93,7 +94,7 @@ describe('jira error mapping (sandbox faults through jira.js)', () => {
     const [a, b] = (await pullAll(h.connector)).issues;
     h.sandbox.setForbidden('rank', true);
     const err = await failure(
-      h.connector.applyRankBatch({ ids: [a?.id as string], after: b?.id as string }),
+      applyRank(h.connector, { ids: [a?.id as string], after: b?.id as string }),
     );
     expect(err).toMatchObject({ kind: 'permanent', details: { status: 403 } });
     expect(err.message).toContain(h.sandbox.credentials.email);
@@ -115,8 +116,8 @@ describe('jira error mapping (sandbox faults through jira.js)', () => {
   it('requestCounts() counts reads (field, myself, search) and writes (edit, rank)', async () => {
     h = await startHarness({ issues: 5 }, { rank: true });
     const { issues, pages } = await pullAll(h.connector);
-    await h.connector.write(issues[0] as Issue, { netValueUsd: 1 });
-    await h.connector.applyRankBatch({
+    await writeOne(h.connector, issues[0] as Issue, { netValueUsd: 1 });
+    await applyRank(h.connector, {
       ids: [issues[0]?.id as string],
       after: issues[1]?.id as string,
     });

@@ -7,7 +7,7 @@ import {
   type JiraSandbox,
   type JiraSandboxOptions,
   type SandboxConfigOverrides,
-} from '../../connectors/jira/sandbox.js';
+} from '../../connectors/jira/sandbox/index.js';
 
 export const DEPS = { publicUrl: 'http://127.0.0.1:3000' };
 

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrackerError } from '../../src/domain/index.js';
 import { planMoves } from '../../src/scoring/plan-moves.js';
-import { toRankBatches } from '../../src/scoring/rank-batches.js';
+import { MAX_RANK_BATCH, toRankBatches } from '../../connectors/jira/rank.js';
 import { pullAll, startHarness, writeTargets, type Harness } from './jira-harness.js';
+import { applyRank } from './connector-targets.js';
 
 /** The unified ranking's order of the pulled issues (ids), best first. */
 async function plan(h: Harness) {
@@ -31,17 +32,17 @@ describe('jira board rank (agile API against the sandbox)', () => {
 
   it("applies the planner's moves in batches of at most 50, leaving the board in target order", async () => {
     h = await startHarness({ issues: 180, seed: 7 }, { rank: true });
-    expect(h.connector.rankStyle).toBe('batch');
-    expect(h.connector.maxRankBatch).toBe(50);
+    expect(h.connector.order).not.toBeNull();
+    expect(MAX_RANK_BATCH).toBe(50);
     const [p1, p2] = h.sandbox.issues().filter((i) => i.status !== 'Done');
     h.sandbox.editIssue(p1?.key as string, { labels: ['netvalue-pin'] });
     h.sandbox.editIssue(p2?.key as string, { labels: ['feature', 'netvalue-pin'] });
     const { plan: rankPlan, pinned } = await plan(h);
     expect(pinned.size).toBe(2);
-    const batches = toRankBatches(rankPlan, h.connector.maxRankBatch);
+    const batches = toRankBatches(rankPlan, MAX_RANK_BATCH);
     expect(rankPlan.moves.length).toBeGreaterThan(50);
     h.sandbox.log.clear();
-    for (const batch of batches) await h.connector.applyRankBatch(batch);
+    for (const batch of batches) await applyRank(h.connector, batch);
 
     const calls = h.sandbox.log.entries.filter((e) => e.operation === 'rank');
     expect(calls).toHaveLength(batches.length);
@@ -60,9 +61,10 @@ describe('jira board rank (agile API against the sandbox)', () => {
     h = await startHarness({ issues: 20 }, { rank: true });
     const [a, b, c, anchor] = h.sandbox.issuesInRankOrder().filter((i) => i.status !== 'Done');
     h.sandbox.failRankFor([b?.key as string]);
-    const err = (await h.connector
-      .applyRankBatch({ ids: [c?.id, b?.id, a?.id] as string[], after: anchor?.id as string })
-      .catch((e: unknown) => e)) as TrackerError;
+    const err = (await applyRank(h.connector, {
+      ids: [c?.id, b?.id, a?.id] as string[],
+      after: anchor?.id as string,
+    }).catch((e: unknown) => e)) as TrackerError;
     expect(err.kind).toBe('transient');
     expect(err.message).toContain(b?.key);
     expect(err.message).not.toContain(`${a?.key} (`);
@@ -77,7 +79,7 @@ describe('jira board rank (agile API against the sandbox)', () => {
     h = await startHarness({ issues: 70 }, { rank: true });
     const ids = h.sandbox.issues().map((i) => i.id);
     await expect(
-      h.connector.applyRankBatch({ ids: ids.slice(1, 52), before: ids[0] as string }),
+      applyRank(h.connector, { ids: ids.slice(1, 52), before: ids[0] as string }),
     ).rejects.toMatchObject({ kind: 'permanent' });
     expect(h.sandbox.log.count((e) => e.operation === 'rank')).toBe(0);
     const auth = Buffer.from(`${h.sandbox.credentials.email}:${h.sandbox.credentials.apiToken}`);
@@ -92,12 +94,12 @@ describe('jira board rank (agile API against the sandbox)', () => {
     expect(res.status).toBe(400);
   });
 
-  it('with rank off, rankStyle is none and rank batches are refused', async () => {
+  it('with rank off, the connector has no order and rank calls are refused', async () => {
     h = await startHarness({ issues: 5 });
-    expect(h.connector.rankStyle).toBe('none');
+    expect(h.connector.order).toBeNull();
     const ids = h.sandbox.issues().map((i) => i.id);
     await expect(
-      h.connector.applyRankBatch({ ids: [ids[1] as string], before: ids[0] as string }),
-    ).rejects.toMatchObject({ kind: 'permanent' });
+      applyRank(h.connector, { ids: [ids[1] as string], before: ids[0] as string }),
+    ).rejects.toThrow('does not rank');
   });
 });

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JiraTrackerConfig } from '../../connectors/jira/config.js';
 import { jiraModule } from '../../connectors/jira/index.js';
-import { HUMAN_ACCOUNT_ID, SANDBOX_FIELDS } from '../../connectors/jira/sandbox.js';
+import { HUMAN_ACCOUNT_ID, SANDBOX_FIELDS } from '../../connectors/jira/sandbox/index.js';
 import { hmacSha256Hex } from '../../connectors/signature.js';
 import type { Issue, WebhookParseResult } from '../../src/domain/index.js';
 import { DEPS, pullAll, startHarness, type Harness } from './jira-harness.js';
+import { applyRank, writeOne } from './connector-targets.js';
 
 function parse(
   h: Harness,
@@ -71,7 +72,7 @@ describe('jira webhooks (signed by the sandbox, parsed by the connector)', () =>
 
   it('recognises the echo of its own write, and of its own rank move', async () => {
     const issue = issues.find((i) => i.key === 'OPS-1') as Issue;
-    await h.connector.write(issue, { netValueUsd: 4500, rankPosition: 1 });
+    await writeOne(h.connector, issue, { netValueUsd: 4500, rankPosition: 1 });
     const echo = accepted(
       parse(h, h.sandbox.webhook('OPS-1', { secret: h.sandbox.webhookSecret })),
     );
@@ -80,7 +81,7 @@ describe('jira webhooks (signed by the sandbox, parsed by the connector)', () =>
     expect(echo.echoOnly).toBe(true);
 
     const other = issues.find((i) => i.key !== 'OPS-1') as Issue;
-    await h.connector.applyRankBatch({ ids: [issue.id], before: other.id });
+    await applyRank(h.connector, { ids: [issue.id], before: other.id });
     const rankEcho = accepted(
       parse(h, h.sandbox.webhook('OPS-1', { secret: h.sandbox.webhookSecret })),
     );

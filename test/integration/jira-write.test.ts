@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isTrackerError, type Issue, type TrackerError } from '../../src/domain/index.js';
 import { changedValues } from '../../src/scoring/write-diff.js';
 import { pullAll, startHarness, writeTargets, type Harness } from './jira-harness.js';
+import { writeOne } from './connector-targets.js';
 
 /** One write-back pass as the write worker runs it: diff, then one write per differing issue. */
 async function writeBack(h: Harness, issues: Issue[]): Promise<string[]> {
@@ -11,7 +12,7 @@ async function writeBack(h: Harness, issues: Issue[]): Promise<string[]> {
     const desired = h.connector.desired(targets.get(issue.id)!);
     const changes = changedValues(issue.current, desired);
     if (changes === null) continue;
-    await h.connector.write(issue, changes);
+    await writeOne(h.connector, issue, changes);
     written.push(issue.id);
   }
   return written;
@@ -29,7 +30,11 @@ describe('jira write-back (jira.js against the sandbox)', () => {
     // An issue that already holds the right values must not be written.
     const before = await pullAll(h.connector);
     const login = before.issues.find((i) => i.key === 'APP-1') as Issue;
-    await h.connector.write(login, h.connector.desired(writeTargets(before.issues).get(login.id)!));
+    await writeOne(
+      h.connector,
+      login,
+      h.connector.desired(writeTargets(before.issues).get(login.id)!),
+    );
     h.sandbox.log.clear();
     const first = await pullAll(h.connector);
     const written = await writeBack(h, first.issues);
@@ -50,13 +55,13 @@ describe('jira write-back (jira.js against the sandbox)', () => {
     h = await startHarness({ issues: 5, includeExamples: true });
     const issue = (await h.connector.fetchIssue('10002')) as Issue;
     expect(issue.key).toBe('OPS-1');
-    await h.connector.write(issue, { netValueUsd: 4500.004999 });
+    await writeOne(h.connector, issue, { netValueUsd: 4500.004999 });
     expect(h.sandbox.log.entries.at(-1)).toMatchObject({
       operation: 'edit',
       path: '/rest/api/3/issue/10002',
       body: { fields: { customfield_10050: 4500 } },
     });
-    await h.connector.write(issue, { netValueUsd: null, rankPosition: 3 });
+    await writeOne(h.connector, issue, { netValueUsd: null, rankPosition: 3 });
     expect(h.sandbox.log.entries.at(-1)?.body).toEqual({
       fields: { customfield_10050: null, customfield_10051: 3 },
     });
@@ -84,7 +89,7 @@ describe('jira write-back (jira.js against the sandbox)', () => {
   it('sends notifyUsers=false only when the config turns notifications off', async () => {
     h = await startHarness({ issues: 3 }, { notifyUsers: false });
     const issue = (await pullAll(h.connector)).issues[0] as Issue;
-    await h.connector.write(issue, { netValueUsd: 10 });
+    await writeOne(h.connector, issue, { netValueUsd: 10 });
     expect(h.sandbox.log.entries.at(-1)?.path).toBe(
       `/rest/api/3/issue/${issue.id}?notifyUsers=false`,
     );
@@ -96,7 +101,7 @@ describe('jira write-back (jira.js against the sandbox)', () => {
     expect(issue.current).toEqual({ netValueUsd: null });
     const target = writeTargets([issue]).get(issue.id)!;
     expect(Object.keys(h.connector.desired(target))).toEqual(['netValueUsd']);
-    await expect(h.connector.write(issue, { rankPosition: 1 })).rejects.toMatchObject({
+    await expect(writeOne(h.connector, issue, { rankPosition: 1 })).rejects.toMatchObject({
       kind: 'permanent',
     });
     expect(h.sandbox.log.count((e) => e.operation === 'edit')).toBe(0);
@@ -106,9 +111,9 @@ describe('jira write-back (jira.js against the sandbox)', () => {
     h = await startHarness({ issues: 3 });
     h.sandbox.setOnEditScreen('Net value', false);
     const issue = (await pullAll(h.connector)).issues[0] as Issue;
-    const err = (await h.connector
-      .write(issue, { netValueUsd: 1 })
-      .catch((e: unknown) => e)) as TrackerError;
+    const err = (await writeOne(h.connector, issue, { netValueUsd: 1 }).catch(
+      (e: unknown) => e,
+    )) as TrackerError;
     expect(isTrackerError(err)).toBe(true);
     expect(err.kind).toBe('permanent');
     expect(err.details.status).toBe(400);
@@ -120,7 +125,7 @@ describe('jira write-back (jira.js against the sandbox)', () => {
     h = await startHarness({ issues: 3 });
     const issue = (await pullAll(h.connector)).issues[0] as Issue;
     h.sandbox.deleteIssue(issue.key);
-    await expect(h.connector.write(issue, { netValueUsd: 1 })).rejects.toMatchObject({
+    await expect(writeOne(h.connector, issue, { netValueUsd: 1 })).rejects.toMatchObject({
       kind: 'not_found',
       details: { status: 404 },
     });

@@ -16,10 +16,11 @@ import { createLinearApi, send } from '../../connectors/linear/client.js';
 import { LinearTrackerConfig } from '../../connectors/linear/config.js';
 import { linearModule } from '../../connectors/linear/index.js';
 import { ISSUE_UPDATE } from '../../connectors/linear/queries.js';
-import { startLinearSandbox, type LinearSandbox } from '../../connectors/linear/sandbox.js';
-import { listenLoopback } from '../../connectors/sandbox-kit.js';
+import { startLinearSandbox, type LinearSandbox } from '../../connectors/linear/sandbox/index.js';
+import { listenLoopback } from '../../connectors/sandbox-kit/index.js';
 import { TrackerError } from '../../src/domain/index.js';
 import { DEPS, isOperation, startHarness, type Harness } from './linear-harness.js';
+import { writeOne } from './connector-targets.js';
 
 let h: Harness | null = null;
 let sb: LinearSandbox | null = null;
@@ -95,7 +96,7 @@ describe('Linear errors', () => {
       id: '5f0c8a1e-0000-4000-8000-000000000000',
       key: 'ENG-999',
     };
-    const error = await failure(h.connector.write(ref, { sortKey: 10 }));
+    const error = await failure(writeOne(h.connector, ref, { sortKey: 10 }));
     expect(error.kind).toBe('not_found');
     expect(error.cause).toBeInstanceOf(InvalidInputLinearError);
     expect(await h.connector.fetchIssue(ref.id)).toBeNull();

@@ -10,16 +10,16 @@ import {
   type LinearSandbox,
   type LinearSandboxOptions,
   type LinearTrackerConfigInput,
-} from '../../connectors/linear/sandbox.js';
+} from '../../connectors/linear/sandbox/index.js';
 import type { Issue, IssueRef, WriteValues } from '../../src/domain/index.js';
 import { planMoves } from '../../src/scoring/plan-moves.js';
-import { assignSortKeys } from '../../src/scoring/sort-keys.js';
 import { changedValues } from '../../src/scoring/write-diff.js';
-import type { LoggedRequest } from '../../connectors/sandbox-kit.js';
+import type { LoggedRequest } from '../../connectors/sandbox-kit/index.js';
 
 export const DEPS = { publicUrl: 'http://netvalue.test:3000' };
 
 import { writeTargets } from './connector-targets.js';
+import { writeOne } from './connector-targets.js';
 
 export { SETTINGS, writeTargets } from './connector-targets.js';
 
@@ -54,15 +54,13 @@ export function planWrites(connector: Connector, issues: Issue[]): Map<string, W
   const target = [...targets.keys()];
   const pinned = new Set(issues.filter((i) => i.pinned).map((i) => i.id));
   const plan = planMoves(current, target, pinned);
-  const sortKeys =
-    connector.rankStyle === 'sortKey'
-      ? assignSortKeys(plan, new Map(issues.map((i) => [i.id, i.rank as number])))
-      : new Map<string, number>();
+  const order = connector.order?.plan(plan, new Map(issues.map((i) => [i.id, i.rank as number])));
   const changes = new Map<string, WriteValues>();
   for (const issue of issues) {
-    const desired = connector.desired(targets.get(issue.id) as WriteTarget);
-    const sortKey = sortKeys.get(issue.id);
-    if (sortKey !== undefined) desired.sortKey = sortKey;
+    const desired = {
+      ...connector.desired(targets.get(issue.id) as WriteTarget),
+      ...order?.values.get(issue.id),
+    };
     const diff = changedValues(issue.current, desired);
     if (diff) changes.set(issue.id, diff);
   }
@@ -76,7 +74,7 @@ export async function applyWrites(
 ): Promise<void> {
   for (const issue of issues) {
     const diff = changes.get(issue.id);
-    if (diff) await connector.write(refOf(issue), diff);
+    if (diff) await writeOne(connector, refOf(issue), diff);
   }
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LABELS_PER_ISSUE, PAGE_SIZE } from '../../connectors/linear/queries.js';
-import { UNREADABLE_VALUE_LABEL } from '../../connectors/linear/sandbox-seed.js';
+import { UNREADABLE_VALUE_LABEL } from '../../connectors/linear/sandbox/seed.js';
 import { netValue } from '../../src/scoring/net-value.js';
 import {
   isOperation,

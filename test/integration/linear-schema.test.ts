@@ -19,8 +19,8 @@ import {
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { linearModule } from '../../connectors/linear/index.js';
 import { ALL_DOCUMENTS, PAGE_SIZE } from '../../connectors/linear/queries.js';
-import { checkLimits } from '../../connectors/linear/sandbox-limits.js';
-import { buildSandboxSchema } from '../../connectors/linear/sandbox-schema.js';
+import { checkLimits } from '../../connectors/linear/sandbox/limits.js';
+import { buildSandboxSchema } from '../../connectors/linear/sandbox/schema.js';
 import { applyWrites, planWrites, pullAll, startHarness, type Harness } from './linear-harness.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -162,7 +162,7 @@ describe('Linear GraphQL documents', () => {
     await applyWrites(h.connector, again, planWrites(h.connector, again));
     await linearCheck(h);
     // Batched write-back, as the pipeline sends it.
-    await h.connector.writeMany?.(
+    await h.connector.write(
       again.slice(0, 3).map((i, n) => ({ ref: i, changes: { sortKey: -10 - n } })),
     );
 

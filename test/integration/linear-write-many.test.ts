@@ -24,7 +24,7 @@ describe('Linear writeMany', () => {
       changes: { sortKey: -1000 - i, priority: 3 },
     }));
     const before = updates(h).length;
-    const results = await h.connector.writeMany?.(items);
+    const results = await h.connector.write(items);
     expect(results).toEqual(items.map(() => null));
     const sent = updates(h).slice(before);
     expect(sent.map((e) => e.operation)).toEqual(['NetvalueIssueUpdates']);
@@ -48,7 +48,7 @@ describe('Linear writeMany', () => {
       ref: { trackerId: 'x', id: '00000000-0000-4000-8000-000000000000', key: 'ENG-999' },
       changes: { sortKey: 1 },
     };
-    const results = (await h.connector.writeMany?.([...good, ghost])) ?? [];
+    const results = (await h.connector.write([...good, ghost])) ?? [];
     expect(results.slice(0, 3)).toEqual([null, null, null]);
     expect(results[3]?.kind).toMatch(/not_found|permanent/);
     for (const [i, item] of good.entries())
@@ -63,7 +63,7 @@ describe('Linear writeMany', () => {
       ref: { trackerId: issue.trackerId, id: issue.id, key: issue.key },
       changes: { sortKey: 7 },
     }));
-    const results = (await h.connector.writeMany?.(items)) ?? [];
+    const results = (await h.connector.write(items)) ?? [];
     expect(results.map((r) => r?.kind)).toEqual(['rate_limited', 'rate_limited']);
   });
 });

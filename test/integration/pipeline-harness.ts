@@ -9,12 +9,12 @@ import {
   startJiraSandbox,
   type JiraSandbox,
   type JiraSandboxOptions,
-} from '../../connectors/jira/sandbox.js';
+} from '../../connectors/jira/sandbox/index.js';
 import {
   startLinearSandbox,
   type LinearSandbox,
   type LinearSandboxOptions,
-} from '../../connectors/linear/sandbox.js';
+} from '../../connectors/linear/sandbox/index.js';
 import { ConfigSchema, type Config } from '../../src/config/schema.js';
 import { createContext, createLogger, type AppContext } from '../../src/main.js';
 import { deleteKeysWithPrefix } from '../../src/store/cleanup.js';

@@ -54,21 +54,24 @@ export async function syncAll(h: Harness): Promise<RunSummary[]> {
 
 /** Resolves with the run's summary once it is done (follows the events channel; no polling). */
 export async function waitForRun(ctx: PipelineContext, runId: string): Promise<RunSummary> {
-  const subscriber = ctx.redis.duplicate();
+  let settle: ((s: RunSummary) => void) | undefined;
+  let fail: ((err: unknown) => void) | undefined;
+  const done = new Promise<RunSummary>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  const check = () =>
+    ctx.runs.summary(runId).then((s) => {
+      if (s?.status === 'done') settle?.(s);
+    }, fail);
+  const events = await ctx.runs.subscribe((id) => {
+    if (id === runId) void check();
+  });
   try {
-    await subscriber.subscribe(ctx.keys.events);
-    return await new Promise<RunSummary>((resolve, reject) => {
-      const check = () =>
-        ctx.runs.summary(runId).then((s) => {
-          if (s?.status === 'done') resolve(s);
-        }, reject);
-      subscriber.on('message', (_channel, id: string) => {
-        if (id === runId) void check();
-      });
-      void check();
-    });
+    void check();
+    return await done;
   } finally {
-    await subscriber.quit().catch(() => undefined);
+    await events.close();
   }
 }
 

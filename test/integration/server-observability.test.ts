@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/build-server.js';
+import { RedisHealth } from '../../src/store/redis-health.js';
 import {
   JIRA_FIELDS,
   parsePrometheus,
@@ -45,7 +46,7 @@ describe('health, metrics and the OpenAPI document', () => {
     });
     deadRedis.on('error', () => undefined); // refused connections are the point here
     const noRedis = await buildServer({
-      ctx: { ...h.ctx, redis: deadRedis },
+      ctx: { ...h.ctx, health: new RedisHealth(deadRedis) },
       workersRunning: () => true,
     });
     try {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmacSha256Hex } from '../../connectors/signature.js';
 import type { IssueRecord } from '../../src/store/issue-record.js';
-import type { LoggedRequest } from '../../connectors/sandbox-kit.js';
+import type { LoggedRequest } from '../../connectors/sandbox-kit/index.js';
 import { linearUpdatedIds, type Harness } from './pipeline-harness.js';
 import { JIRA_FIELDS, startServerHarness, syncAll, type ServerHarness } from './server-harness.js';
 

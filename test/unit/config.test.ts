@@ -28,9 +28,19 @@ trackers:
     fields: { value: V, cost: C, netValue: N }
 `;
 
+/** What a filled-in .env gives the example file. */
+const exampleEnv = {
+  NETVALUE_ADMIN_TOKEN: 'a'.repeat(64),
+  JIRA_EMAIL: 'bot@acme.example',
+  JIRA_API_TOKEN: 'jira-token',
+  JIRA_WEBHOOK_SECRET: 'jira-secret',
+  LINEAR_API_KEY: 'linear-key',
+  LINEAR_WEBHOOK_SECRET: 'linear-secret',
+};
+
 describe('config', () => {
   it('accepts the commented example file', () => {
-    const config = parseConfig(example, {});
+    const config = parseConfig(example, exampleEnv);
     expect(config.trackers.map((t) => t.id)).toEqual(['acme-jira', 'acme-linear']);
     expect(config.scoring).toMatchObject({
       horizonMonths: 1,
@@ -77,8 +87,28 @@ trackers:
   it('names an unset environment variable without printing any value', () => {
     const problems = problemsOf(minimal);
     expect(problems).toEqual([
-      'trackers[0].apiToken: environment variable JIRA_API_TOKEN is not set',
+      'trackers[0].apiToken: environment variable JIRA_API_TOKEN is not set (set it in the environment or in .env)',
     ]);
+  });
+
+  it('names an empty environment variable (what a copied .env.example leaves)', () => {
+    expect(problemsOf(minimal, { JIRA_API_TOKEN: '' })).toEqual([
+      'trackers[0].apiToken: environment variable JIRA_API_TOKEN is empty (set it in the environment or in .env)',
+    ]);
+  });
+
+  it('gives no secret or credential in the example file a default', () => {
+    const unset = (name: string) =>
+      `environment variable ${name} is not set (set it in the environment or in .env)`;
+    expect(problemsOf(example)).toEqual([
+      `adminToken: ${unset('NETVALUE_ADMIN_TOKEN')}`,
+      `trackers[0].email: ${unset('JIRA_EMAIL')}`,
+      `trackers[0].apiToken: ${unset('JIRA_API_TOKEN')}`,
+      `trackers[0].webhookSecret: ${unset('JIRA_WEBHOOK_SECRET')}`,
+      `trackers[1].apiKey: ${unset('LINEAR_API_KEY')}`,
+      `trackers[1].webhookSecret: ${unset('LINEAR_WEBHOOK_SECRET')}`,
+    ]);
+    expect(example).not.toMatch(/(?:adminToken|email|apiToken|apiKey|webhookSecret):.*:-/);
   });
 
   it('never echoes a secret in its messages', () => {

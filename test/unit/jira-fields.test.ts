@@ -8,7 +8,7 @@ import {
   resolveNumberField,
   writeBackFieldIds,
 } from '../../connectors/jira/fields.js';
-import { fieldCatalog } from '../../connectors/jira/sandbox-data.js';
+import { fieldCatalog } from '../../connectors/jira/sandbox/data.js';
 import { TrackerError } from '../../src/domain/index.js';
 
 const config = (fields: Record<string, string | undefined>, rank = false) =>

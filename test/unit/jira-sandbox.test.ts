@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fieldCatalog, seedIssues } from '../../connectors/jira/sandbox-data.js';
-import { JqlError, parseJql } from '../../connectors/jira/sandbox-jql.js';
-import { runQuery } from '../../connectors/jira/sandbox-query.js';
-import { initialRanks, rankBetween } from '../../connectors/jira/sandbox-rank.js';
-import { formatJiraDate, wallTimeToMs } from '../../connectors/jira/sandbox-time.js';
+import { fieldCatalog, seedIssues } from '../../connectors/jira/sandbox/data.js';
+import { JqlError, parseJql } from '../../connectors/jira/sandbox/jql.js';
+import { runQuery } from '../../connectors/jira/sandbox/query.js';
+import { initialRanks, rankBetween } from '../../connectors/jira/sandbox/rank.js';
+import { formatJiraDate, wallTimeToMs } from '../../connectors/jira/sandbox/time.js';
 
 describe('jira sandbox: rank strings', () => {
   it('initial ranks ascend and look like LexoRank', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHoursLabel, parseValueLabel } from '../../connectors/linear/money-label.js';
 import { netValue } from '../../src/scoring/net-value.js';
-import { VALUE_FORMATS } from '../../connectors/linear/sandbox-seed.js';
+import { VALUE_FORMATS } from '../../connectors/linear/sandbox/seed.js';
 
 describe('Value labels -> $ per month', () => {
   it.each([

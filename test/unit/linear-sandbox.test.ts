@@ -1,9 +1,9 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { dateMs } from '../../connectors/linear/sandbox-filters.js';
-import { checkLimits, LimitError } from '../../connectors/linear/sandbox-limits.js';
-import { buildSandboxSchema } from '../../connectors/linear/sandbox-schema.js';
-import { seedWorkspace, UNREADABLE_VALUE_LABEL } from '../../connectors/linear/sandbox-seed.js';
+import { dateMs } from '../../connectors/linear/sandbox/filters.js';
+import { checkLimits, LimitError } from '../../connectors/linear/sandbox/limits.js';
+import { buildSandboxSchema } from '../../connectors/linear/sandbox/schema.js';
+import { seedWorkspace, UNREADABLE_VALUE_LABEL } from '../../connectors/linear/sandbox/seed.js';
 
 const schema = buildSandboxSchema();
 const complexity = (query: string, variables: Record<string, unknown> = {}): number =>

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyPlan, longestIncreasing, planMoves } from '../../src/scoring/plan-moves.js';
-import { toRankBatches } from '../../src/scoring/rank-batches.js';
-import { assignRankStrings, assignSortKeys, between } from '../../src/scoring/sort-keys.js';
+import { assignRankStrings, between, toRankBatches } from '../../connectors/jira/rank.js';
+import { assignSortKeys } from '../../connectors/linear/sort-keys.js';
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `I-${i}`);
 

@@ -34,7 +34,7 @@ function record(key: string, value: number | null, costHours: number | null): Is
   );
 }
 
-// DESIGN.md's example: login $5,000/mo, 40 h; performance $7,000/mo, 50 h.
+// The method's example (docs/architecture.md): login $5,000/mo, 40 h; performance $7,000/mo, 50 h.
 const login = record('APP-1', 5000, 40);
 const performance = record('APP-2', 7000, 50);
 const noValue = record('APP-3', null, 10);

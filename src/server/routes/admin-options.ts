@@ -1,7 +1,7 @@
-import type { PipelineContext } from '../../pipeline/context.js';
+import type { ServerContext } from '../server-context.js';
 
 /** What every admin route group receives (kept apart from admin.ts so imports stay acyclic). */
 export interface AdminRoutesOptions {
-  ctx: PipelineContext;
+  ctx: ServerContext;
   workersRunning: () => boolean;
 }

@@ -1,6 +1,7 @@
 /** `GET /admin/status`: per tracker its latest run, issue counts, queue, API budget and failures. */
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
+import { TRACKER_KINDS } from '../../../connectors/registry.js';
 import { BEARER } from '../openapi.js';
 import { issueCounts, jobCounts } from '../queue-stats.js';
 import { QueueStatus, RateBudgetSchema, RunSummarySchema } from '../schemas.js';
@@ -20,7 +21,7 @@ const Status = z.object({
   trackers: z.array(
     z.object({
       trackerId: z.string(),
-      kind: z.enum(['jira', 'linear']),
+      kind: z.enum(TRACKER_KINDS),
       latestRun: RunSummarySchema.nullable(),
       issues: Counts,
       queue: QueueStatus,

@@ -4,7 +4,7 @@
  * and timings only, never issue data.
  */
 import { z } from 'zod';
-import type { PipelineContext } from '../../pipeline/context.js';
+import type { ServerContext } from '../server-context.js';
 import { issueCounts, jobCounts, JOB_STATES, withTimeout } from '../queue-stats.js';
 import type { ZodPlugin } from '../validation.js';
 
@@ -17,7 +17,7 @@ const Ready = z.object({
 });
 
 export interface HealthRoutesOptions {
-  ctx: PipelineContext;
+  ctx: ServerContext;
   workersRunning: () => boolean;
 }
 
@@ -48,7 +48,7 @@ export const healthRoutes: ZodPlugin<HealthRoutesOptions> = (
       },
     },
     async (_request, reply) => {
-      const redis = await withTimeout(ctx.redis.ping(), PROBE_TIMEOUT_MS, 'Redis PING').then(
+      const redis = await withTimeout(ctx.health.ping(), PROBE_TIMEOUT_MS, 'Redis PING').then(
         () => 'ok',
         (err: unknown) => `failed: ${err instanceof Error ? err.message : String(err)}`,
       );
@@ -85,7 +85,7 @@ export const healthRoutes: ZodPlugin<HealthRoutesOptions> = (
 };
 
 /** Gauges that are read from Redis at scrape time rather than kept in step with every job. */
-async function refreshGauges(ctx: PipelineContext): Promise<void> {
+async function refreshGauges(ctx: ServerContext): Promise<void> {
   const [queues, issues] = await Promise.all([
     Promise.all(ctx.queues.all().map(async (q) => [q.name, await jobCounts(q)] as const)),
     issueCounts(ctx),

@@ -1,13 +1,14 @@
 /**
- * `POST /webhooks/jira/:trackerId` and `POST /webhooks/linear/:trackerId`. The signature is checked
- * on the raw bytes (this scope parses every body as a Buffer), deliveries are de-duplicated for a
- * day, echoes of our own writes are dropped, and the rest becomes one score job. The answer goes
+ * `POST /webhooks/<kind>/:trackerId`, one route per connector kind in the registry. The signature
+ * is checked on the raw bytes (this scope parses every body as a Buffer), deliveries are
+ * de-duplicated for a day, echoes of our own writes are dropped, and the rest becomes one score job. The answer goes
  * out as soon as the job is queued: trackers expect an answer within seconds and retry otherwise.
  */
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { TrackerKind, WebhookEvent } from '../../domain/index.js';
-import type { PipelineContext } from '../../pipeline/context.js';
+import { connectorModules } from '../../../connectors/registry.js';
+import type { WebhookEvent } from '../../domain/index.js';
+import type { ServerContext } from '../server-context.js';
 import { JOB, type ScoreIssueData } from '../../queues.js';
 import { ErrorBody, errorBody } from '../errors.js';
 import type { ZodPlugin } from '../validation.js';
@@ -18,13 +19,8 @@ type Outcome =
 const Params = z.object({ trackerId: z.string().min(1) });
 const Accepted = z.object({ status: z.enum(['queued', 'duplicate', 'echo', 'ignored']) });
 
-const SIGNATURE_HEADER: Record<TrackerKind, string> = {
-  jira: 'X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body with webhookSecret>',
-  linear: 'Linear-Signature: <hex HMAC-SHA256 of the raw body>, webhookTimestamp within 60 s',
-};
-
 export interface WebhookRoutesOptions {
-  ctx: PipelineContext;
+  ctx: ServerContext;
 }
 
 export const webhookRoutes: ZodPlugin<WebhookRoutesOptions> = (app, { ctx }, done) => {
@@ -37,14 +33,14 @@ export const webhookRoutes: ZodPlugin<WebhookRoutesOptions> = (app, { ctx }, don
     ctx.metrics.webhookAck.observe(reply.elapsedTime / 1000);
   });
 
-  for (const kind of ['jira', 'linear'] as const) {
+  for (const { kind, displayName, webhookSignature } of connectorModules()) {
     app.post(
       `/webhooks/${kind}/:trackerId`,
       {
         schema: {
           tags: ['webhooks'],
-          summary: `Receive a ${kind === 'jira' ? 'Jira' : 'Linear'} issue webhook`,
-          description: `Signed with ${SIGNATURE_HEADER[kind]}. 401 on a missing or bad signature, 400 on a malformed body; de-duplicated by delivery id; answered as soon as the work is queued.`,
+          summary: `Receive a ${displayName} issue webhook`,
+          description: `Signed with ${webhookSignature}. 401 on a missing or bad signature, 400 on a malformed body; de-duplicated by delivery id; answered as soon as the work is queued.`,
           params: Params,
           response: { 200: Accepted, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
         },
@@ -101,7 +97,7 @@ export const webhookRoutes: ZodPlugin<WebhookRoutesOptions> = (app, { ctx }, don
 
 /** De-duplicate, drop echoes, then hand the issue to the score job. */
 async function accept(
-  ctx: PipelineContext,
+  ctx: ServerContext,
   event: WebhookEvent,
   receivedAtMs: number,
 ): Promise<'queued' | 'duplicate' | 'echo'> {

@@ -1,0 +1,233 @@
+/**
+ * A local Jira Cloud site for the demo, the tests and the benchmarks: a real HTTP server speaking
+ * the subset of REST v3 and Agile 1.0 the connector uses, seeded from the shared backlog
+ * generator, with Jira-shaped faults (429 + Retry-After + RateLimit-Reason, 5xx, latency).
+ */
+import type { z } from 'zod';
+import { FaultInjector, listenLoopback, RequestLog } from '../../sandbox-kit/index.js';
+import type { JiraTrackerConfig } from '../config.js';
+import {
+  fieldCatalog,
+  seedIssues,
+  SANDBOX_FIELDS,
+  type SandboxIssue,
+  type StatusName,
+} from './data.js';
+import { createHandler } from './http.js';
+import { SearchPager } from './search.js';
+import { HUMAN_ACCOUNT_ID, SandboxState } from './state.js';
+import { buildWebhook, type SignedWebhook, type WebhookOptions } from './webhook.js';
+
+export { SANDBOX_FIELDS } from './data.js';
+export { HUMAN_ACCOUNT_ID } from './state.js';
+
+export interface JiraSandboxOptions {
+  /** How many issues to seed (default 60). */
+  issues?: number;
+  seed?: number;
+  /** Seed the method's two example tasks first (APP-1 login feature, OPS-1 performance work). */
+  includeExamples?: boolean;
+  port?: number;
+  /** The API account's profile time zone: dates render and JQL dates parse in it (default UTC). */
+  timeZone?: string;
+  /** Cap on search page size, to model Jira's smaller-than-asked pages (default 100). */
+  maxPageSize?: number;
+  /** Adds a second number field with this name (to test ambiguous names). */
+  duplicateFieldName?: string;
+  /** Report X-RateLimit-* headers on every answer with this hourly budget. */
+  rateLimit?: { limit: number };
+  now?: () => number;
+  webhookSecret?: string;
+}
+
+export interface SandboxIssueView {
+  id: string;
+  key: string;
+  project: string;
+  summary: string;
+  issueType: string;
+  labels: string[];
+  status: StatusName;
+  value: unknown;
+  cost: unknown;
+  netValue: unknown;
+  rankPosition: unknown;
+  rank: string;
+  updatedMs: number;
+}
+
+export interface HumanEdit {
+  value?: number | string | null;
+  cost?: number | string | null;
+  labels?: string[];
+  status?: StatusName;
+  summary?: string;
+}
+
+type ConfigInput = z.input<typeof JiraTrackerConfig>;
+export type SandboxConfigOverrides = Partial<Omit<ConfigInput, 'fields'>> & {
+  fields?: Partial<ConfigInput['fields']>;
+};
+
+export interface JiraSandbox {
+  url: string;
+  log: RequestLog;
+  faults: FaultInjector;
+  credentials: { email: string; apiToken: string };
+  webhookSecret: string;
+  /** The API account (the connector's own writes come from it). */
+  accountId: string;
+  /** RateLimit-Reason sent with injected 429s (default `jira-burst-based`). */
+  rateLimitReason: string;
+  close(): Promise<void>;
+  /** A ready `trackers[]` entry pointing at this sandbox, fields by name. */
+  trackerConfig(overrides?: SandboxConfigOverrides): ConfigInput;
+  issue(keyOrId: string): SandboxIssueView | null;
+  issues(): SandboxIssueView[];
+  issuesInRankOrder(): SandboxIssueView[];
+  /** A person edits the issue in Jira's UI (bumps `updated`). */
+  editIssue(key: string, edit: HumanEdit): void;
+  deleteIssue(key: string): void;
+  /** Takes a field (name or id) off every edit screen, or puts it back. */
+  setOnEditScreen(field: string, onScreen: boolean): void;
+  /** Answers 403 to every request of this operation (`rank`, `edit`, ...), e.g. a missing permission. */
+  setForbidden(operation: string, forbidden: boolean): void;
+  /** The next rank calls fail for these issues (207 partial answer) until cleared. */
+  failRankFor(keys: string[]): void;
+  webhook(key: string, options?: WebhookOptions): SignedWebhook;
+}
+
+function view(issue: SandboxIssue): SandboxIssueView {
+  const v = issue.values;
+  return {
+    id: issue.id,
+    key: issue.key,
+    project: issue.project,
+    summary: issue.summary,
+    issueType: issue.issueType,
+    labels: [...issue.labels],
+    status: issue.status,
+    value: v[SANDBOX_FIELDS.value],
+    cost: v[SANDBOX_FIELDS.cost],
+    netValue: v[SANDBOX_FIELDS.netValue],
+    rankPosition: v[SANDBOX_FIELDS.rankPosition],
+    rank: issue.rank,
+    updatedMs: issue.updatedMs,
+  };
+}
+
+export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promise<JiraSandbox> {
+  const now = options.now ?? Date.now;
+  const credentials = { email: 'netvalue-bot@example.com', apiToken: 'sandbox-api-token' };
+  const account = {
+    ...credentials,
+    accountId: '712020:netvalue-bot',
+    displayName: 'netvalue bot',
+    timeZone: options.timeZone ?? 'UTC',
+  };
+  const seeded = seedIssues({
+    count: options.issues ?? 60,
+    seed: options.seed ?? 42,
+    includeExamples: options.includeExamples ?? false,
+    nowMs: now(),
+  });
+  const state = new SandboxState(account, fieldCatalog(options.duplicateFieldName), now, seeded);
+  const log = new RequestLog();
+  const faults = new FaultInjector();
+  const forbidden = new Set<string>();
+  const server = await listenLoopback(
+    createHandler({
+      state,
+      pager: new SearchPager(),
+      searchEnv: () => ({
+        timeZone: account.timeZone,
+        nowMs: now(),
+        fields: state.fields,
+        baseUrl: state.baseUrl,
+        issues: state.issues,
+        maxPageSize: options.maxPageSize ?? 100,
+      }),
+      log,
+      faults,
+      expectedAuth: `Basic ${Buffer.from(`${credentials.email}:${credentials.apiToken}`).toString('base64')}`,
+      forbidden,
+      rateLimitReason: () => sandbox.rateLimitReason,
+      rateLimit: options.rateLimit,
+      now,
+    }),
+    options.port ?? 0,
+  );
+  state.baseUrl = server.url;
+  const mustFind = (key: string): SandboxIssue => {
+    const issue = state.find(key);
+    if (!issue) throw new Error(`sandbox has no issue ${key}`);
+    return issue;
+  };
+  const webhookSecret = options.webhookSecret ?? 'sandbox-webhook-secret';
+
+  const sandbox: JiraSandbox = {
+    url: server.url,
+    log,
+    faults,
+    credentials,
+    webhookSecret,
+    accountId: account.accountId,
+    rateLimitReason: 'jira-burst-based',
+    close: () => server.close(),
+    trackerConfig: (overrides = {}) => {
+      const { fields, ...rest } = overrides;
+      return {
+        id: 'jira-sandbox',
+        kind: 'jira',
+        baseUrl: server.url,
+        ...credentials,
+        jql: 'project in (APP, OPS) AND statusCategory != Done ORDER BY Rank ASC',
+        rank: false,
+        webhookSecret,
+        timeoutMs: 5_000,
+        ...rest,
+        fields: {
+          value: 'Value ($/month)',
+          cost: 'Cost (hours)',
+          costUnit: 'hours',
+          netValue: 'Net value',
+          rankPosition: 'Net value rank',
+          ...fields,
+        },
+      };
+    },
+    issue: (key) => {
+      const issue = state.find(key);
+      return issue ? view(issue) : null;
+    },
+    issues: () => [...state.issues.values()].map(view),
+    issuesInRankOrder: () => state.inRankOrder().map(view),
+    editIssue: (key, edit) => {
+      const issue = mustFind(key);
+      const changes: Record<string, unknown> = {};
+      if (edit.value !== undefined) changes[SANDBOX_FIELDS.value] = edit.value;
+      if (edit.cost !== undefined) changes[SANDBOX_FIELDS.cost] = edit.cost;
+      if (edit.labels !== undefined) changes['labels'] = edit.labels;
+      if (edit.summary !== undefined) changes['summary'] = edit.summary;
+      if (edit.status !== undefined) changes['status'] = edit.status;
+      state.apply(issue, changes, HUMAN_ACCOUNT_ID);
+    },
+    deleteIssue: (key) => void state.issues.delete(mustFind(key).id),
+    setOnEditScreen: (field, onScreen) => {
+      const found = state.fields.find((f) => f.id === field || f.name === field);
+      if (!found) throw new Error(`sandbox has no field ${field}`);
+      if (onScreen) state.offScreen.delete(found.id);
+      else state.offScreen.add(found.id);
+    },
+    setForbidden: (operation, deny) => {
+      if (deny) forbidden.add(operation);
+      else forbidden.delete(operation);
+    },
+    failRankFor: (keys) => {
+      state.rankFailures.clear();
+      for (const key of keys) state.rankFailures.add(mustFind(key).id);
+    },
+    webhook: (key, webhookOptions = {}) => buildWebhook(state, mustFind(key), webhookOptions),
+  };
+  return sandbox;
+}
