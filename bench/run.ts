@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { benchFullSyncRun } from './full-sync.js';
 import { benchMemory } from './memory.js';
 import { benchPlanner } from './planner.js';
+import { benchPositionWrites } from './position-writes.js';
 import { benchWebhooks } from './webhooks.js';
 import { median, round } from './stats.js';
 
@@ -58,6 +59,8 @@ export async function runBenchmarks(argv: string[]): Promise<number> {
     writesPerIssue: round(median(runs.map((r) => r.writes / r.issues)), 4),
     resyncWrites: Math.max(...runs.map((r) => r.resyncWrites)),
     rankMovesOverMinimum: Math.max(...runs.map((r) => r.rankMoves - r.rankMovesMinimum)),
+    // rankPosition: one issue moving 10 places in a 10,000-issue backlog (planned in memory).
+    positionWritesPerChange: benchPositionWrites(10_000, 10).positionWrites,
   };
   results['fullSync'] = fullSync;
   results['economy'] = economy;
@@ -72,6 +75,11 @@ export async function runBenchmarks(argv: string[]): Promise<number> {
     ['writes per issue (first sync)', economy.writesPerIssue, ''],
     ['writes on an unchanged re-sync', economy.resyncWrites, 'target 0'],
     ['rank moves over the minimum', economy.rankMovesOverMinimum, 'target 0'],
+    [
+      'position writes, 1 issue up 10 places of 10,000',
+      economy.positionWritesPerChange,
+      'expected 11 (10 + itself)',
+    ],
   ]);
 
   const webhookRuns = [];

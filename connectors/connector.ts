@@ -68,6 +68,12 @@ export interface TrackerOrder {
    * hold `step.ranks`. Steps are applied in the order planned.
    */
   apply(step: OrderStep): Promise<void>;
+  /**
+   * Optional: the tracker's current ranks of the issues in scope, read cheaply (ids and ranks
+   * only), for when stored ranks may be stale. The planner calls it only when a plan built on
+   * stored ranks has moves, then plans again on what it returns.
+   */
+  currentRanks?(): Promise<Map<string, TrackerRank>>;
 }
 
 export interface OrderChanges {

@@ -84,11 +84,18 @@ export async function createContext(
   const redis = await connectRedis(config.redisUrl, { logger });
   const keys = redisKeys(config.redisPrefix);
   const settings = scoringSettings(config);
-  const connectors = options.connectors ?? (await createConnectors(config));
+  // A tracker that cannot be reached stops the command: close Redis too, so the process ends.
+  const connectors =
+    options.connectors ??
+    (await createConnectors(config).catch(async (err: unknown) => {
+      await redis.quit().catch(() => undefined);
+      throw err;
+    }));
   const queues = new QueueSet(
     redis,
     config.redisPrefix,
     config.trackers.map((t) => t.id),
+    (err) => logger.warn({ err: err.message }, 'queue connection error'),
   );
   const metrics = new Metrics();
   const onCorrupt = corruptReporter(logger, metrics, () => meta);
@@ -163,7 +170,4 @@ async function createConnectors(config: Readonly<Config>): Promise<Map<string, C
   return new Map(entries);
 }
 
-/** Redis URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//[redacted]@');
-}
+export { redactUrl } from './redis-connect.js';

@@ -38,6 +38,8 @@ export const SyncStartData = z
      * them are scored, since rank positions are unified across trackers.
      */
     group: z.array(RunId).optional(),
+    /** Why it was started, when not the schedule (shown as the writes' `why`). */
+    reason: z.string().min(1).optional(),
   })
   .strict();
 export type SyncStartData = z.infer<typeof SyncStartData>;

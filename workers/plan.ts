@@ -6,9 +6,11 @@ import type { Job } from 'bullmq';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
 import { planTracker } from '../src/pipeline/plan-tracker.js';
 import { completeRun } from '../src/pipeline/runs.js';
-import { rescoreRecord } from '../src/pipeline/score-record.js';
+import { rescoreStale, SETTINGS_CHANGED } from '../src/pipeline/rescore.js';
 import { JOB, WRITE_BATCH, type PlanData, type RankData } from '../src/queues.js';
 import type { IssueRecord } from '../src/store/issue-record.js';
+import type { RunInfo } from '../src/store/run-record.js';
+import type { TrackerRank } from '../src/domain/index.js';
 import { plannedOf } from '../src/store/issue-store.js';
 
 // Plans hold a whole tracker in memory: one at a time per process keeps the peak at one tracker.
@@ -22,22 +24,25 @@ export function processPlan(ctx: PipelineContext, data: PlanData, job: Job): Pro
 }
 
 async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<void> {
+  const run = data.runId ? await ctx.runs.info(data.runId) : null;
   // A run is planned once: a second plan job for it (a score phase seen twice) has nothing to do.
-  if (data.runId && (await ctx.runs.isPlanned(data.runId))) return;
+  if (run?.planned) return;
   const connector = connectorFor(ctx, data.trackerId);
   let records = await ctx.store.all(data.trackerId);
-  if (data.runId) records = await dropUnseen(ctx, data.runId, records);
-  if (data.rescore || records.some((r) => r.scoredWith !== ctx.settingsHash)) {
-    const env = { settings: ctx.settings, settingsHash: ctx.settingsHash, connector };
-    const before = records.map((r) => r.member);
-    records = records.map((r) => rescoreRecord(r, env));
-    await ctx.store.putScores(records, before);
-  }
+  if (run) records = await dropUnseen(ctx, run, records);
+  records = await rescoreStale(ctx, connector, records, data.rescore);
   // Unified positions cost a read of the whole ranking: only when this tracker writes them.
   const positions = connector.writes.has('rankPosition')
     ? await ctx.store.positionsOf(data.trackerId)
     : new Map<string, number>();
-  const decided = planTracker(records, positions, connector, ctx.settings);
+  let decided = planTracker(records, positions, connector, ctx.settings);
+  const order = connector.order;
+  if (decided.moved > 0 && order?.currentRanks) {
+    // Stored ranks may be stale (a tracker renumbers its ranks without touching `updated`):
+    // before moving anything, plan again on the order the tracker has now.
+    records = await refreshRanks(ctx, data.trackerId, records, () => order.currentRanks!());
+    decided = planTracker(records, positions, connector, ctx.settings);
+  }
   // Only the planner's own values are saved (rank position, sort key), and only where they moved:
   // a score saved meanwhile by a webhook's job is never overwritten with the older one read here.
   const plannedBefore = new Map(records.map((r) => [r.id, JSON.stringify(plannedOf(r.desired))]));
@@ -48,7 +53,7 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
       .filter((e) => plannedBefore.get(e.id) !== JSON.stringify(e.planned)),
   );
 
-  const dryRun = data.runId ? ((await ctx.runs.info(data.runId))?.dryRun ?? false) : false;
+  const dryRun = run?.dryRun ?? false;
   if (data.runId) {
     const scored = records.length - decided.writeIds.length;
     await ctx.runs.count(data.runId, { unchanged: scored, moved: decided.moved });
@@ -66,7 +71,7 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
     const issueIds = decided.writeIds.slice(i, i + WRITE_BATCH);
     jobs.push({
       name: JOB.write,
-      data: { trackerId: data.trackerId, runId: data.runId, issueIds, why: why(data) },
+      data: { trackerId: data.trackerId, runId: data.runId, issueIds, why: why(data, run) },
       opts: { jobId: `${tag}-w${i / WRITE_BATCH}` },
     });
   }
@@ -97,19 +102,48 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
   );
 }
 
-function why(data: PlanData): string {
-  if (data.rescore) return 'scoring settings changed';
-  return data.runId ? `sync ${data.runId}` : 'issues changed (webhooks)';
+function why(data: PlanData, run: RunInfo | null): string {
+  if (data.rescore) return SETTINGS_CHANGED;
+  if (run) return run.reason ?? `sync ${run.runId}`;
+  return 'issues changed (webhooks)';
+}
+
+/** Records with the tracker's current ranks (saved); on a failed read, the stored ones. */
+async function refreshRanks(
+  ctx: PipelineContext,
+  trackerId: string,
+  records: IssueRecord[],
+  currentRanks: () => Promise<Map<string, TrackerRank>>,
+): Promise<IssueRecord[]> {
+  let ranks: Map<string, TrackerRank>;
+  try {
+    ranks = await currentRanks();
+  } catch (err) {
+    ctx.logger.warn(
+      { trackerId, err: err instanceof Error ? err.message : String(err) },
+      'could not read the current order; planning on stored ranks',
+    );
+    return records;
+  }
+  const changed = new Map<string, TrackerRank>();
+  const next = records.map((r) => {
+    const rank = ranks.get(r.id);
+    if (rank === undefined || rank === r.rank) return r;
+    changed.set(r.id, rank);
+    return { ...r, rank };
+  });
+  await ctx.store.putRanks(trackerId, changed);
+  return next;
 }
 
 /** A full run saw every issue in scope: the rest left the scope (done, moved, deleted). */
 async function dropUnseen(
   ctx: PipelineContext,
-  runId: string,
+  run: RunInfo,
   records: IssueRecord[],
 ): Promise<IssueRecord[]> {
-  const run = await ctx.runs.info(runId);
-  if (!run?.full || run.pullFailed) return records;
+  const { runId } = run;
+  if (!run.full || run.pullFailed) return records;
   const seen = await ctx.runs.seen(runId);
   const gone = records.filter((r) => !seen.has(r.id));
   for (const record of gone) await ctx.store.remove(record);

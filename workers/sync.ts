@@ -4,17 +4,27 @@ import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
 import { isFinal, rethrowForQueue } from '../src/pipeline/job-errors.js';
 import { completeRun, newRunId, scorePhaseDone } from '../src/pipeline/runs.js';
 import { JOB, type SyncPageData, type SyncStartData } from '../src/queues.js';
+import { shouldRunFull } from '../src/pipeline/scheduler.js';
 
 export async function processSyncStart(ctx: PipelineContext, data: SyncStartData): Promise<string> {
   const runId = data.runId ?? newRunId(data.trackerId);
-  const watermark = data.full ? null : await ctx.meta.watermark(data.trackerId);
-  // The first sync of a tracker (no watermark yet) is full.
-  const full = data.full || watermark === null;
-  const startedAt = new Date().toISOString();
+  const [watermark, lastFull] = await Promise.all([
+    ctx.meta.watermark(data.trackerId),
+    ctx.meta.lastFull(data.trackerId),
+  ]);
+  const now = new Date();
+  // First syncs are full, and so is any run once a full reconcile is due (see shouldRunFull).
+  const full = shouldRunFull(
+    { full: data.full, watermark, lastFull },
+    now.getTime(),
+    ctx.config.sync,
+  );
+  const startedAt = now.toISOString();
   const holder = await ctx.runs.acquireLock(data.trackerId, runId);
   if (holder !== null && data.runId === undefined) {
-    // A scheduled sync that overlaps a running one is simply skipped; the next tick catches up.
-    ctx.logger.info(
+    // A scheduled sync that overlaps a running one is skipped: the next tick catches up, and a
+    // due full reconcile is taken by the next run that starts (shouldRunFull). Routine: debug.
+    ctx.logger.debug(
       { trackerId: data.trackerId, running: holder },
       'scheduled sync skipped: another is running',
     );
@@ -25,9 +35,10 @@ export async function processSyncStart(ctx: PipelineContext, data: SyncStartData
     trackerId: data.trackerId,
     full,
     dryRun: data.dryRun,
-    sinceIso: watermark,
+    sinceIso: full ? null : watermark,
     startedAt,
     group: data.group ?? [],
+    ...(data.reason ? { reason: data.reason } : {}),
   });
   if (holder !== null) {
     // Someone asked for this run (CLI, admin): tell them why it did nothing.

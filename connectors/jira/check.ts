@@ -3,6 +3,8 @@
  * number), the JQL, and whether the write-back fields are on the edit screen. Editability is
  * read from GET /issue/{key}/editmeta of one issue per project and issue type on the first
  * page of the JQL (screens are per project and issue type); with no issue in scope it is skipped.
+ * Then whether the account may suppress watcher notifications (GET /mypermissions, see
+ * notify.ts) and, with `fields.rankPosition`, what writing positions costs.
  */
 import { z } from 'zod';
 import type { CheckReport } from '../connector.js';
@@ -15,6 +17,7 @@ import {
   resolveNumberField,
   type ResolvedField,
 } from './fields.js';
+import { readAdminRights } from './notify.js';
 
 type Line = CheckReport['lines'][number];
 
@@ -82,12 +85,13 @@ async function checkFields(config: JiraTrackerConfig, clients: JiraClients, line
   return writable;
 }
 
+/** Returns the project keys on the JQL's first page. */
 async function checkScreens(
   config: JiraTrackerConfig,
   clients: JiraClients,
   writable: ResolvedField[],
   lines: Line[],
-): Promise<void> {
+): Promise<string[]> {
   const page = ScopePage.parse(
     await send(clients, 'read', ctx(config, 'search the configured JQL'), () =>
       clients.v3.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost<unknown>({
@@ -98,9 +102,12 @@ async function checkScreens(
     ),
   );
   lines.push({ ok: true, text: `jql is valid (${page.issues.length} issues on its first page)` });
+  const projects = [
+    ...new Set(page.issues.flatMap((i) => (i.fields.project ? [i.fields.project.key] : []))),
+  ];
   if (page.issues.length === 0) {
     lines.push({ ok: true, text: 'no issue in scope: edit-screen check skipped' });
-    return;
+    return projects;
   }
   const samples = new Map<string, string>();
   for (const issue of page.issues) {
@@ -124,11 +131,86 @@ async function checkScreens(
       );
     }
   }
+  return projects;
+}
+
+/**
+ * Whether the account may send notifyUsers=false: Administer Jira, or Administer Projects in each
+ * project in scope (those on the JQL's first page, at most MAX_SCREEN_CHECKS asked one by one).
+ * Returns whether every edit will be sent with notifyUsers=false.
+ */
+async function checkNotify(
+  config: JiraTrackerConfig,
+  clients: JiraClients,
+  projects: string[],
+  lines: Line[],
+): Promise<boolean> {
+  const global = await readAdminRights(clients, ctx(config, 'read /mypermissions'));
+  const lacking: string[] = [];
+  if (!global.jira && global.projects) {
+    for (const key of projects.slice(0, MAX_SCREEN_CHECKS)) {
+      const rights = await readAdminRights(
+        clients,
+        ctx(config, `read /mypermissions of ${key}`),
+        key,
+      );
+      if (!rights.projects) lacking.push(key);
+    }
+  }
+  const may = global.jira || (global.projects && lacking.length === 0);
+  const rights = global.jira
+    ? 'has Administer Jira'
+    : !global.projects
+      ? 'has neither Administer Jira nor Administer Projects'
+      : may
+        ? `has Administer Projects in ${projects.join(', ') || 'some projects'}`
+        : `has Administer Projects, but not in ${lacking.join(', ')}`;
+  const who = `the account "${config.email}" ${rights}`;
+  if (config.notifyUsers === false) {
+    lines.push(
+      may
+        ? { ok: true, text: `notifyUsers: false: ${who}, so edits may suppress notifications` }
+        : {
+            ok: false,
+            text: `notifyUsers: false but ${who}: Jira refuses those edits (403). Grant Administer Jira, or Administer Projects in every project in scope, or remove notifyUsers so netvalue suppresses notifications only where allowed`,
+          },
+    );
+    return may;
+  }
+  if (config.notifyUsers === true) {
+    lines.push({
+      ok: true,
+      text: `notifyUsers: true: edits notify watchers (${who}${may ? ', so it may suppress notifications' : ''})`,
+    });
+    return false;
+  }
+  lines.push({
+    ok: true,
+    text: may
+      ? `notifications: ${who}, so it may suppress notifications: edits are sent with notifyUsers=false`
+      : global.projects
+        ? `notifications: ${who}: edits there notify watchers, elsewhere they are sent with notifyUsers=false`
+        : `notifications: ${who}, so it may not suppress notifications: edits notify watchers`,
+  });
+  return may;
+}
+
+/** The write cost of `fields.rankPosition`, in one line. */
+function rankPositionCost(quiet: boolean | null): Line {
+  const notifying =
+    quiet === true
+      ? 'sent with notifyUsers=false'
+      : 'notifying watchers unless notifyUsers is false';
+  return {
+    ok: true,
+    text: `rankPosition: one issue moving N places rewrites up to N other issues' positions (each a Jira edit, ${notifying}); positions settle once per sync.rankSettleMs after webhooks`,
+  };
 }
 
 export async function checkJira(config: JiraTrackerConfig): Promise<CheckReport> {
   const lines: Line[] = [];
   const clients = createJiraClients(config);
+  let projects: string[] | null = null;
   try {
     const me = Myself.parse(
       await send(clients, 'read', ctx(config, 'read /myself'), () =>
@@ -141,10 +223,19 @@ export async function checkJira(config: JiraTrackerConfig): Promise<CheckReport>
       text: `signed in to ${config.baseUrl} as ${who}, time zone ${me.timeZone ?? 'UTC'}`,
     });
     const writable = await checkFields(config, clients, lines);
-    await checkScreens(config, clients, writable, lines);
+    projects = await checkScreens(config, clients, writable, lines);
   } catch (err) {
     lines.push({ ok: false, text: failed(err) });
   }
+  let quiet: boolean | null = null;
+  if (projects !== null) {
+    try {
+      quiet = await checkNotify(config, clients, projects, lines);
+    } catch (err) {
+      lines.push({ ok: false, text: `notifications: ${failed(err)}` });
+    }
+  }
+  if (config.fields.rankPosition !== undefined) lines.push(rankPositionCost(quiet));
   if (config.webhookSecret === undefined) {
     lines.push({
       ok: true,

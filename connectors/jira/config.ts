@@ -24,8 +24,12 @@ export const JiraTrackerConfig = TrackerBase.extend({
     .strict(),
   /** Also order the board backlog (agile rank API) by net value. */
   rank: z.boolean().default(false),
-  /** `notifyUsers=false` on edits; needs Administer Jira/Projects, silently ignored otherwise. */
-  notifyUsers: z.boolean().default(true),
+  /**
+   * Watcher notifications for our edits. Unset: netvalue asks Jira (GET /mypermissions) and sends
+   * `notifyUsers=false` only when the account has Administer Jira or Administer Projects. `false`
+   * always sends it (Jira refuses such edits, 403, without those rights); `true` never does.
+   */
+  notifyUsers: z.boolean().optional(),
   /** Write rate across every process (Jira's burst limits are per site). */
   writesPerSec: writesPerSec(10),
 }).strict();

@@ -114,6 +114,16 @@ function fromHttp(failure: HttpFailure, ctx: ErrorContext, cause: unknown): Trac
       details,
     );
   }
+  if (status === 403 && /discard the user notification/i.test(said)) {
+    return new TrackerError(
+      'permanent',
+      `Jira refused to ${ctx.action} (403) because it was sent with notifyUsers=false and ` +
+        `"${ctx.email}" has neither Administer Jira nor Administer Projects in that project. ` +
+        `Grant one of them, or remove notifyUsers from tracker "${ctx.trackerId}" (netvalue then ` +
+        `suppresses notifications only where the account may)${suffix}`,
+      details,
+    );
+  }
   if (status === 403) {
     return new TrackerError(
       'permanent',

@@ -18,7 +18,9 @@ import { createJiraClients, send } from './client.js';
 import { JiraTrackerConfig } from './config.js';
 import type { JiraContext } from './context.js';
 import { FieldList, resolveFields, writeBackFieldIds, type ResolvedField } from './fields.js';
+import { currentRanks } from './current-ranks.js';
 import { safeTimeZone } from './jql.js';
+import { NotifyPolicy } from './notify.js';
 import { fetchIssue, pullPage } from './pull.js';
 import { parseJiraWebhook, type WebhookContext } from './webhook.js';
 import { planRankCalls } from './rank.js';
@@ -43,7 +45,11 @@ class JiraConnector implements Connector {
       ctx.fields.rankPosition ? ['netValueUsd', 'rankPosition'] : ['netValueUsd'],
     );
     this.order = ctx.config.rank
-      ? { plan: planRankCalls, apply: (step) => applyRankBatch(ctx, step) }
+      ? {
+          plan: planRankCalls,
+          apply: (step) => applyRankBatch(ctx, step),
+          currentRanks: () => currentRanks(ctx),
+        }
       : null;
     const echoIds = writeBackFieldIds(ctx.fields, ctx.config.rank);
     // Changelog items name the field by id, or only by name on some events.
@@ -83,17 +89,21 @@ class JiraConnector implements Connector {
   }
 }
 
-/** Builds the clients, reads the account's time zone and resolves every configured field. */
+/**
+ * Builds the clients, reads the account's time zone, resolves every configured field and, when
+ * config leaves `notifyUsers` unset, whether the account may suppress notifications.
+ */
 export async function createJiraConnector(config: JiraTrackerConfig): Promise<Connector> {
   const clients = createJiraClients(config);
   const errorCtx = (action: string) => ({ trackerId: config.id, email: config.email, action });
-  const [rawFields, rawMe] = await Promise.all([
+  const [rawFields, rawMe, notify] = await Promise.all([
     send(clients, 'read', errorCtx('read the field list'), () =>
       clients.v3.issueFields.getFields<unknown>(),
     ),
     send(clients, 'read', errorCtx('read /myself'), () =>
       clients.v3.myself.getCurrentUser<unknown>(),
     ),
+    NotifyPolicy.resolve(config.notifyUsers, clients, errorCtx('read /mypermissions')),
   ]);
   const fieldList = FieldList.safeParse(rawFields);
   if (!fieldList.success) {
@@ -110,6 +120,7 @@ export async function createJiraConnector(config: JiraTrackerConfig): Promise<Co
     clients,
     fields,
     timeZone: safeTimeZone(me.success ? me.data.timeZone : undefined),
+    notify,
     mapping: {
       trackerId: config.id,
       baseUrl: config.baseUrl,

@@ -94,3 +94,9 @@ export function oneIssueJql(jql: string, idOrKey: string): string {
   if (/^[A-Z][A-Z0-9_]*-\d+$/i.test(idOrKey)) return withRestriction(jql, `key = ${idOrKey}`);
   throw new RangeError(`not a Jira issue id or key: ${idOrKey}`);
 }
+
+/** The configured scope in board order (`ORDER BY Rank ASC`), whatever order the JQL asks for. */
+export function rankOrderJql(jql: string): string {
+  const { where } = splitOrderBy(jql);
+  return where === '' ? 'ORDER BY Rank ASC' : `${where} ORDER BY Rank ASC`;
+}

@@ -52,14 +52,24 @@ export async function writeIssue(
 ): Promise<void> {
   const fields = editFields(ctx, changes);
   if (Object.keys(fields).length === 0) return;
-  await send(ctx.clients, 'write', errorContext(ctx, `edit ${ref.key}`), () =>
-    ctx.clients.v3.issues.editIssue({
-      issueIdOrKey: ref.id,
-      fields,
-      // Only sent when disabled: needs Administer Jira/Projects, silently ignored otherwise.
-      ...(ctx.config.notifyUsers ? {} : { notifyUsers: false }),
-    }),
-  );
+  const edit = (quiet: boolean) =>
+    send(ctx.clients, 'write', errorContext(ctx, `edit ${ref.key}`), () =>
+      ctx.clients.v3.issues.editIssue({
+        issueIdOrKey: ref.id,
+        fields,
+        // Jira refuses the whole edit (403) when the account may not suppress notifications.
+        ...(quiet ? { notifyUsers: false } : {}),
+      }),
+    );
+  const quiet = ctx.notify.quietFor(ref.key);
+  try {
+    await edit(quiet);
+  } catch (err) {
+    // We chose to suppress (Administer Projects somewhere) and this project refused: say it once.
+    if (!quiet || !ctx.notify.retriesLoud(err)) throw err;
+    await edit(false);
+    ctx.notify.refusedIn(ref.key);
+  }
 }
 
 /**

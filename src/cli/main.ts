@@ -69,7 +69,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   check: {
     run: runCheck,
     usage: 'check',
-    summary: 'validate config, reach every tracker, confirm fields are writable',
+    summary: 'validate config and secrets, check Redis, reach every tracker, confirm fields',
   },
 };
 

@@ -5,9 +5,7 @@
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import type { Env } from '../config.js';
 import type { PipelineContext } from '../pipeline/context.js';
-import { rescoreIfSettingsChanged } from '../pipeline/rescore.js';
-import { ensureSchedulers } from '../pipeline/scheduler.js';
-import { JOB } from '../queues.js';
+import { startServing } from '../pipeline/startup.js';
 import { buildServer } from '../server/build-server.js';
 import { parseFlags, positiveInt } from './args.js';
 import { shutdownSignal, withContext } from './context.js';
@@ -56,14 +54,7 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
     const http = await startHttp(ctx, () => workers !== null);
     try {
       workers = startWorkers(ctx, { concurrency: ctx.config.concurrency, ...lockOptions(env) });
-      await ensureSchedulers(ctx);
-      await rescoreIfSettingsChanged(ctx);
-      // The start-up sync; skipped by the worker if another process is already syncing that tracker.
-      for (const t of ctx.config.trackers) {
-        await ctx.queues
-          .tracker(t.id)
-          .add(JOB.syncStart, { trackerId: t.id, full: false, dryRun: false });
-      }
+      await startServing(ctx);
       ctx.logger.info(
         { url: http.url, trackers: ctx.config.trackers.map((t) => t.id) },
         'netvalue serving',

@@ -1,7 +1,7 @@
 /** `netvalue sync [--tracker ID] [--full] [--dry-run] [--json]`: one sync to completion. */
 import { startWorkers } from '../../workers/index.js';
 import type { Env } from '../config.js';
-import { rescoreIfSettingsChanged } from '../pipeline/rescore.js';
+import { rescoreIfSettingsChanged, SETTINGS_CHANGED } from '../pipeline/rescore.js';
 import { runSync, totals } from '../pipeline/sync-run.js';
 import type { RunSummary } from '../store/run-store.js';
 import { parseFlags, UsageError } from './args.js';
@@ -25,14 +25,20 @@ export async function runSyncCommand(argv: string[], io: Io, env: Env): Promise<
       );
     const workers = startWorkers(ctx, { concurrency: ctx.config.concurrency });
     try {
-      await rescoreIfSettingsChanged(ctx);
+      // A settings change is planned by this sync itself: each issue is written once.
+      const rescored = await rescoreIfSettingsChanged(ctx);
       const progress =
         values.json || !io.isTty
           ? undefined
           : (s: RunSummary[]) => process.stderr.write(`\r${progressLine(s)}`);
       const summaries = await runSync(
         ctx,
-        { trackerIds, full: values.full ?? false, dryRun: values['dry-run'] ?? false },
+        {
+          trackerIds,
+          full: values.full ?? false,
+          dryRun: values['dry-run'] ?? false,
+          ...(rescored ? { reason: SETTINGS_CHANGED } : {}),
+        },
         progress,
       );
       if (progress) process.stderr.write('\n');

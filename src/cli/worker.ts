@@ -1,7 +1,7 @@
 /** `netvalue worker`: workers only, for scaling out; stops gracefully on SIGTERM/SIGINT. */
 import { startWorkers } from '../../workers/index.js';
 import type { Env } from '../config.js';
-import { rescoreIfSettingsChanged } from '../pipeline/rescore.js';
+import { planAfterRescore, rescoreIfSettingsChanged } from '../pipeline/rescore.js';
 import { parseFlags, positiveInt } from './args.js';
 import { shutdownSignal, withContext } from './context.js';
 import type { Io } from './output.js';
@@ -14,7 +14,7 @@ export async function runWorker(argv: string[], io: Io, env: Env): Promise<numbe
   return withContext(values.config, env, io, async (ctx) => {
     const concurrency = positiveInt(values.concurrency, '--concurrency', ctx.config.concurrency);
     const workers = startWorkers(ctx, { concurrency, ...lockOptions(env) });
-    await rescoreIfSettingsChanged(ctx);
+    if (await rescoreIfSettingsChanged(ctx)) await planAfterRescore(ctx);
     ctx.logger.info(
       { concurrency, trackers: ctx.config.trackers.map((t) => t.id) },
       'worker started',

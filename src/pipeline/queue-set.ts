@@ -6,7 +6,13 @@ export class QueueSet {
   readonly score: Queue;
   private readonly trackers = new Map<string, Queue>();
 
-  constructor(connection: ConnectionOptions, redisPrefix: string, trackerIds: readonly string[]) {
+  constructor(
+    connection: ConnectionOptions,
+    redisPrefix: string,
+    trackerIds: readonly string[],
+    /** Told about connection errors (BullMQ prints them with console.error when nobody listens). */
+    onError: (err: Error) => void = () => undefined,
+  ) {
     const opts = {
       connection,
       prefix: bullPrefix(redisPrefix),
@@ -14,6 +20,7 @@ export class QueueSet {
     };
     this.score = new Queue(SCORE_QUEUE, opts);
     for (const id of trackerIds) this.trackers.set(id, new Queue(trackerQueueName(id), opts));
+    for (const queue of this.all()) queue.on('error', onError);
   }
 
   tracker(trackerId: string): Queue {

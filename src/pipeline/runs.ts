@@ -66,7 +66,10 @@ export async function completeRun(ctx: PipelineContext, runId: string): Promise<
   if (!run) return;
   const { trackerId, startedAt } = run;
   const finishedAt = new Date();
-  if (!run.dryRun && !run.pullFailed) await ctx.meta.setWatermark(trackerId, startedAt);
+  if (!run.dryRun && !run.pullFailed) {
+    await ctx.meta.setWatermark(trackerId, startedAt);
+    if (run.full) await ctx.meta.setLastFull(trackerId, startedAt);
+  }
   await ctx.runs.complete(runId, finishedAt.toISOString());
   await ctx.runs.releaseLock(trackerId, runId);
   const seconds = (finishedAt.getTime() - Date.parse(startedAt)) / 1000;

@@ -10,6 +10,8 @@ export interface SyncRequest {
   trackerIds: string[];
   full: boolean;
   dryRun: boolean;
+  /** Why the runs were started, when not on request (e.g. scoring settings changed). */
+  reason?: string;
 }
 
 export async function runSync(
@@ -56,6 +58,7 @@ export async function runSync(
         trackerId,
         full: request.full,
         dryRun: request.dryRun,
+        ...(request.reason ? { reason: request.reason } : {}),
       })),
     );
     void check();

@@ -13,6 +13,8 @@ export interface Keys {
   keyIndex(trackerId: string): string;
   ranking: string;
   watermarks: string;
+  /** Per tracker: when the last complete full reconcile started. */
+  lastFull: string;
   audit: string;
   run(runId: string): string;
   runFailures(runId: string): string;
@@ -43,6 +45,7 @@ export function redisKeys(redisPrefix: string): Keys {
     keyIndex: (t) => `${p}:keys:${t}`,
     ranking: `${p}:ranking`,
     watermarks: `${p}:watermarks`,
+    lastFull: `${p}:last-full`,
     audit: `${p}:audit`,
     run: (r) => `${p}:run:${r}`,
     runFailures: (r) => `${p}:run:${r}:failures`,

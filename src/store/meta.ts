@@ -33,6 +33,15 @@ export class MetaStore {
     await this.redis.hset(this.keys.watermarks, trackerId, iso);
   }
 
+  /** When the last complete full reconcile of a tracker started (ISO), or null. */
+  async lastFull(trackerId: string): Promise<string | null> {
+    return this.redis.hget(this.keys.lastFull, trackerId);
+  }
+
+  async setLastFull(trackerId: string, iso: string): Promise<void> {
+    await this.redis.hset(this.keys.lastFull, trackerId, iso);
+  }
+
   /** Stores the settings hash; returns the one stored before (null on first start). */
   async swapSettingsHash(hash: string): Promise<string | null> {
     return this.redis.set(this.keys.settings, hash, 'GET');

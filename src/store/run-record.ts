@@ -50,6 +50,8 @@ const RunHashSchema = z.object({
   sinceIso: z.string().optional(),
   /** Run ids started together with this one (see scorePhaseDone). */
   group: RunIds.optional(),
+  /** Why the run was started, when not the schedule (`scoring settings changed`). */
+  reason: z.string().optional(),
 });
 const CountersSchema = z.record(z.enum(RUN_COUNTERS), Count);
 
@@ -67,6 +69,8 @@ export interface RunInfo {
   finishedAt: string | null;
   /** Run ids started together with this one ([] when it runs alone). */
   group: string[];
+  /** Why the run was started, when not the schedule: the writes' `why`. */
+  reason: string | null;
 }
 
 export interface RunSummary extends Record<RunCounter, number> {
@@ -106,6 +110,7 @@ export function parseRunInfo(
     startedAt: run.startedAt,
     finishedAt: run.finishedAt ?? null,
     group: run.group ?? [],
+    reason: run.reason ?? null,
   };
 }
 

@@ -55,6 +55,8 @@ export class RunStore {
     startedAt: string;
     /** Run ids started together with this one (see scorePhaseDone). */
     group?: string[];
+    /** Why it was started, when not the schedule (see RunInfo.reason). */
+    reason?: string;
   }): Promise<void> {
     const key = this.keys.run(run.runId);
     const fields: Record<string, string | number> = {
@@ -67,6 +69,7 @@ export class RunStore {
       sinceIso: run.sinceIso ?? '',
       group: JSON.stringify(run.group ?? []),
       writePending: 0,
+      ...(run.reason ? { reason: run.reason } : {}),
     };
     for (const c of RUN_COUNTERS) fields[c] = 0;
     await this.redis

@@ -48,7 +48,7 @@ describe('config variables', () => {
       cwd: dir,
       env: { NV_TEST_DOTENV_PREFIX: undefined, REDIS_URL: undefined },
     });
-    expect(run.stdout).toContain("redis prefix 'from-dotenv'");
+    expect(run.stdout, run.stderr).toContain("redis prefix 'from-dotenv'");
     expect(run.stdout).toContain(`cannot reach Redis at redis://127.0.0.1:${redisPort}:`);
   });
 
@@ -62,7 +62,7 @@ describe('config variables', () => {
       cwd: dir,
       env: { NV_TEST_DOTENV_PREFIX: 'from-env', REDIS_URL: undefined },
     });
-    expect(run.stdout).toContain("redis prefix 'from-env'");
+    expect(run.stdout, run.stderr).toContain("redis prefix 'from-env'");
   });
 
   it('reports a .env it cannot read as a config problem (exit 2)', async () => {

@@ -105,7 +105,7 @@ describe('jira error mapping (sandbox faults through jira.js)', () => {
     h = await startHarness({ issues: 5, rateLimit: { limit: 100 } });
     await pullAll(h.connector);
     const budget = h.connector.budget();
-    expect(budget).toMatchObject({ requestsLimit: 100, requestsRemaining: 97 });
+    expect(budget).toMatchObject({ requestsLimit: 100, requestsRemaining: 96 });
     expect(budget?.resetAtMs).toBeGreaterThan(Date.now() - 3_600_000);
     await h.sandbox.close();
     h = await startHarness({ issues: 5 });
@@ -113,7 +113,7 @@ describe('jira error mapping (sandbox faults through jira.js)', () => {
     expect(h.connector.budget()).toBeNull();
   });
 
-  it('requestCounts() counts reads (field, myself, search) and writes (edit, rank)', async () => {
+  it('requestCounts() counts reads (field, myself, mypermissions, search) and writes (edit, rank)', async () => {
     h = await startHarness({ issues: 5 }, { rank: true });
     const { issues, pages } = await pullAll(h.connector);
     await writeOne(h.connector, issues[0] as Issue, { netValueUsd: 1 });
@@ -121,6 +121,6 @@ describe('jira error mapping (sandbox faults through jira.js)', () => {
       ids: [issues[0]?.id as string],
       after: issues[1]?.id as string,
     });
-    expect(h.connector.requestCounts()).toEqual({ reads: 2 + pages, writes: 2 });
+    expect(h.connector.requestCounts()).toEqual({ reads: 3 + pages, writes: 2 });
   });
 });

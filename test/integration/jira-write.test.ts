@@ -86,8 +86,8 @@ describe('jira write-back (jira.js against the sandbox)', () => {
     expect(h.sandbox.issue('APP-1')).toMatchObject({ netValue: null, rankPosition: null });
   });
 
-  it('sends notifyUsers=false only when the config turns notifications off', async () => {
-    h = await startHarness({ issues: 3 }, { notifyUsers: false });
+  it('sends notifyUsers=false when the config turns notifications off', async () => {
+    h = await startHarness({ issues: 3, adminRights: { jira: true } }, { notifyUsers: false });
     const issue = (await pullAll(h.connector)).issues[0] as Issue;
     await writeOne(h.connector, issue, { netValueUsd: 10 });
     expect(h.sandbox.log.entries.at(-1)?.path).toBe(

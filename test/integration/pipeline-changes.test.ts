@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContext, createLogger } from '../../src/main.js';
-import { rescoreIfSettingsChanged } from '../../src/pipeline/rescore.js';
+import { planAfterRescore, rescoreIfSettingsChanged } from '../../src/pipeline/rescore.js';
 import { runSync, totals } from '../../src/pipeline/sync-run.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { startWorkers } from '../../workers/index.js';
@@ -176,7 +176,9 @@ describe('pipeline: changes, faults, dry runs, formula changes', () => {
         (e) => e.operation === 'edit',
         editsBefore + changing.length,
       );
+      // `netvalue worker` with new settings: re-score, then plan every tracker once.
       expect(await rescoreIfSettingsChanged(restarted)).toBe(true);
+      await planAfterRescore(restarted);
       const workers = startWorkers(restarted, { concurrency: 4 });
       await waitForWrites;
       await workers.close();

@@ -15,11 +15,11 @@ import {
 } from './data.js';
 import { createHandler } from './http.js';
 import { SearchPager } from './search.js';
-import { HUMAN_ACCOUNT_ID, SandboxState } from './state.js';
+import { HUMAN_ACCOUNT_ID, SandboxState, type AdminRights } from './state.js';
 import { buildWebhook, type SignedWebhook, type WebhookOptions } from './webhook.js';
 
 export { SANDBOX_FIELDS } from './data.js';
-export { HUMAN_ACCOUNT_ID } from './state.js';
+export { HUMAN_ACCOUNT_ID, type AdminRights } from './state.js';
 
 export interface JiraSandboxOptions {
   /** How many issues to seed (default 60). */
@@ -38,6 +38,12 @@ export interface JiraSandboxOptions {
   rateLimit?: { limit: number };
   now?: () => number;
   webhookSecret?: string;
+  /**
+   * What the API account administers (default: nothing). `jira: true` is Administer Jira;
+   * `projects` the keys where it has Administer Projects. Without either for an issue's project,
+   * an edit with notifyUsers=false is refused (403), as Jira Cloud does.
+   */
+  adminRights?: Partial<AdminRights>;
 }
 
 export interface SandboxIssueView {
@@ -94,6 +100,15 @@ export interface JiraSandbox {
   setForbidden(operation: string, forbidden: boolean): void;
   /** The next rank calls fail for these issues (207 partial answer) until cleared. */
   failRankFor(keys: string[]): void;
+  /** Changes what the API account administers (see `JiraSandboxOptions.adminRights`). */
+  setAdminRights(rights: Partial<AdminRights>): void;
+  /**
+   * Jira's LexoRank rebalancing (or any renumbering done behind netvalue's back): every issue's
+   * Rank value is rewritten into the next bucket (`0|…` → `1|…` → `2|…` → `0|…`), evenly spaced,
+   * keeping the relative order. `updated` is not touched and no webhook is sent, so incremental
+   * pulls do not see it. Returns the number of issues renumbered.
+   */
+  rebalanceRanks(): number;
   webhook(key: string, options?: WebhookOptions): SignedWebhook;
 }
 
@@ -132,6 +147,10 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
     nowMs: now(),
   });
   const state = new SandboxState(account, fieldCatalog(options.duplicateFieldName), now, seeded);
+  const setAdminRights = (rights: Partial<AdminRights>): void => {
+    state.adminRights = { jira: rights.jira ?? false, projects: [...(rights.projects ?? [])] };
+  };
+  setAdminRights(options.adminRights ?? {});
   const log = new RequestLog();
   const faults = new FaultInjector();
   const forbidden = new Set<string>();
@@ -226,6 +245,11 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
     failRankFor: (keys) => {
       state.rankFailures.clear();
       for (const key of keys) state.rankFailures.add(mustFind(key).id);
+    },
+    setAdminRights,
+    rebalanceRanks: () => {
+      state.rebalanceRanks();
+      return state.issues.size;
     },
     webhook: (key, webhookOptions = {}) => buildWebhook(state, mustFind(key), webhookOptions),
   };

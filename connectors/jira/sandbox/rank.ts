@@ -1,7 +1,9 @@
 /**
- * LexoRank-like strings for the sandbox's Rank field: `0|<6 base-36 digits>:<decimals>`. They
- * sort lexicographically in rank order, and a moved issue gets a fresh string between its new
- * neighbours, so only moved issues change (as in Jira). Clients must treat them as opaque.
+ * LexoRank-like strings for the sandbox's Rank field: `<bucket>|<6 base-36 digits>:<decimals>`.
+ * They sort lexicographically in rank order, and a moved issue gets a fresh string between its new
+ * neighbours, so only moved issues change (as in Jira). A rebalance rewrites every value into the
+ * next bucket (0 → 1 → 2 → 0), as Jira's LexoRank rebalancing does, keeping the order; values from
+ * before and after a rebalance do not compare. Clients must treat them as opaque.
  */
 
 const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -9,14 +11,23 @@ const INTEGER_WIDTH = 6;
 /** Spacing of the initial ranks: room for many moves between neighbours. */
 const INITIAL_STEP = 36 ** 3;
 
+/** LexoRank's buckets: a rebalance moves every value to the next one. */
+export const BUCKETS = 3;
+
+/** The bucket of a rank value (0 when it has none). */
+export function bucketOf(rank: string): number {
+  const match = /^(\d)\|/.exec(rank);
+  return match ? Number(match[1]) : 0;
+}
+
 function toDigits(rank: string): string {
-  const body = rank.replace(/^0\|/, '').replace(':', '');
+  const body = rank.replace(/^\d\|/, '').replace(':', '');
   return body.replace(/0+$/, '');
 }
 
-function fromDigits(digits: string): string {
+function fromDigits(digits: string, bucket: number): string {
   const padded = digits.padEnd(INTEGER_WIDTH, '0');
-  return `0|${padded.slice(0, INTEGER_WIDTH)}:${padded.slice(INTEGER_WIDTH)}`;
+  return `${bucket}|${padded.slice(0, INTEGER_WIDTH)}:${padded.slice(INTEGER_WIDTH)}`;
 }
 
 /**
@@ -36,18 +47,20 @@ function midpoint(a: string, b: string | null): string {
   return (DIGITS[digitA] as string) + midpoint(a.slice(1), null);
 }
 
-/** A rank between two ranks (null: before the first / after the last). */
+/** A rank between two ranks of one bucket (null: before the first / after the last). */
 export function rankBetween(low: string | null, high: string | null): string {
   return fromDigits(
     midpoint(low === null ? '' : toDigits(low), high === null ? null : toDigits(high)),
+    bucketOf(low ?? high ?? ''),
   );
 }
 
-/** `count` evenly spaced ranks in ascending order. */
-export function initialRanks(count: number): string[] {
+/** `count` evenly spaced ranks in ascending order, in `bucket`. */
+export function initialRanks(count: number, bucket = 0): string[] {
   return Array.from({ length: count }, (_, i) =>
     fromDigits(
       ((i + 1) * INITIAL_STEP).toString(36).padStart(INTEGER_WIDTH, '0').replace(/0+$/, ''),
+      bucket,
     ),
   );
 }

@@ -1,6 +1,6 @@
 /** The sandbox's endpoints, in Jira Cloud's request and response shapes. */
 import { z } from 'zod';
-import { renderFields, SANDBOX_FIELDS } from './data.js';
+import { PROJECTS, renderFields, SANDBOX_FIELDS } from './data.js';
 import { searchBodyFromQuery } from './search.js';
 import { errors, type Reply, type Route, type RouteEnv, type RouteRequest } from './reply.js';
 import { rank } from './agile.js';
@@ -37,9 +37,18 @@ function editable(env: RouteEnv): Map<string, (v: unknown) => boolean> {
   return map;
 }
 
+// Real Jira Cloud refuses the whole edit (nothing is written), although the OpenAPI text says
+// the parameter is ignored; observed as a 403 with this message (see the connector's README).
+const NO_SUPPRESS = errors(403, [
+  'To discard the user notification either admin or project admin permissions are required.',
+]);
+
 function edit(req: RouteRequest, [idOrKey]: string[], env: RouteEnv): Reply {
   const issue = env.state.find(idOrKey as string);
   if (!issue) return NOT_FOUND;
+  const notifyUsers = req.url.searchParams.get('notifyUsers');
+  if (notifyUsers === 'false' && !env.state.maySuppressNotifications(issue.project))
+    return NO_SUPPRESS;
   const parsed = EditBody.safeParse(req.body);
   if (!parsed.success)
     return errors(400, [`Invalid request payload: ${z.prettifyError(parsed.error)}`]);
@@ -104,6 +113,71 @@ function getIssue(req: RouteRequest, [idOrKey]: string[], env: RouteEnv): Reply 
   };
 }
 
+/** The permissions GET /mypermissions knows, as Jira lists them. */
+const PERMISSIONS: Record<string, { id: string; name: string; type: 'GLOBAL' | 'PROJECT' }> = {
+  ADMINISTER: { id: '0', name: 'Administer Jira', type: 'GLOBAL' },
+  ADMINISTER_PROJECTS: { id: '23', name: 'Administer Projects', type: 'PROJECT' },
+  BROWSE_PROJECTS: { id: '10', name: 'Browse Projects', type: 'PROJECT' },
+  EDIT_ISSUES: { id: '12', name: 'Edit Issues', type: 'PROJECT' },
+  SCHEDULE_ISSUES: { id: '28', name: 'Schedule Issues', type: 'PROJECT' },
+};
+
+/**
+ * GET /rest/api/3/mypermissions?permissions=A,B[&projectKey|projectId|issueKey|issueId]. Without a
+ * project or issue, a project permission is held "in the global context" when it is held in any
+ * project (as Jira documents it). The account browses, edits and schedules everywhere.
+ */
+function myPermissions(req: RouteRequest, _p: string[], env: RouteEnv): Reply {
+  const q = req.url.searchParams;
+  const keys = (q.get('permissions') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+  if (keys.length === 0) return errors(400, ['The permissions parameter is required.']);
+  const unknown = keys.filter((k) => !(k in PERMISSIONS));
+  if (unknown.length > 0) return errors(400, [`Invalid permission keys: ${unknown.join(', ')}.`]);
+  let project: string | null = null;
+  const issueRef = q.get('issueId') ?? q.get('issueKey');
+  const projectId = q.get('projectId');
+  const projectKey = q.get('projectKey');
+  if (issueRef !== null) {
+    const issue = env.state.find(issueRef);
+    if (!issue) return NOT_FOUND;
+    project = issue.project;
+  } else if (projectId !== null || projectKey !== null) {
+    project =
+      Object.entries(PROJECTS).find(([key, p]) =>
+        projectId !== null ? p.id === projectId : key === projectKey?.toUpperCase(),
+      )?.[0] ?? null;
+    if (project === null)
+      return errors(404, [`No project could be found with key '${projectKey ?? projectId}'.`]);
+  }
+  const rights = env.state.adminRights;
+  const holds = (key: string): boolean => {
+    if (key === 'ADMINISTER') return rights.jira;
+    if (key !== 'ADMINISTER_PROJECTS') return true;
+    if (rights.jira) return true;
+    return project === null ? rights.projects.length > 0 : rights.projects.includes(project);
+  };
+  const permissions = Object.fromEntries(
+    keys.map((key) => {
+      const p = PERMISSIONS[key] as (typeof PERMISSIONS)[string];
+      return [
+        key,
+        {
+          id: p.id,
+          key,
+          name: p.name,
+          type: p.type,
+          description: p.name,
+          havePermission: holds(key),
+        },
+      ];
+    }),
+  );
+  return { status: 200, body: { permissions } };
+}
+
 const REMOVED = errors(410, [
   'The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046',
 ]);
@@ -129,6 +203,12 @@ export const ROUTES: Route[] = [
         },
       };
     },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/mypermissions$/,
+    operation: 'mypermissions',
+    handle: myPermissions,
   },
   {
     method: 'GET',

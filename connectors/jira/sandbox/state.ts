@@ -1,7 +1,7 @@
 /** The sandbox's mutable site: issues, fields, screens, and the account the API token belongs to. */
 import type { FieldDetails } from '../fields.js';
 import { SANDBOX_FIELDS, type SandboxIssue, type StatusName } from './data.js';
-import { rankBetween } from './rank.js';
+import { BUCKETS, bucketOf, initialRanks, rankBetween } from './rank.js';
 
 export interface SandboxAccount {
   accountId: string;
@@ -9,6 +9,15 @@ export interface SandboxAccount {
   email: string;
   apiToken: string;
   timeZone: string;
+}
+
+/**
+ * What the API account administers: `jira` is the global Administer Jira permission, `projects`
+ * the project keys where it has Administer Projects. Either lets an edit send notifyUsers=false.
+ */
+export interface AdminRights {
+  jira: boolean;
+  projects: string[];
 }
 
 /** Who a person is when a test edits an issue "by hand". */
@@ -21,6 +30,8 @@ export class SandboxState {
   /** Issue ids the next rank calls fail for (answered 207 with a failing entry). */
   readonly rankFailures = new Set<string>();
   baseUrl = '';
+  /** The account's admin rights (none unless a test grants them). */
+  adminRights: AdminRights = { jira: false, projects: [] };
 
   constructor(
     readonly account: SandboxAccount,
@@ -43,6 +54,22 @@ export class SandboxState {
     return [...this.issues.values()].sort((a, b) =>
       a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0,
     );
+  }
+
+  /** Whether the account may send notifyUsers=false on an edit of an issue of `project`. */
+  maySuppressNotifications(project: string): boolean {
+    return this.adminRights.jira || this.adminRights.projects.includes(project);
+  }
+
+  /**
+   * Jira's LexoRank rebalancing: every issue's Rank value is rewritten into the next bucket, evenly
+   * spaced, in the same order. `updated` is not touched and no change is noted (no webhook).
+   */
+  rebalanceRanks(): void {
+    const ordered = this.inRankOrder();
+    const bucket = (bucketOf(ordered.at(-1)?.rank ?? '') + 1) % BUCKETS;
+    const ranks = initialRanks(ordered.length, bucket);
+    ordered.forEach((issue, i) => (issue.rank = ranks[i] as string));
   }
 
   field(id: string): FieldDetails | undefined {

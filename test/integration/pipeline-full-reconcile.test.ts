@@ -1,0 +1,98 @@
+/**
+ * The scheduled full reconcile is never lost while the service runs, even though its schedule
+ * ticks on the same grid as the incremental one (2 s is 2 x 1 s, as 86,400 s is 288 x 300 s):
+ * a due full reconcile upgrades the run that starts, and it drops issues that left the scope.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ensureSchedulers, shouldRunFull } from '../../src/pipeline/scheduler.js';
+import type { RunInfo } from '../../src/store/run-record.js';
+import { startHarness, type Harness } from './pipeline-harness.js';
+
+describe('shouldRunFull', () => {
+  const sync = { intervalSec: 300, fullEverySec: 86_400 };
+  const t0 = Date.parse('2026-11-30T00:00:00Z');
+  const at = (sec: number) => t0 + sec * 1000;
+  const last = new Date(t0).toISOString();
+  it.each([
+    ['asked for', { full: true, watermark: last, lastFull: last }, at(1), true],
+    ['first sync (no watermark)', { full: false, watermark: null, lastFull: null }, at(1), true],
+    ['no full recorded yet', { full: false, watermark: last, lastFull: null }, at(1), true],
+    [
+      'an interval after the last full',
+      { full: false, watermark: last, lastFull: last },
+      at(300),
+      false,
+    ],
+    [
+      'on the grid tick where the full is due',
+      { full: false, watermark: last, lastFull: last },
+      at(86_400),
+      true,
+    ],
+    [
+      'a few ms before that tick',
+      { full: false, watermark: last, lastFull: last },
+      at(86_399.995),
+      true,
+    ],
+    ['one tick before it', { full: false, watermark: last, lastFull: last }, at(86_100), false],
+  ])('%s', (_name, asked, now, expected) => {
+    expect(shouldRunFull(asked, now, sync)).toBe(expected);
+  });
+});
+
+describe('scheduled full reconcile', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('runs while incremental syncs hold the lock, and forgets an issue that left the scope', async () => {
+    h = await startHarness({
+      jira: { issues: 12 },
+      linear: { issues: 6 },
+      config: { sync: { intervalSec: 1, fullEverySec: 2, rankSettleMs: 50 } },
+    });
+    const ctx = h.ctx;
+    const jira = h.jira;
+    const finished = new Map<string, RunInfo>();
+    const left = { id: '', at: 0 };
+    const done = new Promise<RunInfo>((resolve, reject) => {
+      const onRun = async (runId: string): Promise<void> => {
+        const run = await ctx.runs.info(runId);
+        if (!run || run.trackerId !== 'acme-jira' || run.status !== 'done') return;
+        if (finished.has(runId)) return;
+        finished.set(runId, run);
+        if (left.at === 0 && run.full) {
+          // After the first full sync: one stored issue leaves the JQL scope (Done).
+          const issue = jira.issues().find((i) => i.status !== 'Done');
+          if (!issue || !(await ctx.store.get('acme-jira', issue.id))) {
+            throw new Error('no open, stored issue to move out of scope');
+          }
+          left.id = issue.id;
+          left.at = Date.now();
+          jira.editIssue(issue.key, { status: 'Done' });
+        } else if (left.at > 0 && run.full && Date.parse(run.startedAt) > left.at) {
+          // A full reconcile that started after the issue left: it must have dropped it.
+          resolve(run);
+        }
+      };
+      const events = ctx.runs.subscribe((runId) => void onRun(runId).catch(reject));
+      void events.then((e) => done.finally(() => e.close()), reject);
+    });
+    await ensureSchedulers(ctx);
+    const laterFull = await done;
+
+    expect(laterFull.full).toBe(true);
+    // Scheduled runs after the first full one were incremental too: the full one was an upgrade
+    // or its own tick, either way it ran while `serve`-style schedules were ticking together.
+    expect([...finished.values()].filter((r) => r.full).length).toBeGreaterThanOrEqual(2);
+    expect(await ctx.store.get('acme-jira', left.id)).toBeNull();
+    const ranking = await ctx.store.rankingAll();
+    const stillRanked = ranking.some(
+      (r) => r.record.trackerId === 'acme-jira' && r.record.id === left.id,
+    );
+    expect(stillRanked).toBe(false);
+  });
+});
