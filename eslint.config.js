@@ -21,7 +21,10 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Use named exports only (docs/architecture.md).' },
+        {
+          selector: 'ExportDefaultDeclaration',
+          message: 'Use named exports only (docs/architecture.md).',
+        },
       ],
     },
   },
