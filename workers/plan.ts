@@ -37,9 +37,11 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
     : new Map<string, number>();
   let decided = planTracker(records, positions, connector, ctx.settings);
   const order = connector.order;
-  if (decided.moved > 0 && order?.currentRanks) {
-    // Stored ranks may be stale (a tracker renumbers its ranks without touching `updated`):
-    // before moving anything, plan again on the order the tracker has now.
+  // A complete full pull has just read every rank; otherwise stored ranks may be stale (a
+  // tracker renumbers its ranks without touching `updated`): before moving anything, plan again
+  // on the order the tracker has now.
+  const ranksFresh = run !== null && run.full && !run.pullFailed;
+  if (decided.moved > 0 && !ranksFresh && order?.currentRanks) {
     records = await refreshRanks(ctx, data.trackerId, records, () => order.currentRanks!());
     decided = planTracker(records, positions, connector, ctx.settings);
   }
