@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // CLI processes the tests start run the current sources, not a dist/ built earlier
+    // (bin/netvalue.js); test/integration/build.test.ts checks the compiled build itself.
+    env: { NETVALUE_FROM_SOURCE: '1' },
     reporters: ['default'],
   },
 });

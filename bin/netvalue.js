@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's loader, so `npx netvalue` works right after `npm ci`
-// with no build step. run-process.ts loads .env, runs the command, and guarantees the exit.
-import { register } from 'tsx/esm/api';
+// Runs the compiled service: dist/, built from the sources by `npm ci` (the `prepare` script) or
+// `npm run build`. NETVALUE_FROM_SOURCE=1 (set by the tests) runs the TypeScript sources through
+// tsx instead, as does a clone that has not been built; tsx is a development dependency.
+import { existsSync } from 'node:fs';
+import { URL } from 'node:url';
 
-register();
-const { runProcess } = await import('../src/cli/run-process.ts');
-await runProcess(process.argv.slice(2));
+const compiled = new URL('../dist/src/cli/bin.js', import.meta.url);
+if (process.env.NETVALUE_FROM_SOURCE === '1' || !existsSync(compiled)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/bin.ts');
+} else {
+  await import(compiled.href);
+}

@@ -45,7 +45,12 @@ export interface Connector {
   write(items: readonly WriteItem[]): Promise<(TrackerError | null)[]>;
   /** How the tracker's own order follows the ranking; null when config leaves the order alone. */
   readonly order: TrackerOrder | null;
-  /** Verifies the signature on the raw body, then parses. Never throws. */
+  /**
+   * Verifies the signature on the raw body, then parses. Never throws. The event carries the issue
+   * (`event.issue`, scored without a read) only when the payload holds everything the issue and
+   * the configured scope need; otherwise null, and the score job reads it through `fetchIssue`
+   * (Jira: the JQL cannot be evaluated on a payload; Linear: its team and state filter can).
+   */
   parseWebhook(headers: IncomingHttpHeaders, rawBody: Buffer, nowMs: number): WebhookParseResult;
   /** Remaining API budget from the latest response headers, when the tracker reports it. */
   budget(): RateBudget | null;
@@ -104,6 +109,12 @@ export interface PullPage {
   issues: Issue[];
   /** Null on the last page. */
   nextCursor: string | null;
+  /**
+   * Incremental pulls, optional: ids of issues updated since `sinceIso` that are now outside the
+   * scope (leavers), so they leave the ranking before the next full reconcile. May name issues
+   * netvalue never held; those are ignored.
+   */
+  removedIds?: string[];
 }
 
 export interface WriteTarget {
@@ -158,6 +169,11 @@ export interface ConnectorModule<
   /** The (lower-case) header carrying the signature: redacted from every log line. */
   readonly signatureHeader: string;
   readonly configSchema: S;
+  /**
+   * The site a tracker entry syncs (Jira: the site URL; Linear: the API URL and teams), recorded
+   * under the Redis prefix so two deployments never share one prefix by mistake.
+   */
+  site(config: z.infer<S>): string;
   /**
    * Builds the client and resolves what the tracker must provide (Jira field ids, Linear teams and
    * label groups). Throws `TrackerError` with a message that says what to fix.

@@ -6,26 +6,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { ConfigError } from './config/config-error.js';
 import { formatPath, interpolate, type Problem } from './config/interpolate.js';
 import { ConfigSchema, type Config } from './config/schema.js';
 
 export type { Config } from './config/schema.js';
 export type Env = Readonly<Record<string, string | undefined>>;
+export { ConfigError, EXIT_CONFIG } from './config/config-error.js';
+export { loadDotEnv } from './config/dotenv.js';
 
 export const DEFAULT_CONFIG_PATH = './netvalue.config.yaml';
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    readonly file: string,
-    readonly problems: Problem[],
-  ) {
-    const list = problems.map((p) => `  - ${p.path || '(top level)'}: ${p.message}`).join('\n');
-    super(
-      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config\n${list}`,
-    );
-  }
-}
 
 /** Where the config file is: `--config`, else NETVALUE_CONFIG, else ./netvalue.config.yaml. */
 export function configPath(flag: string | undefined, env: Env): string {
@@ -78,24 +68,6 @@ export function loadConfig(flagPath: string | undefined, env: Env = process.env)
     ]);
   }
   return parseConfig(readFileSync(file, 'utf8'), env, file);
-}
-
-/**
- * Loads `<dir>/.env` into process.env when the file exists, with Node's own parser
- * (`process.loadEnvFile`). A variable already set in the environment wins over the file, even when
- * set to an empty string. Returns the file loaded, or null. Called once by the CLI entry, before
- * the config is read.
- */
-export function loadDotEnv(dir: string = process.cwd()): string | null {
-  const file = resolve(dir, '.env');
-  if (!existsSync(file)) return null;
-  try {
-    process.loadEnvFile(file);
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(file, [{ path: '', message: `cannot load this .env file: ${reason}` }]);
-  }
-  return file;
 }
 
 function applyEnvOverrides(raw: unknown, env: Env): unknown {

@@ -10,11 +10,14 @@ import { connectorModule, connectorModules } from '../connectors/registry.js';
 import type { Config } from './config.js';
 import type { ScoringSettings } from './domain/index.js';
 import { Metrics } from './metrics.js';
+import { hashedSettings } from './scoring/defaults.js';
 import type { PipelineContext } from './pipeline/context.js';
 import { QueueSet } from './pipeline/queue-set.js';
 import { connectRedis } from './redis-connect.js';
 import { AuditLog } from './store/audit.js';
+import { DeploymentStore } from './store/deployment.js';
 import type { OnCorrupt } from './store/corrupt.js';
+import { HistoryStore } from './store/history.js';
 import { IssueStore } from './store/issue-store.js';
 import { redisKeys, type Keys } from './store/keys.js';
 import { MetaStore } from './store/meta.js';
@@ -55,8 +58,10 @@ export function scoringSettings(config: Config): ScoringSettings {
   return { ...config.scoring, priorityThresholdsUsd: { ...config.scoring.priorityThresholdsUsd } };
 }
 
+/** Unset `rankBy`/`order`/`metrics` leave the hash as it was before them (hashedSettings). */
 export function settingsHash(settings: ScoringSettings): string {
-  return createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
+  const text = JSON.stringify(hashedSettings(settings));
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 export function publicUrl(config: Config): string {
@@ -84,13 +89,15 @@ export async function createContext(
   const redis = await connectRedis(config.redisUrl, { logger });
   const keys = redisKeys(config.redisPrefix);
   const settings = scoringSettings(config);
-  // A tracker that cannot be reached stops the command: close Redis too, so the process ends.
-  const connectors =
-    options.connectors ??
-    (await createConnectors(config).catch(async (err: unknown) => {
-      await redis.quit().catch(() => undefined);
-      throw err;
-    }));
+  // A prefix of another deployment, or a tracker that cannot be reached, stops the command:
+  // close Redis too, so the process ends.
+  const connectors = await (async () => {
+    await claimPrefix(config, new DeploymentStore(redis, keys));
+    return options.connectors ?? (await createConnectors(config));
+  })().catch(async (err: unknown) => {
+    await redis.quit().catch(() => undefined);
+    throw err;
+  });
   const queues = new QueueSet(
     redis,
     config.redisPrefix,
@@ -105,6 +112,7 @@ export async function createContext(
     settings,
     settingsHash: settingsHash(settings),
     store: new IssueStore(redis, keys, onCorrupt),
+    history: new HistoryStore(redis, keys, onCorrupt),
     runs: new RunStore(redis, keys, onCorrupt),
     audit: new AuditLog(redis, keys, onCorrupt),
     limiter: new RateLimiter(redis, keys),
@@ -160,6 +168,21 @@ export function corruptReporter(
         ),
       );
   };
+}
+
+/** Refuses a Redis prefix that holds another deployment's state (same tracker id, other site). */
+async function claimPrefix(config: Readonly<Config>, deployment: DeploymentStore): Promise<void> {
+  const sites = new Map(config.trackers.map((t) => [t.id, connectorModule(t).site(t)]));
+  const conflicts = await deployment.claim(sites);
+  if (conflicts.length === 0) return;
+  const list = conflicts
+    .map((c) => `tracker '${c.trackerId}' is ${c.recorded} there, ${c.configured} here`)
+    .join('; ');
+  throw new Error(
+    `Redis prefix {${config.redisPrefix}} holds another deployment's state (${list}). ` +
+      `Give this deployment a redisPrefix of its own (or NETVALUE_REDIS_PREFIX); if this ` +
+      `deployment really moved, forget the old site with: redis-cli HDEL '{${config.redisPrefix}}:deployment' <tracker id>`,
+  );
 }
 
 async function createConnectors(config: Readonly<Config>): Promise<Map<string, Connector>> {

@@ -2,6 +2,7 @@
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
 import { scorePhaseDone } from '../src/pipeline/runs.js';
 import { scoreRecord } from '../src/pipeline/score-record.js';
+import { HISTORY_WHY, saveWithHistory } from '../src/pipeline/score-history.js';
 import { JOB, type ScoreIssueData, type ScorePageData } from '../src/queues.js';
 import { changedValues } from '../src/scoring/write-diff.js';
 import { parseIssue, type Issue } from '../src/domain/issue.js';
@@ -18,9 +19,11 @@ export async function processScorePage(ctx: PipelineContext, data: ScorePageData
     issues.map((i) => i.id),
   );
   const records = issues.map((issue, i) => scoreRecord(issue, previous[i] ?? null, env));
-  await ctx.store.putMany(
-    records,
-    previous.map((p) => p?.member ?? null),
+  await saveWithHistory(ctx, previous, records, HISTORY_WHY.sync, () =>
+    ctx.store.putMany(
+      records,
+      previous.map((p) => p?.member ?? null),
+    ),
   );
   const count = (status: string): number =>
     records.filter((r) => r.result.status === status).length;
@@ -44,9 +47,7 @@ export async function processScorePage(ctx: PipelineContext, data: ScorePageData
 export async function processScoreIssue(ctx: PipelineContext, data: ScoreIssueData): Promise<void> {
   const connector = connectorFor(ctx, data.trackerId);
   const previous = await ctx.store.get(data.trackerId, data.issueId);
-  const issue = data.remove
-    ? null
-    : await latestIssue(ctx, data.trackerId, data.issueId, previous !== null);
+  const issue = data.remove ? null : await latestIssue(ctx, data.trackerId, data.issueId, previous);
   if (issue === null) {
     if (previous) await ctx.store.remove(previous);
     ctx.logger.info(
@@ -56,7 +57,9 @@ export async function processScoreIssue(ctx: PipelineContext, data: ScoreIssueDa
   } else {
     const env = { settings: ctx.settings, settingsHash: ctx.settingsHash, connector };
     const record = scoreRecord(issue, previous, env);
-    await ctx.store.putMany([record], [previous?.member ?? null]);
+    await saveWithHistory(ctx, [previous], [record], HISTORY_WHY.webhook, () =>
+      ctx.store.putMany([record], [previous?.member ?? null]),
+    );
     if (changedValues(record.current, record.desired)) {
       await ctx.queues.tracker(data.trackerId).add(
         JOB.write,
@@ -89,16 +92,22 @@ export async function processScoreIssue(ctx: PipelineContext, data: ScoreIssueDa
 }
 
 /**
- * The newest state of an issue: the webhook snapshot when there is one and the issue is already
- * known to be in scope; otherwise one read from the tracker (which also applies the scope).
+ * The newest state of an issue: the webhook snapshot when there is one, the issue is already known
+ * to be in scope, and the snapshot is not older than the state held (a tracker may deliver an old
+ * event after a newer one); otherwise one read from the tracker, which also applies the scope.
+ * Connectors give a snapshot only when the payload shows the issue in scope (Connector.parseWebhook);
+ * without one the issue is read, and an issue that left the scope reads as null and is removed.
  */
 async function latestIssue(
   ctx: PipelineContext,
   trackerId: string,
   issueId: string,
-  known: boolean,
+  previous: { updatedAt: string } | null,
 ): Promise<Issue | null> {
   const snapshot = await ctx.meta.takeSnapshot(trackerId, issueId);
-  if (snapshot && known) return snapshot;
+  // Unreadable times never make a snapshot "older" (NaN compares false).
+  const stale =
+    snapshot && previous && Date.parse(snapshot.updatedAt) < Date.parse(previous.updatedAt);
+  if (snapshot && previous && !stale) return snapshot;
   return connectorFor(ctx, trackerId).fetchIssue(issueId);
 }

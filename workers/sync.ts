@@ -81,6 +81,9 @@ export async function processSyncPage(
     return rethrowForQueue(err, queue, ctx.metrics, data.trackerId);
   }
   const { issues, nextCursor } = result;
+  if (result.removedIds && result.removedIds.length > 0) {
+    await forgetLeavers(ctx, data, result.removedIds);
+  }
   // Marked (and counted) once, before the next page can finish the run's pulling.
   await ctx.runs.pageEnqueued(data.runId, data.page, issues.length);
   // The next pull starts before this page's issues are handed on: pages are the critical path.
@@ -101,6 +104,26 @@ export async function processSyncPage(
   );
   if (nextCursor === null && (await ctx.runs.finishPages(data.runId))) {
     await scorePhaseDone(ctx, data.runId, data.trackerId);
+  }
+}
+
+/**
+ * Issues an incremental pull reports as out of scope now (PullPage.removedIds) leave the state and
+ * the ranking at once, so nothing is written to them; the run's plan then closes the gap in the
+ * positions. Ids netvalue never held are ignored.
+ */
+async function forgetLeavers(
+  ctx: PipelineContext,
+  data: SyncPageData,
+  ids: readonly string[],
+): Promise<void> {
+  const held = (await ctx.store.getMany(data.trackerId, ids)).filter((r) => r !== null);
+  for (const record of held) await ctx.store.remove(record);
+  if (held.length > 0) {
+    ctx.logger.info(
+      { runId: data.runId, trackerId: data.trackerId, keys: held.map((r) => r.key) },
+      'issues left the scope: removed from the ranking',
+    );
   }
 }
 

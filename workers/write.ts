@@ -1,8 +1,13 @@
 /** Write: send each issue's changed values (one call per issue) and apply rank batches. */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
-import { isFinal, pauseForRateLimit, rethrowForQueue } from '../src/pipeline/job-errors.js';
+import {
+  isFinal,
+  MAX_PAUSES_IN_JOB,
+  pauseForRateLimit,
+  rateLimitedFor,
+  rethrowForQueue,
+} from '../src/pipeline/job-errors.js';
 import { completeRun } from '../src/pipeline/runs.js';
 import type { RankData, WriteData } from '../src/queues.js';
 import { AuditLog } from '../src/store/audit.js';
@@ -10,11 +15,10 @@ import type { IssueRecord } from '../src/store/issue-record.js';
 import { trackerConfig, writeIssues, type WriteOutcome } from '../src/pipeline/write-issues.js';
 
 export async function processWrite(ctx: PipelineContext, data: WriteData, job: Job): Promise<void> {
+  // Counts each accepted write in the run as it happens (a killed job's writes are not lost).
   const outcome = await writeIssues(ctx, data, job.id ?? `${job.name}-${job.timestamp}`);
   if (data.receivedAtMs && outcome.written > 0)
     ctx.metrics.eventToWrite.observe((Date.now() - data.receivedAtMs) / 1000);
-  if (data.runId && outcome.written > 0)
-    await ctx.runs.count(data.runId, { written: outcome.written });
   if (outcome.rateLimitedMs !== null) {
     return pauseForRateLimit(
       ctx.queues.tracker(data.trackerId),
@@ -45,24 +49,39 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
   const { writesPerSec } = trackerConfig(ctx, data.trackerId);
   // A retried job resumes after the last batch it applied (its progress), so no call repeats.
   const firstBatch = typeof job.progress === 'number' ? job.progress : 0;
-  const startedAt = Date.now();
-  const waits = await ctx.limiter.reserveMany(
+  const booking = await ctx.limiter.book(
     data.trackerId,
     writesPerSec,
     data.batches.length - firstBatch,
   );
   for (let i = firstBatch; i < data.batches.length; i++) {
     const batch = data.batches[i] as RankData['batches'][number];
-    const wait = (waits[i - firstBatch] ?? 0) - (Date.now() - startedAt);
-    if (wait > 0) await sleep(wait);
+    const at = booking.at[i - firstBatch] ?? Date.now();
     try {
-      if (!connector.order)
-        throw new UnrecoverableError(`tracker ${data.trackerId} no longer ranks`);
-      await connector.order.apply({
-        ...(batch.before !== undefined ? { before: batch.before } : { after: batch.after ?? '' }),
-        ids: batch.ids,
-        ranks: Object.fromEntries(batch.ids.map((id) => [id, data.newRanks[id] ?? ''])),
-      });
+      for (let pauses = 0; ; pauses++) {
+        // Immediately before the call: its slot, then the tracker's pause (a 429 anywhere).
+        const waited = await ctx.limiter.waitTurn(data.trackerId, at, booking.shift);
+        if (waited > 0) ctx.metrics.rateLimitWaits.inc({ tracker: data.trackerId }, waited / 1000);
+        if (!connector.order)
+          throw new UnrecoverableError(`tracker ${data.trackerId} no longer ranks`);
+        try {
+          await connector.order.apply({
+            ...(batch.before !== undefined
+              ? { before: batch.before }
+              : { after: batch.after ?? '' }),
+            ids: batch.ids,
+            ranks: Object.fromEntries(batch.ids.map((id) => [id, data.newRanks[id] ?? ''])),
+          });
+          break;
+        } catch (err) {
+          // A 429: pause every process for exactly the Retry-After (the schedule moves with it),
+          // then send this step again first.
+          const retryAfterMs = rateLimitedFor(err);
+          if (retryAfterMs === null || pauses + 1 >= MAX_PAUSES_IN_JOB) throw err;
+          ctx.metrics.apiErrors.inc({ tracker: data.trackerId, class: 'rate_limited' });
+          await ctx.limiter.pause(data.trackerId, Date.now() + retryAfterMs);
+        }
+      }
     } catch (err) {
       if (isFinal(err, job)) {
         const message = err instanceof Error ? err.message : String(err);

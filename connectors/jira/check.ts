@@ -15,6 +15,8 @@ import {
   FieldList,
   findRankField,
   resolveNumberField,
+  resolveTextField,
+  WRITTEN_ROLES,
   type ResolvedField,
 } from './fields.js';
 import { readAdminRights } from './notify.js';
@@ -72,7 +74,18 @@ async function checkFields(config: JiraTrackerConfig, clients: JiraClients, line
       ok: true,
       text: `fields.${role} "${wanted}" is ${found.field.id}, a number field`,
     });
-    if (role === 'netValue' || role === 'rankPosition') writable.push(found.field);
+    if (WRITTEN_ROLES.has(role)) writable.push(found.field);
+  }
+  if (config.fields.valueImpact !== undefined) {
+    const found = resolveTextField(all, 'valueImpact', config.fields.valueImpact);
+    lines.push(
+      found.ok
+        ? {
+            ok: true,
+            text: `fields.valueImpact "${config.fields.valueImpact}" is ${found.field.id}, a text field (impacts like '+5% signups')`,
+          }
+        : { ok: false, text: found.message },
+    );
   }
   if (config.rank) {
     const rank = findRankField(all);

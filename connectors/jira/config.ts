@@ -20,6 +20,22 @@ export const JiraTrackerConfig = TrackerBase.extend({
       netValue: z.string().min(1),
       /** Optional number field that receives the 1-based unified rank position. */
       rankPosition: z.string().min(1).optional(),
+      /** Optional number fields: the low and high ends of Value ($/month); `value` is the most likely. */
+      valueLow: z.string().min(1).optional(),
+      valueHigh: z.string().min(1).optional(),
+      /** Optional number fields: the low and high ends of Cost, in `costUnit`. */
+      costLow: z.string().min(1).optional(),
+      costHigh: z.string().min(1).optional(),
+      /**
+       * Optional short text field: Value as an impact on a `scoring.metrics` metric
+       * (`+5% signups`, `+3-8% signups`), instead of `value`.
+       */
+      valueImpact: z.string().min(1).optional(),
+      /** Optional number fields that receive the P10 and P90 of the net value ($). */
+      netValueLow: z.string().min(1).optional(),
+      netValueHigh: z.string().min(1).optional(),
+      /** Optional number field that receives the chance (whole %, 0-100) the net value is above $0. */
+      confidence: z.string().min(1).optional(),
     })
     .strict(),
   /** Also order the board backlog (agile rank API) by net value. */

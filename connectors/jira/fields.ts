@@ -42,9 +42,43 @@ export interface JiraFields {
   rankPosition: ResolvedField | null;
   /** The board Rank field; null when Jira Software is absent (then `rank: true` is refused). */
   rank: ResolvedField | null;
+  /** Optional range inputs (null when not configured). */
+  valueLow?: ResolvedField | null;
+  valueHigh?: ResolvedField | null;
+  costLow?: ResolvedField | null;
+  costHigh?: ResolvedField | null;
+  /** Optional text input: Value as a metric impact (`+5% signups`). */
+  valueImpact?: ResolvedField | null;
+  /** Optional write-back of the risk figures (null when not configured). */
+  netValueLow?: ResolvedField | null;
+  netValueHigh?: ResolvedField | null;
+  confidence?: ResolvedField | null;
 }
 
-export type NumberFieldRole = 'value' | 'cost' | 'netValue' | 'rankPosition';
+export type NumberFieldRole =
+  | 'value'
+  | 'cost'
+  | 'netValue'
+  | 'rankPosition'
+  | 'valueLow'
+  | 'valueHigh'
+  | 'costLow'
+  | 'costHigh'
+  | 'netValueLow'
+  | 'netValueHigh'
+  | 'confidence';
+
+/** The number fields netvalue writes (the rest are inputs it only reads). */
+export const WRITTEN_ROLES: ReadonlySet<NumberFieldRole> = new Set([
+  'netValue',
+  'rankPosition',
+  'netValueLow',
+  'netValueHigh',
+  'confidence',
+]);
+
+/** Field roles besides number fields: the text field of a Value given as a metric impact. */
+export type TextFieldRole = 'valueImpact';
 
 export function levenshtein(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -87,11 +121,12 @@ function asFieldId(wanted: string): string {
 
 export type FieldLookup = { ok: true; field: ResolvedField } | { ok: false; message: string };
 
-/** Finds one number field by id or exact name. */
-export function resolveNumberField(
+/** Finds one field by id or exact name: none, several or the wrong type each say what to do. */
+function resolveField(
   all: FieldDetails[],
-  role: NumberFieldRole,
+  role: string,
   wanted: string,
+  wrongType: (field: FieldDetails) => string | null,
 ): FieldLookup {
   const where = `fields.${role} "${wanted}"`;
   const byId = all.find((f) => f.id === asFieldId(wanted));
@@ -111,14 +146,38 @@ export function resolveNumberField(
     };
   }
   const field = matches[0] as FieldDetails;
-  if (field.schema?.type !== 'number') {
-    const custom = field.schema?.custom === undefined ? '' : ` (${field.schema.custom})`;
-    return {
-      ok: false,
-      message: `${where} is ${field.id}, a ${field.schema?.type ?? 'untyped'} field${custom}; netvalue needs a Number field (schema type number).`,
-    };
-  }
+  const problem = wrongType(field);
+  if (problem !== null) return { ok: false, message: `${where} is ${field.id}, ${problem}` };
   return { ok: true, field: toResolved(field, wanted) };
+}
+
+/** Finds one number field by id or exact name. */
+export function resolveNumberField(
+  all: FieldDetails[],
+  role: NumberFieldRole,
+  wanted: string,
+): FieldLookup {
+  return resolveField(all, role, wanted, (field) => {
+    if (field.schema?.type === 'number') return null;
+    const custom = field.schema?.custom === undefined ? '' : ` (${field.schema.custom})`;
+    return `a ${field.schema?.type ?? 'untyped'} field${custom}; netvalue needs a Number field (schema type number).`;
+  });
+}
+
+/** Text-like schema types a short text (or a select list) field has. */
+const TEXT_TYPES = new Set(['string', 'option']);
+
+/** Finds one short text field by id or exact name (a select list is accepted too). */
+export function resolveTextField(
+  all: FieldDetails[],
+  role: TextFieldRole,
+  wanted: string,
+): FieldLookup {
+  return resolveField(all, role, wanted, (field) =>
+    TEXT_TYPES.has(field.schema?.type ?? '')
+      ? null
+      : `a ${typeOf(field)} field; netvalue needs a short text field (Text Field (single line)) holding impacts like '+5% signups'.`,
+  );
 }
 
 function toResolved(field: FieldDetails, configured: string): ResolvedField {
@@ -142,11 +201,19 @@ export function findRankField(all: FieldDetails[]): ResolvedField | null {
 export function configuredRoles(
   config: JiraTrackerConfig,
 ): [NumberFieldRole, string | undefined][] {
+  const f = config.fields;
   return [
-    ['value', config.fields.value],
-    ['cost', config.fields.cost],
-    ['netValue', config.fields.netValue],
-    ['rankPosition', config.fields.rankPosition],
+    ['value', f.value],
+    ['cost', f.cost],
+    ['netValue', f.netValue],
+    ['rankPosition', f.rankPosition],
+    ['valueLow', f.valueLow],
+    ['valueHigh', f.valueHigh],
+    ['costLow', f.costLow],
+    ['costHigh', f.costHigh],
+    ['netValueLow', f.netValueLow],
+    ['netValueHigh', f.netValueHigh],
+    ['confidence', f.confidence],
   ];
 }
 
@@ -158,6 +225,12 @@ export function resolveFields(all: FieldDetails[], config: JiraTrackerConfig): J
     if (wanted === undefined) continue;
     const lookup = resolveNumberField(all, role, wanted);
     if (lookup.ok) resolved.set(role, lookup.field);
+    else problems.push(lookup.message);
+  }
+  let valueImpact: ResolvedField | null = null;
+  if (config.fields.valueImpact !== undefined) {
+    const lookup = resolveTextField(all, 'valueImpact', config.fields.valueImpact);
+    if (lookup.ok) valueImpact = lookup.field;
     else problems.push(lookup.message);
   }
   // Writing into an input would destroy it; two outputs in one field would fight.
@@ -179,26 +252,60 @@ export function resolveFields(all: FieldDetails[], config: JiraTrackerConfig): J
     });
   }
   const get = (role: NumberFieldRole): ResolvedField => resolved.get(role) as ResolvedField;
+  const optional = (role: NumberFieldRole): ResolvedField | null => resolved.get(role) ?? null;
   return {
     value: get('value'),
     cost: get('cost'),
     netValue: get('netValue'),
-    rankPosition: resolved.get('rankPosition') ?? null,
+    rankPosition: optional('rankPosition'),
     rank,
+    valueLow: optional('valueLow'),
+    valueHigh: optional('valueHigh'),
+    costLow: optional('costLow'),
+    costHigh: optional('costHigh'),
+    valueImpact,
+    netValueLow: optional('netValueLow'),
+    netValueHigh: optional('netValueHigh'),
+    confidence: optional('confidence'),
   };
 }
 
-/** Field ids netvalue writes (its echo filter): net value, rank position, and Rank when on. */
+/** The optional written fields that are configured: P10, P90, confidence. */
+export function riskFields(fields: JiraFields): ResolvedField[] {
+  return [fields.netValueLow, fields.netValueHigh, fields.confidence].filter(
+    (f): f is ResolvedField => f !== null && f !== undefined,
+  );
+}
+
+/**
+ * Field ids netvalue writes (its echo filter): net value, rank position, the risk figures, and
+ * Rank when on.
+ */
 export function writeBackFieldIds(fields: JiraFields, rankOn: boolean): string[] {
   const ids = [fields.netValue.id];
   if (fields.rankPosition) ids.push(fields.rankPosition.id);
+  ids.push(...riskFields(fields).map((f) => f.id));
   if (rankOn && fields.rank) ids.push(fields.rank.id);
   return ids;
 }
 
 /** The configured label of a field id, for error messages. */
 export function fieldLabel(fields: JiraFields, fieldId: string): string | undefined {
-  const all = [fields.value, fields.cost, fields.netValue, fields.rankPosition, fields.rank];
+  const all = [
+    fields.value,
+    fields.cost,
+    fields.netValue,
+    fields.rankPosition,
+    fields.rank,
+    fields.valueLow,
+    fields.valueHigh,
+    fields.costLow,
+    fields.costHigh,
+    fields.valueImpact,
+    fields.netValueLow,
+    fields.netValueHigh,
+    fields.confidence,
+  ];
   const field = all.find((f) => f?.id === fieldId);
   return field ? field.configured : undefined;
 }

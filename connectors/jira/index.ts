@@ -17,7 +17,13 @@ import { checkJira } from './check.js';
 import { createJiraClients, send } from './client.js';
 import { JiraTrackerConfig } from './config.js';
 import type { JiraContext } from './context.js';
-import { FieldList, resolveFields, writeBackFieldIds, type ResolvedField } from './fields.js';
+import {
+  FieldList,
+  resolveFields,
+  riskFields,
+  writeBackFieldIds,
+  type ResolvedField,
+} from './fields.js';
 import { currentRanks } from './current-ranks.js';
 import { safeTimeZone } from './jql.js';
 import { NotifyPolicy } from './notify.js';
@@ -41,9 +47,12 @@ class JiraConnector implements Connector {
 
   constructor(private readonly ctx: JiraContext) {
     this.trackerId = ctx.config.id;
-    this.writes = new Set<WriteField>(
-      ctx.fields.rankPosition ? ['netValueUsd', 'rankPosition'] : ['netValueUsd'],
-    );
+    const writes: WriteField[] = ['netValueUsd'];
+    if (ctx.fields.rankPosition) writes.push('rankPosition');
+    if (ctx.fields.netValueLow) writes.push('netValueLowUsd');
+    if (ctx.fields.netValueHigh) writes.push('netValueHighUsd');
+    if (ctx.fields.confidence) writes.push('confidencePct');
+    this.writes = new Set(writes);
     this.order = ctx.config.rank
       ? {
           plan: planRankCalls,
@@ -53,7 +62,12 @@ class JiraConnector implements Connector {
       : null;
     const echoIds = writeBackFieldIds(ctx.fields, ctx.config.rank);
     // Changelog items name the field by id, or only by name on some events.
-    const echoNames = [ctx.fields.netValue, ctx.fields.rankPosition, ctx.fields.rank]
+    const echoNames = [
+      ctx.fields.netValue,
+      ctx.fields.rankPosition,
+      ctx.fields.rank,
+      ...riskFields(ctx.fields),
+    ]
       .filter((f): f is ResolvedField => f !== null && echoIds.includes(f.id))
       .map((f) => f.name);
     this.webhook = {
@@ -137,6 +151,7 @@ export const jiraModule: ConnectorModule<typeof JiraTrackerConfig> & { kind: 'ji
   signatureHeader: 'x-hub-signature',
   webhookSignature: 'X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body with webhookSecret>',
   configSchema: JiraTrackerConfig,
+  site: (config) => new URL(config.baseUrl).origin.toLowerCase(),
   create: (config) => createJiraConnector(config),
   check: (config) => checkJira(config),
 };

@@ -88,6 +88,21 @@ export function pullJql(jql: string, sinceIso: string | null, timeZone: string):
   return withRestriction(jql, `updated >= "${from}"`);
 }
 
+/**
+ * The JQL of an incremental pull's leavers: issues updated since the watermark (less the overlap)
+ * that no longer match the configured restriction. Null for a full pull, or when the JQL restricts
+ * nothing (every issue is in scope, none can leave). Unordered: only ids are read.
+ */
+export function leaversJql(jql: string, sinceIso: string | null, timeZone: string): string | null {
+  if (sinceIso === null) return null;
+  const { where } = splitOrderBy(jql);
+  if (where === '') return null;
+  const sinceMs = Date.parse(sinceIso);
+  if (!Number.isFinite(sinceMs)) throw new RangeError(`sinceIso is not a date: ${sinceIso}`);
+  const from = formatJqlDate(sinceMs - INCREMENTAL_OVERLAP_MS, timeZone);
+  return `updated >= "${from}" AND NOT (${where})`;
+}
+
 /** The JQL that finds one issue only while it is in scope. */
 export function oneIssueJql(jql: string, idOrKey: string): string {
   if (/^\d+$/.test(idOrKey)) return withRestriction(jql, `id = ${idOrKey}`);

@@ -8,7 +8,7 @@ import type { PullPage, PullRequest } from '../connector.js';
 import { send } from './client.js';
 import { errorContext, type JiraContext } from './context.js';
 import { jiraMessages } from './errors.js';
-import { oneIssueJql, pullJql } from './jql.js';
+import { leaversJql, oneIssueJql, pullJql } from './jql.js';
 import { issueFieldIds, RawIssue, toIssue } from './to-issue.js';
 
 /** Jira's largest page when fields are requested; pages may still come back smaller. */
@@ -55,9 +55,57 @@ async function search(
   return { issues: issues.map((raw) => toIssue(raw, ctx.mapping)), nextCursor };
 }
 
-export function pullPage(ctx: JiraContext, req: PullRequest): Promise<PullPage> {
+/** Ids per leavers page: ids-only searches come back in large pages. */
+export const LEAVERS_PAGE_SIZE = 1_000;
+/** Leaver pages read per incremental pull; any beyond wait for the next full reconcile. */
+export const LEAVERS_MAX_PAGES = 5;
+
+const IdsPage = z.looseObject({
+  issues: z.array(z.looseObject({ id: z.string() })).default([]),
+  nextPageToken: z.string().nullish(),
+  isLast: z.boolean().optional(),
+});
+
+/**
+ * Ids of issues updated since the watermark that left the scope (see leaversJql): ids only, so
+ * one cheap search per incremental pull on most sites. Read with the pull's first page.
+ */
+async function leavers(ctx: JiraContext, sinceIso: string | null): Promise<string[]> {
+  const jql = leaversJql(ctx.config.jql, sinceIso, ctx.timeZone);
+  if (jql === null) return [];
+  const ids: string[] = [];
+  let token: string | null = null;
+  for (let page = 0; page < LEAVERS_MAX_PAGES; page++) {
+    const body = await send(ctx.clients, 'read', errorContext(ctx, 'search leavers'), () =>
+      ctx.clients.v3.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost<unknown>({
+        jql,
+        maxResults: LEAVERS_PAGE_SIZE,
+        fields: ['id'],
+        ...(token === null ? {} : { nextPageToken: token }),
+      }),
+    );
+    const parsed = IdsPage.safeParse(body);
+    if (!parsed.success) {
+      throw new TrackerError(
+        'transient',
+        `Jira search answered an unexpected shape: ${z.prettifyError(parsed.error)}`,
+        { trackerId: ctx.config.id },
+      );
+    }
+    ids.push(...parsed.data.issues.map((i) => i.id));
+    const { nextPageToken, isLast } = parsed.data;
+    if (isLast === true || !nextPageToken) break;
+    token = nextPageToken;
+  }
+  return ids;
+}
+
+export async function pullPage(ctx: JiraContext, req: PullRequest): Promise<PullPage> {
   const jql = pullJql(ctx.config.jql, req.sinceIso, ctx.timeZone);
-  return search(ctx, jql, req.cursor, PAGE_SIZE);
+  // Leavers are read with the first page of an incremental pull (before it: same result).
+  const removedIds = req.cursor === null ? await leavers(ctx, req.sinceIso) : [];
+  const page = await search(ctx, jql, req.cursor, PAGE_SIZE);
+  return removedIds.length > 0 ? { ...page, removedIds } : page;
 }
 
 /** Jira refuses JQL naming an issue that no longer exists rather than returning nothing. */

@@ -1,7 +1,13 @@
 /** Maps a raw Jira issue (search result or webhook `issue`) to the tracker-neutral `Issue`. */
 import { z } from 'zod';
-import { TrackerError, type CostUnit, type Issue, type RawInput } from '../../src/domain/index.js';
-import type { JiraFields } from './fields.js';
+import {
+  TrackerError,
+  type CostUnit,
+  type Issue,
+  type MoneyInputs,
+  type RawInput,
+} from '../../src/domain/index.js';
+import { riskFields, type JiraFields, type ResolvedField } from './fields.js';
 
 // Loose: Jira adds keys over time, and only the ones below matter here.
 export const RawIssue = z.looseObject({
@@ -28,7 +34,22 @@ export function issueFieldIds(fields: JiraFields): string[] {
   ids.push(fields.netValue.id);
   if (fields.rankPosition) ids.push(fields.rankPosition.id);
   if (fields.rank) ids.push(fields.rank.id);
+  for (const f of [...rangeFields(fields).map(([, field]) => field), fields.valueImpact]) {
+    if (f) ids.push(f.id);
+  }
+  ids.push(...riskFields(fields).map((f) => f.id));
   return ids;
+}
+
+type RangeKey = 'valueLow' | 'valueHigh' | 'costLow' | 'costHigh';
+
+/** The configured range input fields, by the MoneyInputs key they fill. */
+function rangeFields(fields: JiraFields): [RangeKey, ResolvedField][] {
+  const keys: RangeKey[] = ['valueLow', 'valueHigh', 'costLow', 'costHigh'];
+  return keys.flatMap((key) => {
+    const field = fields[key];
+    return field ? [[key, field] as [RangeKey, ResolvedField]] : [];
+  });
 }
 
 /**
@@ -68,6 +89,22 @@ export function toIssue(raw: RawIssue, m: IssueMapping): Issue {
   const labelList = labels.success ? labels.data : [];
   const current: Issue['current'] = { netValueUsd: readNumber(f[m.fields.netValue.id]) };
   if (m.fields.rankPosition) current.rankPosition = readNumber(f[m.fields.rankPosition.id]);
+  if (m.fields.netValueLow) current.netValueLowUsd = readNumber(f[m.fields.netValueLow.id]);
+  if (m.fields.netValueHigh) current.netValueHighUsd = readNumber(f[m.fields.netValueHigh.id]);
+  if (m.fields.confidence) current.confidencePct = readNumber(f[m.fields.confidence.id]);
+  const inputs: MoneyInputs = {
+    value: readInput(f[m.fields.value.id]),
+    cost: readInput(f[m.fields.cost.id]),
+    costUnit: m.costUnit,
+    valueSource: `field ${m.fields.value.name}`,
+    costSource: `field ${m.fields.cost.name}`,
+  };
+  for (const [key, field] of rangeFields(m.fields)) inputs[key] = readInput(f[field.id]);
+  if (m.fields.valueImpact) {
+    const impact = readInput(f[m.fields.valueImpact.id]);
+    // A number typed into the text field is an impact without a metric: kept as text, invalid.
+    inputs.valueImpact = impact === null ? null : String(impact);
+  }
   return {
     trackerId: m.trackerId,
     id: raw.id,
@@ -77,13 +114,7 @@ export function toIssue(raw: RawIssue, m: IssueMapping): Issue {
     ...(issueType.success ? { issueType: issueType.data.name } : {}),
     labels: labelList,
     updatedAt: readUpdated(raw, m.trackerId),
-    inputs: {
-      value: readInput(f[m.fields.value.id]),
-      cost: readInput(f[m.fields.cost.id]),
-      costUnit: m.costUnit,
-      valueSource: `field ${m.fields.value.name}`,
-      costSource: `field ${m.fields.cost.name}`,
-    },
+    inputs,
     current,
     rank: typeof rank === 'string' && rank !== '' ? rank : null,
     pinned: labelList.includes(m.pinLabel),

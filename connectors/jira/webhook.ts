@@ -2,19 +2,26 @@
  * Jira admin webhooks: `X-Hub-Signature: sha256=<hex HMAC of the raw body>` when the webhook has
  * a secret. Only issue events are accepted; anything else is answered 400 so a webhook
  * subscribed to more than it should shows up in Jira's delivery log (Jira does not retry a 400).
+ *
+ * Events carry no snapshot (`issue: null`): whether the issue still matches the configured JQL
+ * cannot be told from the payload (an issue moved to Done, to another project...), so the score
+ * job re-reads it through the scoped fetch, one search per webhook, which answers null for an issue
+ * out of scope. That read is also the newest state, whatever order Jira delivered events in.
+ * (Evaluating the JQL on the payload would need a JQL engine and every field the JQL names.)
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { WebhookEvent, WebhookParseResult } from '../../src/domain/index.js';
 import { verifyHmacSha256Hex } from '../signature.js';
-import { toIssue, type IssueMapping, type RawIssue } from './to-issue.js';
+import type { IssueMapping } from './to-issue.js';
 
 export const ISSUE_EVENTS = ['jira:issue_created', 'jira:issue_updated', 'jira:issue_deleted'];
 
 export interface WebhookContext {
   trackerId: string;
   secret: string | undefined;
+  /** Not read: events carry no snapshot (see above). Kept for the connector that passes it. */
   mapping: IssueMapping;
   /** Ids and names of the fields netvalue writes: a change of only these is our own echo. */
   echoFields: ReadonlySet<string>;
@@ -108,17 +115,9 @@ export function parseJiraWebhook(
     changedFields,
     actorId: body.user?.accountId ?? null,
     echoOnly: changedFields.length > 0 && changedFields.every((f) => ctx.echoFields.has(f)),
-    issue: remove || !body.issue.fields ? null : mapIssue(body.issue as RawIssue, ctx.mapping),
+    // The scope cannot be read from the payload: the score job re-reads the issue (see above).
+    issue: null,
     sentAtMs: body.timestamp,
   };
   return { ok: true, event };
-}
-
-/** The payload's issue, or null when it lacks what a full Issue needs (the worker re-reads). */
-function mapIssue(raw: RawIssue, mapping: IssueMapping): WebhookEvent['issue'] {
-  try {
-    return toIssue(raw, mapping);
-  } catch {
-    return null;
-  }
 }

@@ -16,10 +16,37 @@ function roundCents(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
+/**
+ * The values this tracker holds for a target: the (expected) net value, and when their fields
+ * are configured the rank position, the P10 and P90 and the confidence (whole %).
+ */
 export function desiredValues(ctx: JiraContext, target: WriteTarget): WriteValues {
-  const values: WriteValues = { netValueUsd: target.result.netValueUsd };
+  const { result } = target;
+  const values: WriteValues = { netValueUsd: result.netValueUsd };
   if (ctx.fields.rankPosition) values.rankPosition = target.rankPosition;
+  if (ctx.fields.netValueLow) values.netValueLowUsd = result.netValueLowUsd;
+  if (ctx.fields.netValueHigh) values.netValueHighUsd = result.netValueHighUsd;
+  if (ctx.fields.confidence) values.confidencePct = result.confidencePct;
   return values;
+}
+
+/** The field a written value goes to, when config enables it. */
+function fieldIdOf(ctx: JiraContext, name: keyof WriteValues): string | undefined {
+  const f = ctx.fields;
+  switch (name) {
+    case 'netValueUsd':
+      return f.netValue.id;
+    case 'rankPosition':
+      return f.rankPosition?.id;
+    case 'netValueLowUsd':
+      return f.netValueLow?.id;
+    case 'netValueHighUsd':
+      return f.netValueHigh?.id;
+    case 'confidencePct':
+      return f.confidence?.id;
+    default:
+      return undefined;
+  }
 }
 
 /** The `fields` body of the edit; refuses values this tracker's config does not write. */
@@ -27,12 +54,7 @@ export function editFields(ctx: JiraContext, changes: WriteValues): Record<strin
   const fields: Record<string, number | null> = {};
   for (const [name, value] of Object.entries(changes) as [keyof WriteValues, unknown][]) {
     if (value === undefined) continue;
-    const fieldId =
-      name === 'netValueUsd'
-        ? ctx.fields.netValue.id
-        : name === 'rankPosition'
-          ? ctx.fields.rankPosition?.id
-          : undefined;
+    const fieldId = fieldIdOf(ctx, name);
     if (fieldId === undefined || (value !== null && typeof value !== 'number')) {
       throw new TrackerError(
         'permanent',

@@ -163,6 +163,9 @@ export const linearModule: ConnectorModule<typeof LinearTrackerConfig> & { kind:
   webhookSignature:
     'Linear-Signature: <hex HMAC-SHA256 of the raw body>, webhookTimestamp within 60 s',
   configSchema: LinearTrackerConfig,
+  // An API URL is the same for every workspace: the teams tell deployments apart.
+  site: (config) =>
+    `${new URL(config.apiUrl).origin.toLowerCase()} teams ${[...config.teams].sort().join(',')}`,
   create,
   check,
 };

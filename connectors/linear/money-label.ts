@@ -7,6 +7,17 @@
 
 export type LabelAmount = { ok: true; amount: number } | { ok: false; text: string };
 
+/**
+ * A label's reading: one amount, a range (`$4k-$7k`: low and high, the most likely amount being
+ * their midpoint), a metric impact (`+5% signups`, read by the money model against
+ * `scoring.metrics`), or the unreadable text.
+ */
+export type LabelReading =
+  | { ok: true; amount: number }
+  | { ok: true; low: number; high: number }
+  | { ok: true; impact: string }
+  | { ok: false; text: string };
+
 const MULTIPLIERS: Record<string, number> = { '': 1, k: 1_000, m: 1_000_000 };
 
 /** Period words after the amount, as months per period (divide by it to get $/month). */
@@ -33,6 +44,21 @@ const PERIOD = String.raw`(?:\s*(?:\/|per\s+|\s)\s*([a-z]+))?`;
 const VALUE_LABEL = new RegExp(String.raw`^\$?\s*${NUMBER}\s*([km]?)${PERIOD}$`, 'i');
 
 const HOURS_LABEL = /^(\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours)$/i;
+
+// A range: `$4k-$7k`, `$4k–$7k/mo`, `$48k-$84k/yr`, `4-7k` (the second suffix then applies to
+// both when the first has none and the second has no `$` of its own).
+const DASH = String.raw`\s*(?:-|–|—|to)\s*`;
+const VALUE_RANGE = new RegExp(
+  String.raw`^\$?\s*${NUMBER}\s*([km]?)${DASH}(\$?)\s*${NUMBER}\s*([km]?)${PERIOD}$`,
+  'i',
+);
+const HOURS_UNIT = String.raw`(?:h|hr|hrs|hour|hours)`;
+const HOURS_RANGE = new RegExp(
+  String.raw`^(\d+(?:\.\d+)?)\s*(?:${HOURS_UNIT})?${DASH}(\d+(?:\.\d+)?)\s*${HOURS_UNIT}$`,
+  'i',
+);
+/** A metric impact names a percentage: `+5% signups`, `+3-8% signups`. */
+const IMPACT_LABEL = /^[+-]?\s*\d+(?:\.\d+)?\s*%?(?:\s*(?:-|–|—|to)\s*\+?\s*\d+(?:\.\d+)?)?\s*%/i;
 
 /** Rounds to cents so `$1k/yr` reads as 83.33, not 83.33333333333333. */
 function cents(n: number): number {
@@ -61,4 +87,47 @@ export function parseHoursLabel(label: string): LabelAmount {
   const text = label.trim();
   const match = HOURS_LABEL.exec(text);
   return match ? { ok: true, amount: Number(match[1]) } : { ok: false, text };
+}
+
+function amountOf(digits: string, suffix: string): number | undefined {
+  const multiplier = MULTIPLIERS[suffix.toLowerCase()];
+  return multiplier === undefined ? undefined : Number(digits.replace(/,/g, '')) * multiplier;
+}
+
+/** `$4k-$7k`, `$4k–$7k/mo`, `$48k-$84k/yr` (= 4,000-7,000/mo), `4-7k`. */
+export function parseValueRangeLabel(label: string): LabelReading {
+  const text = label.trim();
+  const match = VALUE_RANGE.exec(text);
+  if (!match) return { ok: false, text };
+  const [, lowDigits = '', lowSuffix = '', dollar = '', highDigits = '', highSuffix = '', period] =
+    match;
+  const inherited = lowSuffix === '' && dollar === '' ? highSuffix : lowSuffix;
+  const low = amountOf(lowDigits, inherited);
+  const high = amountOf(highDigits, highSuffix);
+  const months = period === undefined ? 1 : MONTHS_PER_PERIOD[period.toLowerCase()];
+  if (low === undefined || high === undefined || months === undefined) return { ok: false, text };
+  if (!Number.isFinite(low) || !Number.isFinite(high)) return { ok: false, text };
+  return { ok: true, low: cents(low / months), high: cents(high / months) };
+}
+
+/**
+ * A Value label: one amount (`$5k`), a range (`$4k-$7k`) or a metric impact (`+5% signups`,
+ * `+3-8% signups`); anything else is returned as its text.
+ */
+export function readValueLabel(label: string): LabelReading {
+  const text = label.trim();
+  if (IMPACT_LABEL.test(text)) return { ok: true, impact: text };
+  const single = parseValueLabel(text);
+  if (single.ok) return single;
+  const range = parseValueRangeLabel(text);
+  return range.ok ? range : { ok: false, text };
+}
+
+/** A Cost label: hours (`40h`) or a range of hours (`20-40h`, `20h–40h`). */
+export function readHoursLabel(label: string): LabelReading {
+  const text = label.trim();
+  const single = parseHoursLabel(text);
+  if (single.ok) return single;
+  const match = HOURS_RANGE.exec(text);
+  return match ? { ok: true, low: Number(match[1]), high: Number(match[2]) } : { ok: false, text };
 }

@@ -10,8 +10,8 @@ import { SETUP, SETUP_PAGE_SIZE } from './queries.js';
 import { parseResponse, SetupData } from './responses.js';
 
 /** Label names shown in "create it" hints. */
-export const VALUE_EXAMPLES = '$5k, $1.5k/mo, $60k/yr';
-export const COST_EXAMPLES = '8h, 40h';
+export const VALUE_EXAMPLES = '$5k, $1.5k/mo, $60k/yr, $4k-$7k, +5% signups';
+export const COST_EXAMPLES = '8h, 40h, 20-40h';
 
 export interface GroupMatch {
   name: string;

@@ -5,7 +5,7 @@
  */
 import type { Issue, MoneyInputs, RawInput, WriteValues } from '../../src/domain/index.js';
 import type { LinearTrackerConfig } from './config.js';
-import { parseHoursLabel, parseValueLabel, type LabelAmount } from './money-label.js';
+import { readHoursLabel, readValueLabel, type LabelReading } from './money-label.js';
 
 export interface LinearLabelRecord {
   id: string;
@@ -62,6 +62,11 @@ function labelText(label: LinearLabelRecord): string {
 
 interface LabelInput {
   raw: RawInput;
+  /** The range a label named (`$4k-$7k`, `20-40h`): low and high; `raw` is then null. */
+  low?: number;
+  high?: number;
+  /** A metric impact the label named (`+5% signups`); `raw` is then null. */
+  impact?: string;
   source?: string;
 }
 
@@ -72,7 +77,7 @@ interface LabelInput {
 function fromGroup(
   labels: LinearLabelRecord[],
   groupIds: ReadonlySet<string>,
-  parse: (name: string) => LabelAmount,
+  parse: (name: string) => LabelReading,
 ): LabelInput {
   const inGroup = labels.filter((l) => l.parentId !== null && groupIds.has(l.parentId));
   const [first] = inGroup;
@@ -82,7 +87,10 @@ function fromGroup(
     return { raw: `${inGroup.map((l) => l.name).join(' and ')} (one label expected)`, source };
   }
   const parsed = parse(first.name);
-  return { raw: parsed.ok ? parsed.amount : parsed.text, source };
+  if (!parsed.ok) return { raw: parsed.text, source };
+  if ('amount' in parsed) return { raw: parsed.amount, source };
+  if ('impact' in parsed) return { raw: null, impact: parsed.impact, source };
+  return { raw: null, low: parsed.low, high: parsed.high, source };
 }
 
 function hoursPerPoint(config: LinearTrackerConfig, teamKey: string): number | undefined {
@@ -91,13 +99,22 @@ function hoursPerPoint(config: LinearTrackerConfig, teamKey: string): number | u
 }
 
 export function toInputs(record: LinearIssueRecord, ctx: MappingContext): MoneyInputs {
-  const value = fromGroup(record.labels, ctx.valueGroupIds, parseValueLabel);
+  const value = fromGroup(record.labels, ctx.valueGroupIds, readValueLabel);
   const inputs: MoneyInputs = { value: value.raw, cost: null, costUnit: 'points' };
+  if (value.low !== undefined && value.high !== undefined) {
+    inputs.valueLow = value.low;
+    inputs.valueHigh = value.high;
+  }
+  if (value.impact !== undefined) inputs.valueImpact = value.impact;
   if (value.source !== undefined) inputs.valueSource = value.source;
   if (ctx.config.cost.from === 'labels') {
-    const cost = fromGroup(record.labels, ctx.costGroupIds, parseHoursLabel);
+    const cost = fromGroup(record.labels, ctx.costGroupIds, readHoursLabel);
     inputs.cost = cost.raw;
     inputs.costUnit = 'hours';
+    if (cost.low !== undefined && cost.high !== undefined) {
+      inputs.costLow = cost.low;
+      inputs.costHigh = cost.high;
+    }
     if (cost.source !== undefined) inputs.costSource = cost.source;
     return inputs;
   }

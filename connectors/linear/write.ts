@@ -23,6 +23,8 @@ const URGENT = 1;
  *   sinks below every ranked issue as it does in the unified ranking. Urgent (1) is never
  *   produced: it notifies people and starts SLAs.
  * - note: the explanation (`$5,000/mo x 1 mo - 40 h x $50/h = $3,000`), null when there is none.
+ *   For a range it carries the risk figures Linear has no fields for (`... = $3,083 expected
+ *   (P10 $2,367, P90 $3,800; 100% chance above $0)`).
  */
 export function desiredValues(config: LinearTrackerConfig, target: WriteTarget): WriteValues {
   const values: WriteValues = {};

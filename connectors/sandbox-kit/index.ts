@@ -24,6 +24,7 @@ export interface RandomFaults {
 /** Decides the fault (if any) for each incoming request: queued one-shot faults first, then random. */
 export class FaultInjector {
   private queued: Fault[] = [];
+  private queuedFor = new Map<string, Fault[]>();
   private random: (() => number) | null = null;
   private randomFaults: RandomFaults = {};
   private latencyMs = 0;
@@ -31,6 +32,10 @@ export class FaultInjector {
   /** The next requests get these faults, one each, in order. */
   enqueue(...faults: Fault[]): void {
     this.queued.push(...faults);
+  }
+  /** The next requests of this operation (e.g. `rank`) get these faults, one each, in order. */
+  enqueueFor(operation: string, ...faults: Fault[]): void {
+    this.queuedFor.set(operation, [...(this.queuedFor.get(operation) ?? []), ...faults]);
   }
   /** Every request waits this long before it is answered. */
   setLatency(ms: number): void {
@@ -42,13 +47,18 @@ export class FaultInjector {
   }
   clear(): void {
     this.queued = [];
+    this.queuedFor.clear();
     this.random = null;
     this.latencyMs = 0;
   }
   get latency(): number {
     return this.latencyMs;
   }
-  next(): Fault | null {
+  /** The fault for a request; `operation` (when the sandbox knows it) picks `enqueueFor` faults. */
+  next(operation?: string): Fault | null {
+    const forOperation =
+      operation === undefined ? undefined : this.queuedFor.get(operation)?.shift();
+    if (forOperation) return forOperation;
     const queued = this.queued.shift();
     if (queued) return queued;
     if (!this.random) return null;

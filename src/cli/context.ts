@@ -1,9 +1,9 @@
-import { ConfigError, loadConfig, type Config, type Env } from '../config.js';
+import { ConfigError, EXIT_CONFIG, loadConfig, type Config, type Env } from '../config.js';
 import { createContext, type AppContext, type ContextOptions } from '../main.js';
 import type { Io } from './output.js';
 
 /** Config problems exit 2 (README "Commands"); anything else that stops a command exits 1. */
-export const EXIT_CONFIG = 2;
+export { EXIT_CONFIG } from '../config/config-error.js';
 
 export function loadConfigOrReport(
   flag: string | undefined,

@@ -1,14 +1,17 @@
 /** The `netvalue` command line. Each command lives in its own file and returns an exit code. */
 import type { Env } from '../config.js';
 import { UsageError } from './args.js';
-import { runCheck } from './check.js';
 import { processIo, type Io } from './output.js';
-import { runRanking } from './ranking.js';
-import { runServe } from './serve.js';
-import { runSyncCommand } from './sync.js';
-import { runWorker } from './worker.js';
 
 type Command = (argv: string[], io: Io, env: Env) => Promise<number>;
+
+/**
+ * Each command's module is loaded when it runs: `--help` loads none of them (no fastify, BullMQ
+ * or tracker SDK), and a command loads only what it needs.
+ */
+function lazy<M>(load: () => Promise<M>, pick: (module: M) => Command): Command {
+  return async (argv, io, env) => pick(await load())(argv, io, env);
+}
 
 /** Production images ship without the sandboxes and src/demo (see .dockerignore). */
 const DEMO_MISSING =
@@ -42,24 +45,36 @@ function isMissingDemoModule(err: unknown): boolean {
 
 const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
   serve: {
-    run: runServe,
+    run: lazy(
+      () => import('./serve.js'),
+      (m) => m.runServe,
+    ),
     usage: 'serve',
     summary: 'HTTP server, workers and scheduler in one process (starts with a sync)',
   },
   sync: {
-    run: runSyncCommand,
+    run: lazy(
+      () => import('./sync.js'),
+      (m) => m.runSyncCommand,
+    ),
     usage: 'sync [--tracker ID] [--full] [--dry-run] [--json]',
     summary: 'one sync to completion, then a summary; exit 1 if anything failed',
   },
   worker: {
-    run: runWorker,
+    run: lazy(
+      () => import('./worker.js'),
+      (m) => m.runWorker,
+    ),
     usage: 'worker [--concurrency N]',
     summary: 'workers only, to scale out (run many)',
   },
   ranking: {
-    run: runRanking,
+    run: lazy(
+      () => import('./ranking.js'),
+      (m) => m.runRanking,
+    ),
     usage: 'ranking [--limit N] [--json]',
-    summary: 'the unified ranking from stored state',
+    summary: 'the unified ranking from stored state: the first N (default 50) of all issues',
   },
   demo: {
     run: runDemoLazily,
@@ -67,7 +82,10 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
     summary: 'sandbox Jira + Linear, a full sync, the ranking, then the dashboard',
   },
   check: {
-    run: runCheck,
+    run: lazy(
+      () => import('./check.js'),
+      (m) => m.runCheck,
+    ),
     usage: 'check',
     summary: 'validate config and secrets, check Redis, reach every tracker, confirm fields',
   },

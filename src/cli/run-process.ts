@@ -3,8 +3,8 @@
  * one line and an exit code, and makes sure the process ends once the command has returned, so a
  * supervisor never waits on a process that has given up.
  */
-import { ConfigError, loadDotEnv } from '../config.js';
-import { EXIT_CONFIG } from './context.js';
+import { ConfigError, EXIT_CONFIG } from '../config/config-error.js';
+import { loadDotEnv } from '../config/dotenv.js';
 import { processIo } from './output.js';
 
 /** Grace for stdout/stderr to drain before a handle left open is ignored and the process exits. */

@@ -5,6 +5,7 @@
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import type { Env } from '../config.js';
 import type { PipelineContext } from '../pipeline/context.js';
+import { keepSchedules, SCHEDULE_CHECK_MS } from '../pipeline/scheduler.js';
 import { startServing } from '../pipeline/startup.js';
 import { buildServer } from '../server/build-server.js';
 import { parseFlags, positiveInt } from './args.js';
@@ -51,10 +52,13 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
   return withContext(values.config, env, io, async (ctx) => {
     // Listen first: a port in use then fails before any worker or scheduler has started.
     let workers: RunningWorkers | null = null;
+    let schedules: { stop(): void } | null = null;
     const http = await startHttp(ctx, () => workers !== null);
     try {
       workers = startWorkers(ctx, { concurrency: ctx.config.concurrency, ...lockOptions(env) });
       await startServing(ctx);
+      // Schedules lost with Redis data are re-created; /readyz reports them missing meanwhile.
+      schedules = keepSchedules(ctx, SCHEDULE_CHECK_MS);
       ctx.logger.info(
         { url: http.url, trackers: ctx.config.trackers.map((t) => t.id) },
         'netvalue serving',
@@ -63,6 +67,7 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
       ctx.logger.info({ signal }, 'shutting down: no new requests or jobs; finishing running ones');
       return 0;
     } finally {
+      schedules?.stop();
       const running = workers;
       workers = null;
       await http.close();

@@ -10,6 +10,21 @@ const Server = z
     publicUrl: z.url().optional(),
     /** Largest webhook/admin body accepted. */
     bodyLimitBytes: z.number().int().positive().default(1_048_576),
+    /** A signed webhook body whose timestamp is further than this from now is refused (replay). */
+    webhookMaxAgeSec: z.number().int().positive().default(3_600),
+    /** Longest a client may take to send a whole request (headers and body); 408 after it. */
+    requestTimeoutMs: z.number().int().positive().default(30_000),
+    /** A socket with no traffic for this long is closed. */
+    connectionTimeoutMs: z.number().int().positive().default(60_000),
+    /** How long an idle keep-alive connection waits for its next request. */
+    keepAliveTimeoutMs: z.number().int().positive().default(10_000),
+    /** Failed admin tokens or webhook signatures per client address per minute before 429. */
+    authFailuresPerMinute: z.number().int().positive().default(10),
+    /**
+     * Whether the client address comes from X-Forwarded-For (behind a reverse proxy): `true`, or
+     * the proxies' addresses/CIDRs, comma-separated (`10.0.0.0/8,127.0.0.1`); off by default.
+     */
+    trustProxy: z.union([z.boolean(), z.string().min(1)]).default(false),
   })
   .strict();
 
@@ -30,6 +45,24 @@ const Scoring = z
       .strict()
       .default({ ...D.priorityThresholdsUsd })
       .refine((t) => t.high >= t.medium, 'high must be at least medium'),
+    /** What scored issues rank by: the expected net value, or its P10 (risk-averse). */
+    rankBy: z.enum(['expected', 'p10']).default(D.rankBy),
+    /** `netValue`: by net value; `cd3`: issues worth doing first by CD3 (cost of delay / duration). */
+    order: z.enum(['netValue', 'cd3']).default(D.order),
+    /** Business metrics a Value may be given as an impact on (`+5% signups`), by id. */
+    metrics: z
+      .record(
+        z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'letters, digits, _ and - only'),
+        z
+          .object({
+            /** For explanations: `sign-up revenue`. */
+            name: z.string().min(1),
+            /** What the metric is worth per month, in $. */
+            baselineUsdPerMonth: z.number().nonnegative(),
+          })
+          .strict(),
+      )
+      .default({}),
   })
   .strict();
 
@@ -55,11 +88,12 @@ export const ConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
       .default('netvalue'),
-    server: Server.default({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 1_048_576 }),
+    server: Server.prefault({}),
     adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
     scoring: Scoring.default({
       ...D,
       priorityThresholdsUsd: { ...D.priorityThresholdsUsd },
+      metrics: {},
     }),
     sync: Sync.default({ intervalSec: 300, fullEverySec: 86_400, rankSettleMs: 2000 }),
     /** Workers per process for the score and write queues. */

@@ -5,7 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { startJiraSandbox, type JiraSandbox } from '../../connectors/jira/sandbox/index.js';
+import {
+  SANDBOX_RANGE_FIELD_NAMES,
+  startJiraSandbox,
+  type JiraSandbox,
+} from '../../connectors/jira/sandbox/index.js';
 import { startLinearSandbox, type LinearSandbox } from '../../connectors/linear/sandbox/index.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { deleteKeysWithPrefix } from '../store/cleanup.js';
@@ -41,7 +45,14 @@ export async function startDemo(options: DemoOptions): Promise<DemoDeployment> {
     logLevel: options.logLevel,
     sync: { rankSettleMs: 500 },
     trackers: [
-      { ...jira.trackerConfig(), id: 'demo-jira', rank: true, writesPerSec: 200 },
+      {
+        ...jira.trackerConfig(),
+        id: 'demo-jira',
+        rank: true,
+        writesPerSec: 200,
+        // The three-point fields too, so the demo shows P10 / P90 and the chance above $0.
+        fields: { ...jira.trackerConfig().fields, ...SANDBOX_RANGE_FIELD_NAMES },
+      },
       {
         ...linear.trackerConfig(),
         id: 'demo-linear',

@@ -28,6 +28,20 @@ export const MoneyInputsSchema = z.object({
   costUnit: CostUnitSchema,
   /** Overrides `scoring.hoursPerPoint` when the cost is in points (e.g. per Linear team). */
   hoursPerPoint: z.number().optional(),
+  /**
+   * Optional three-point ranges (docs/architecture.md, "The method"): `value` and `cost` are then
+   * the most likely amounts. Missing bounds default to the most likely amount; with only low and
+   * high, the most likely amount is their midpoint.
+   */
+  valueLow: RawInputSchema.optional(),
+  valueHigh: RawInputSchema.optional(),
+  costLow: RawInputSchema.optional(),
+  costHigh: RawInputSchema.optional(),
+  /**
+   * Value as an impact on a business metric of `scoring.metrics`: `+5% signups`, `+3-8% signups`.
+   * Exclusive with `value`, `valueLow` and `valueHigh`.
+   */
+  valueImpact: z.string().nullable().optional(),
   /** Where each input came from, for explanations (`label Value/$5k`, `field Cost (hours)`). */
   valueSource: z.string().optional(),
   costSource: z.string().optional(),
@@ -42,6 +56,12 @@ export const WriteValuesSchema = z
   .object({
     /** Net value in $, e.g. a Jira number field. */
     netValueUsd: z.number().nullable().optional(),
+    /** P10 of the net value in $ (a Jira number field). */
+    netValueLowUsd: z.number().nullable().optional(),
+    /** P90 of the net value in $ (a Jira number field). */
+    netValueHighUsd: z.number().nullable().optional(),
+    /** Chance that the net value is above $0, a whole percentage 0-100 (a Jira number field). */
+    confidencePct: z.number().nullable().optional(),
     /** 1-based position in the unified ranking. */
     rankPosition: z.number().nullable().optional(),
     /** Priority bucket 0-4 in Linear's scale (0 none, 2 high, 3 medium, 4 low; never 1 urgent). */

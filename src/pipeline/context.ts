@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { ScoringSettings } from '../domain/index.js';
 import type { Metrics } from '../metrics.js';
 import type { AuditLog } from '../store/audit.js';
+import type { HistoryStore } from '../store/history.js';
 import type { IssueStore } from '../store/issue-store.js';
 import type { MetaStore } from '../store/meta.js';
 import type { RateLimiter } from '../store/rate-limiter.js';
@@ -19,6 +20,8 @@ export interface PipelineContext {
   /** Identifies the scoring settings; stored results made with another hash are re-scored. */
   settingsHash: string;
   store: IssueStore;
+  /** Score history per issue and the after-sync backlog series. */
+  history: HistoryStore;
   runs: RunStore;
   audit: AuditLog;
   limiter: RateLimiter;

@@ -1,7 +1,13 @@
 /**
- * Turns connector failures into BullMQ control flow: a 429 pauses only that tracker's queue
- * until Retry-After (no attempt consumed); transient errors retry with backoff; permanent ones
- * fail the job at once with the connector's message.
+ * Turns connector failures into BullMQ control flow: transient errors retry with backoff;
+ * permanent ones fail the job at once with the connector's message.
+ *
+ * 429s: write and rank jobs wait them out themselves (`rateLimitedFor`): the tracker is paused in
+ * Redis (RateLimiter.pause) for exactly the Retry-After, every process's calls wait for it, and the
+ * refused call goes again after it. Ending the job instead (`pauseForRateLimit`: the queue's
+ * rate limit plus RateLimitError) is what sync pages do, and what a write or rank job does after
+ * `MAX_PAUSES_IN_JOB` pauses: its re-run waits for a free worker and books its calls after every
+ * call booked meanwhile, so it comes back well after the Retry-After.
  */
 import { RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { ZodError } from 'zod';
@@ -21,6 +27,15 @@ export async function pauseForRateLimit(
   await queue.rateLimit(ms);
   metrics.rateLimitWaits.inc({ tracker: trackerId }, ms / 1000);
   throw new RateLimitError();
+}
+
+/** 429s one write unit or rank step waits out inside its job before the job goes back to the queue. */
+export const MAX_PAUSES_IN_JOB = 5;
+
+/** How long the tracker asked to wait, when `err` is a rate limit; null for anything else. */
+export function rateLimitedFor(err: unknown): number | null {
+  if (!isTrackerError(err) || err.kind !== 'rate_limited') return null;
+  return Math.max(1, err.details.retryAfterMs ?? DEFAULT_RATE_LIMIT_MS);
 }
 
 /** True on the job's last allowed attempt (so a transient failure is now final). */

@@ -33,11 +33,25 @@ function compareTrackerRank(a: IssueRecord, b: IssueRecord): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** A value as shown in a change line: JSON, numbers rounded to 2 decimals (display only). */
+function shown(value: unknown, round: boolean): string {
+  if (round && typeof value === 'number' && Number.isFinite(value)) {
+    const rounded = Math.round(value * 100) / 100;
+    return JSON.stringify(Object.is(rounded, -0) ? 0 : rounded);
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * `<tracker> <key>: <field> <from> -> <to>, ...`, what a dry run prints. Numbers are rounded for
+ * display (a sort key -87594.4812345 shows as -87594.48), unless that would hide the change.
+ */
 function describe(record: IssueRecord, changes: WriteValues): string {
-  const parts = Object.entries(changes).map(
-    ([field, to]) =>
-      `${field} ${JSON.stringify(record.current[field as keyof WriteValues] ?? null)} -> ${JSON.stringify(to)}`,
-  );
+  const parts = Object.entries(changes).map(([field, to]) => {
+    const from: unknown = record.current[field as keyof WriteValues];
+    const round = shown(from, true) !== shown(to, true);
+    return `${field} ${shown(from, round)} -> ${shown(to, round)}`;
+  });
   return `${record.trackerId} ${record.key}: ${parts.join(', ')}`;
 }
 

@@ -11,6 +11,14 @@ export interface RankingItem {
   valueUsdPerMonth: number | null;
   costUsd: number | null;
   netValueUsd: number | null;
+  /** P10 of the net value; equals it for point inputs. */
+  netValueLowUsd: number | null;
+  /** P90 of the net value; equals it for point inputs. */
+  netValueHighUsd: number | null;
+  /** Chance (whole %) that the net value is above $0. */
+  confidencePct: number | null;
+  /** Mean Value ($/month) per mean Cost hour; null when not computable. */
+  cd3: number | null;
   reason: string;
   explanation: string;
 }
@@ -27,6 +35,10 @@ export function rankingItem(rank: number, record: IssueRecord): RankingItem {
     valueUsdPerMonth: result.valueUsdPerMonth,
     costUsd: result.costUsd,
     netValueUsd: result.netValueUsd,
+    netValueLowUsd: result.netValueLowUsd,
+    netValueHighUsd: result.netValueHighUsd,
+    confidencePct: result.confidencePct,
+    cd3: result.cd3,
     reason: result.reason,
     explanation: result.explanation,
   };

@@ -9,13 +9,14 @@ import type { IssueRecord } from '../store/issue-record.js';
 import type { PipelineContext } from './context.js';
 import { enqueuePlan } from './runs.js';
 import { rescoreRecord } from './score-record.js';
+import { HISTORY_WHY, saveWithHistory } from './score-history.js';
 
 /** The writes' `why` after a change of the scoring settings. */
 export const SETTINGS_CHANGED = 'scoring settings changed';
 
 /** Re-scores the records made with other settings (or all, when `force`) and saves them. */
 export async function rescoreStale(
-  ctx: Pick<PipelineContext, 'settings' | 'settingsHash' | 'store'>,
+  ctx: Pick<PipelineContext, 'settings' | 'settingsHash' | 'store' | 'history' | 'logger'>,
   connector: Connector,
   records: IssueRecord[],
   force = false,
@@ -26,7 +27,9 @@ export async function rescoreStale(
   const rescored = records.map((r) =>
     force || r.scoredWith !== env.settingsHash ? rescoreRecord(r, env) : r,
   );
-  await ctx.store.putScores(rescored, before);
+  await saveWithHistory(ctx, records, rescored, HISTORY_WHY.settings, () =>
+    ctx.store.putScores(rescored, before),
+  );
   return rescored;
 }
 

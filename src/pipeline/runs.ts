@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { JOB, type PlanData, type SyncStartData } from '../queues.js';
 import type { PipelineContext } from './context.js';
+import { recordBacklogHistory } from './score-history.js';
 
 export function newRunId(trackerId: string): string {
   return `${trackerId}-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
@@ -60,6 +61,9 @@ export async function enqueuePlan(ctx: PipelineContext, data: PlanData): Promise
   await ctx.queues.score.add(JOB.plan, data, jobId ? { jobId } : {});
 }
 
+/** Failures named in a run's `sync finished` line; the rest are in its summary and /admin/failed. */
+const MAX_LOGGED_FAILURES = 20;
+
 /** Marks the run done, advances the watermark (unless a pull failed or it was a dry run). */
 export async function completeRun(ctx: PipelineContext, runId: string): Promise<void> {
   const run = await ctx.runs.info(runId);
@@ -72,14 +76,31 @@ export async function completeRun(ctx: PipelineContext, runId: string): Promise<
   }
   await ctx.runs.complete(runId, finishedAt.toISOString());
   await ctx.runs.releaseLock(trackerId, runId);
+  await recordBacklogHistory(ctx, trackerId);
   const seconds = (finishedAt.getTime() - Date.parse(startedAt)) / 1000;
   ctx.metrics.syncDuration.observe(
     { tracker: trackerId, kind: run.full ? 'full' : 'incremental' },
     seconds,
   );
   const summary = await ctx.runs.summary(runId);
-  ctx.logger.info(
-    { runId, trackerId, seconds, ...summary, failures: summary?.failures.length },
+  const failures = summary?.failures ?? [];
+  const failed = summary?.failed ?? 0;
+  const fields = { runId, trackerId, seconds, ...summary, failures: failures.length };
+  if (failed === 0) {
+    ctx.logger.info(fields, 'sync finished');
+    return;
+  }
+  // A run that failed says why in its log line (the first few reasons), not only in its summary.
+  ctx.logger.warn(
+    {
+      ...fields,
+      failures: failures
+        .slice(0, MAX_LOGGED_FAILURES)
+        .map((f) => ({ key: f.key, message: f.message })),
+      ...(failures.length > MAX_LOGGED_FAILURES
+        ? { failuresNotLogged: failures.length - MAX_LOGGED_FAILURES }
+        : {}),
+    },
     'sync finished',
   );
 }

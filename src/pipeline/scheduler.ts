@@ -1,7 +1,8 @@
 /**
  * Per tracker: an incremental sync every `sync.intervalSec` and a full one every
  * `sync.fullEverySec`, as BullMQ job schedulers. Upserting is idempotent, so every process may
- * call this at start: restarts and many processes never double a schedule.
+ * call this at start: restarts and many processes never double a schedule. `serve` also keeps
+ * them (`keepSchedules`): a schedule lost with Redis's data is re-created within a minute.
  */
 import { JOB } from '../queues.js';
 import type { PipelineContext } from './context.js';
@@ -28,19 +29,110 @@ export function shouldRunFull(
   return !(sinceMs < (sync.fullEverySec - sync.intervalSec / 2) * 1000);
 }
 
-export async function ensureSchedulers(ctx: PipelineContext): Promise<void> {
+type SchedulerCtx = Pick<PipelineContext, 'config' | 'queues'>;
+type ScheduleKind = 'incremental' | 'full';
+
+async function upsertScheduler(ctx: SchedulerCtx, trackerId: string, kind: ScheduleKind) {
+  const queue = ctx.queues.tracker(trackerId);
+  const full = kind === 'full';
+  const everySec = full ? ctx.config.sync.fullEverySec : ctx.config.sync.intervalSec;
+  await queue.upsertJobScheduler(
+    schedulerIds(trackerId)[kind],
+    { every: everySec * 1000 },
+    { name: JOB.syncStart, data: { trackerId, full, dryRun: false } },
+  );
+}
+
+export async function ensureSchedulers(ctx: SchedulerCtx): Promise<void> {
   for (const tracker of ctx.config.trackers) {
-    const queue = ctx.queues.tracker(tracker.id);
-    const ids = schedulerIds(tracker.id);
-    await queue.upsertJobScheduler(
-      ids.incremental,
-      { every: ctx.config.sync.intervalSec * 1000 },
-      { name: JOB.syncStart, data: { trackerId: tracker.id, full: false, dryRun: false } },
-    );
-    await queue.upsertJobScheduler(
-      ids.full,
-      { every: ctx.config.sync.fullEverySec * 1000 },
-      { name: JOB.syncStart, data: { trackerId: tracker.id, full: true, dryRun: false } },
-    );
+    await upsertScheduler(ctx, tracker.id, 'incremental');
+    await upsertScheduler(ctx, tracker.id, 'full');
   }
+}
+
+/** Whether each of a tracker's schedules exists. */
+export interface ScheduleStatus {
+  incremental: boolean;
+  full: boolean;
+}
+
+/** Per tracker id: which of its schedules exist in Redis (one small read per schedule). */
+export async function scheduleStatus(ctx: SchedulerCtx): Promise<Map<string, ScheduleStatus>> {
+  const entries = await Promise.all(
+    ctx.config.trackers.map(async (t) => {
+      const queue = ctx.queues.tracker(t.id);
+      const ids = schedulerIds(t.id);
+      const [incremental, full] = await Promise.all([
+        queue.getJobScheduler(ids.incremental),
+        queue.getJobScheduler(ids.full),
+      ]);
+      return [t.id, { incremental: incremental != null, full: full != null }] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+/** Re-creates the schedules that are missing (upserting is idempotent); returns their ids. */
+export async function restoreMissingSchedulers(ctx: SchedulerCtx): Promise<string[]> {
+  const restored: string[] = [];
+  for (const [trackerId, status] of await scheduleStatus(ctx)) {
+    for (const kind of ['incremental', 'full'] as const) {
+      if (status[kind]) continue;
+      await upsertScheduler(ctx, trackerId, kind);
+      restored.push(schedulerIds(trackerId)[kind]);
+    }
+  }
+  return restored;
+}
+
+/** How often `serve` checks that its schedules exist (keepSchedules). */
+export const SCHEDULE_CHECK_MS = 60_000;
+
+/** Queue sets whose schedules this process keeps (readiness then checks them). */
+const kept = new WeakMap<object, number>();
+
+/** Whether this process keeps the schedules of `ctx`'s queues (`serve` does, via keepSchedules). */
+export function keepsSchedules(ctx: Pick<PipelineContext, 'queues'>): boolean {
+  return (kept.get(ctx.queues) ?? 0) > 0;
+}
+
+/**
+ * Schedules live in Redis, so a Redis that loses its data loses them and periodic syncs stop.
+ * `serve` calls this after `ensureSchedulers`: every `everyMs` it re-creates any missing schedule
+ * (logged at warn), and while it runs `/readyz` reports missing schedules as not ready.
+ */
+export function keepSchedules(
+  ctx: Pick<PipelineContext, 'config' | 'queues' | 'logger'>,
+  everyMs: number,
+): { stop(): void } {
+  kept.set(ctx.queues, (kept.get(ctx.queues) ?? 0) + 1);
+  let running = false;
+  const check = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const restored = await restoreMissingSchedulers(ctx);
+      if (restored.length > 0) {
+        ctx.logger.warn({ schedulers: restored }, 'sync schedules were missing: re-created');
+      }
+    } catch (err) {
+      ctx.logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'could not check the sync schedules',
+      );
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void check(), everyMs);
+  timer.unref();
+  let stopped = false;
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      kept.set(ctx.queues, Math.max(0, (kept.get(ctx.queues) ?? 1) - 1));
+    },
+  };
 }

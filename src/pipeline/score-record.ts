@@ -33,7 +33,7 @@ export function scoreRecord(
     rank: issue.rank,
     pinned: issue.pinned,
     member: rankMember(
-      rankSortKey({ trackerId: issue.trackerId, key: issue.key, result }),
+      rankSortKey({ trackerId: issue.trackerId, key: issue.key, result }, env.settings),
       issue.trackerId,
       issue.id,
     ),
@@ -50,7 +50,7 @@ export function rescoreRecord(record: IssueRecord, env: ScoreEnv): IssueRecord {
     result,
     desired: desiredFor(result, env),
     member: rankMember(
-      rankSortKey({ trackerId: record.trackerId, key: record.key, result }),
+      rankSortKey({ trackerId: record.trackerId, key: record.key, result }, env.settings),
       record.trackerId,
       record.id,
     ),

@@ -1,15 +1,27 @@
 /**
  * The write loop of one write job: for each issue, re-read what it should hold, send only what
- * differs (one call per issue), and record the result. Reading fresh state here (not from the job)
- * makes retries, re-runs and overlapping jobs harmless: an issue already right is skipped.
+ * differs (one call per issue, or one batch where the tracker takes many), and record each result
+ * as soon as the tracker accepted it. Reading fresh state here (not from the job) makes retries,
+ * re-runs and overlapping jobs harmless: an issue already right is skipped.
+ *
+ * Crash safety: each call is marked as sending before it goes out (WriteLocks.claim) and its
+ * result recorded right after, in one round trip (tracker state, audit entries, the end of the
+ * mark, the cleared failure and the run's `written` count). A job re-run after its worker died
+ * sends only what is still different; for issues whose call went out unrecorded it first reads
+ * what the tracker holds, so an edit the tracker accepted is recorded (and counted) once, never
+ * sent again.
+ *
+ * Rate limits: every call waits for its booked slot and, immediately before going out, for the
+ * tracker's pause in Redis. A 429 pauses the tracker there for exactly its Retry-After, so calls
+ * already under way in every process stop too; the refused call is sent again after the pause.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isTrackerError, type WriteValues } from '../domain/index.js';
 import { changedValues } from '../scoring/write-diff.js';
 import { AuditLog, type AuditEntry } from '../store/audit.js';
 import type { IssueRecord } from '../store/issue-record.js';
 import type { TrackerState } from '../store/issue-store.js';
 import { connectorFor, type PipelineContext } from './context.js';
+import { MAX_PAUSES_IN_JOB, rateLimitedFor } from './job-errors.js';
 
 export interface WriteFailure {
   id: string;
@@ -18,8 +30,12 @@ export interface WriteFailure {
 }
 
 export interface WriteOutcome {
+  /** Issues whose values the tracker accepted (also counted in the run as they happen). */
   written: number;
-  /** Set when the tracker answered 429: stop and pause the tracker's queue this long. */
+  /**
+   * Set when the tracker kept answering 429 past what a job waits out itself: hand the job back
+   * to the queue for this long (the tracker stays paused in Redis meanwhile).
+   */
   rateLimitedMs: number | null;
   transient: WriteFailure[];
   permanent: WriteFailure[];
@@ -30,111 +46,202 @@ const CALLS_IN_FLIGHT = 8;
 /** An issue is written by one job at a time; the lock outlives the request timeout by this. */
 const LOCK_MARGIN_MS = 5000;
 
+interface Item {
+  record: IssueRecord;
+  changes: WriteValues;
+}
+
 export async function writeIssues(
   ctx: PipelineContext,
-  data: { trackerId: string; issueIds: string[]; why: string },
+  data: { trackerId: string; runId?: string | null; issueIds: string[]; why: string },
   /** Who holds the issues' write locks (the job id: a re-run of the same job may take them back). */
   owner: string,
 ): Promise<WriteOutcome> {
-  const connector = connectorFor(ctx, data.trackerId);
-  const tracker = trackerConfig(ctx, data.trackerId);
+  const { trackerId } = data;
+  const connector = connectorFor(ctx, trackerId);
+  const tracker = trackerConfig(ctx, trackerId);
   const outcome: WriteOutcome = { written: 0, rateLimitedMs: null, transient: [], permanent: [] };
-  const records = (await ctx.store.getMany(data.trackerId, data.issueIds)).filter(
+  const records = (await ctx.store.getMany(trackerId, data.issueIds)).filter(
     (r): r is IssueRecord => r !== null && changedValues(r.current, r.desired) !== null,
   );
-  const locked = await ctx.locks.lock(
-    data.trackerId,
+  if (records.length === 0) return outcome;
+  const perCall = Math.max(1, connector.maxWriteBatch);
+  // One booking for the whole job (one round trip): unit k may start at `booking.at[k]`.
+  // Booked before locking, so the locks last as long as the job is planned to take.
+  const booking = await ctx.limiter.book(
+    trackerId,
+    tracker.writesPerSec,
+    Math.ceil(records.length / perCall),
+  );
+  const callTtlMs = tracker.timeoutMs + LOCK_MARGIN_MS;
+  const locks = await ctx.locks.lock(
+    trackerId,
     records.map((r) => r.id),
-    tracker.timeoutMs + LOCK_MARGIN_MS,
+    Math.max(0, (booking.at.at(-1) ?? 0) - Date.now()) + callTtlMs,
     owner,
   );
-  const states: TrackerState[] = [];
-  const ranks = new Map<string, number>();
-  const audit: AuditEntry[] = [];
-  const at = new Date().toISOString();
-
-  const succeeded = (record: IssueRecord, changes: WriteValues): void => {
-    outcome.written++;
-    ctx.metrics.writes.inc({ tracker: data.trackerId, result: 'written' });
-    states.push({ id: record.id, current: { ...record.current, ...changes }, lastWrittenAt: at });
-    if (changes.sortKey !== undefined) ranks.set(record.id, changes.sortKey);
-    const base = {
-      at,
-      trackerId: record.trackerId,
-      issueId: record.id,
+  const busy = (record: IssueRecord) =>
+    outcome.transient.push({
+      id: record.id,
       key: record.key,
-      why: data.why,
-    };
-    for (const [field, to] of Object.entries(changes)) {
-      audit.push(
-        AuditLog.entry({ ...base, field }, record.current[field as keyof WriteValues], to),
-      );
+      message: 'another job is writing this issue',
+    });
+  for (const r of records) if (!locks.has(r.id)) busy(r);
+
+  /** Records what the tracker accepted, in one round trip, and counts it. */
+  const recordAccepted = async (items: readonly Item[]): Promise<void> => {
+    if (items.length === 0) return;
+    const at = new Date().toISOString();
+    const states: TrackerState[] = [];
+    const ranks = new Map<string, number>();
+    const audit: AuditEntry[] = [];
+    for (const { record, changes } of items) {
+      states.push({ id: record.id, current: { ...record.current, ...changes }, lastWrittenAt: at });
+      if (changes.sortKey !== undefined) ranks.set(record.id, changes.sortKey);
+      const base = { at, trackerId, issueId: record.id, key: record.key, why: data.why };
+      for (const [field, to] of Object.entries(changes)) {
+        audit.push(
+          AuditLog.entry({ ...base, field }, record.current[field as keyof WriteValues], to),
+        );
+      }
     }
+    const ids = items.map((i) => i.record.id);
+    // Sent together on the one connection the stores share: a single round trip.
+    await Promise.all([
+      ctx.store.recordWritten(trackerId, states, ranks, (multi) => {
+        ctx.audit.addTo(multi, audit);
+        ctx.locks.addDone(multi, trackerId, ids);
+        // Counted with the writes it counts: a kill between two commands cannot drop it.
+        if (data.runId) ctx.runs.addCount(multi, data.runId, { written: items.length });
+      }),
+      ctx.meta.clearFailures(trackerId, ids),
+    ]);
+    outcome.written += items.length;
+    ctx.metrics.writes.inc({ tracker: trackerId, result: 'written' }, items.length);
   };
 
-  /** One request: a single issue, or a batch when the connector can write many at once. */
-  const writeUnit = async (unit: IssueRecord[], waitMs: number): Promise<void> => {
-    const items = unit.flatMap((record) => {
+  /** One request (a single issue, or a batch), sent again after a 429 pause. */
+  const writeUnit = async (unit: readonly IssueRecord[], atMs: number): Promise<void> => {
+    let items: Item[] = unit.flatMap((record) => {
       const changes = changedValues(record.current, record.desired);
       return changes ? [{ record, changes }] : [];
     });
-    if (items.length === 0 || outcome.rateLimitedMs !== null) return;
-    const wait = waitMs - (Date.now() - reservedAt);
-    if (wait > 0) {
-      ctx.metrics.rateLimitWaits.inc({ tracker: data.trackerId }, wait / 1000);
-      await sleep(wait);
-    }
-    const refs = items.map(({ record, changes }) => ({
-      ref: { trackerId: record.trackerId, id: record.id, key: record.key },
-      changes,
-    }));
-    let errors: unknown[];
-    try {
-      errors = await connector.write(refs);
-    } catch (err) {
-      errors = items.map(() => err);
-    }
-    for (const [i, { record, changes }] of items.entries()) {
-      const err = errors[i] ?? null;
-      if (err === null) succeeded(record, changes);
-      else await classify(ctx, record, err, outcome);
+    for (let pauses = 0; items.length > 0; pauses++) {
+      if (outcome.rateLimitedMs !== null) return; // the job goes back to the queue
+      // The booked slot, moved by every pause since (a refused call keeps its slot: it goes
+      // first once the pause it caused is over).
+      const waited = await ctx.limiter.waitTurn(trackerId, atMs, booking.shift);
+      if (waited > 0) ctx.metrics.rateLimitWaits.inc({ tracker: trackerId }, waited / 1000);
+      const claimed = await ctx.locks.claim(
+        trackerId,
+        items.map((i) => i.record.id),
+        callTtlMs,
+        owner,
+      );
+      for (const i of items) if (!claimed.has(i.record.id)) busy(i.record);
+      items = items.filter((i) => claimed.has(i.record.id));
+      if (items.length === 0) return;
+      let errors: unknown[];
+      try {
+        errors = await connector.write(
+          items.map(({ record, changes }) => ({ ref: refOf(record), changes })),
+        );
+      } catch (err) {
+        errors = items.map(() => err);
+      }
+      const accepted: Item[] = [];
+      const limited: Item[] = [];
+      let retryAfterMs = 0;
+      for (const [i, item] of items.entries()) {
+        const err = errors[i] ?? null;
+        const limitedFor = rateLimitedFor(err);
+        if (err === null) accepted.push(item);
+        else if (limitedFor !== null) {
+          ctx.metrics.apiErrors.inc({ tracker: trackerId, class: 'rate_limited' });
+          limited.push(item);
+          retryAfterMs = Math.max(retryAfterMs, limitedFor);
+        } else await classify(ctx, item.record, err, outcome);
+      }
+      await recordAccepted(accepted);
+      if (limited.length === 0) return;
+      // Every process stops for exactly what the tracker asked, and the schedule moves with it.
+      await ctx.limiter.pause(trackerId, Date.now() + retryAfterMs);
+      if (pauses + 1 >= MAX_PAUSES_IN_JOB) {
+        outcome.rateLimitedMs = Math.max(outcome.rateLimitedMs ?? 0, retryAfterMs);
+        return;
+      }
+      items = limited;
     }
   };
 
-  const queue = records.filter((r) => locked.has(r.id));
-  for (const r of records)
-    if (!locked.has(r.id))
-      outcome.transient.push({
-        id: r.id,
-        key: r.key,
-        message: 'another job is writing this issue',
-      });
-  const perCall = Math.max(1, connector.maxWriteBatch);
-  const units: IssueRecord[][] = [];
-  for (let i = 0; i < queue.length; i += perCall) units.push(queue.slice(i, i + perCall));
-  // One booking for the whole job: unit k may start `waits[k]` ms after `reservedAt`.
-  const reservedAt = Date.now();
-  const waits = await ctx.limiter.reserveMany(data.trackerId, tracker.writesPerSec, units.length);
-  let nextUnit = 0;
-  const runners = Array.from({ length: Math.min(CALLS_IN_FLIGHT, units.length) }, async () => {
-    for (let k = nextUnit++; k < units.length; k = nextUnit++) {
-      await writeUnit(units[k] as IssueRecord[], waits[k] ?? 0);
-    }
-  });
   try {
+    const queue = await readBackUnsure(
+      records.filter((r) => locks.has(r.id)),
+      (id) => locks.get(id) === 'unsure',
+    );
+    const units: IssueRecord[][] = [];
+    for (let i = 0; i < queue.length; i += perCall) units.push(queue.slice(i, i + perCall));
+    let nextUnit = 0;
+    const runners = Array.from({ length: Math.min(CALLS_IN_FLIGHT, units.length) }, async () => {
+      for (let k = nextUnit++; k < units.length; k = nextUnit++) {
+        await writeUnit(units[k] as IssueRecord[], booking.at[k] ?? Date.now());
+      }
+    });
     await Promise.all(runners);
   } finally {
-    await ctx.store.putTrackerState(data.trackerId, states);
-    await ctx.store.putRanks(data.trackerId, ranks);
-    await ctx.audit.append(audit);
-    await ctx.meta.clearFailures(
-      data.trackerId,
-      states.map((s) => s.id),
-    );
-    await ctx.locks.unlock(data.trackerId, [...locked], owner);
+    await ctx.locks.unlock(trackerId, [...locks.keys()], owner);
   }
   return outcome;
+
+  /**
+   * Issues whose last call went out unrecorded (a dead writer, a timeout): reads what the tracker
+   * holds. Where it already holds what we want, that call landed: record it (once) and skip it;
+   * else send only what still differs. Returns the records still to write.
+   */
+  async function readBackUnsure(
+    locked: IssueRecord[],
+    unsure: (id: string) => boolean,
+  ): Promise<IssueRecord[]> {
+    const out: (IssueRecord | null)[] = [...locked];
+    const todo = locked.flatMap((r, i) => (unsure(r.id) ? [i] : []));
+    let next = 0;
+    const readers = Array.from({ length: Math.min(CALLS_IN_FLIGHT, todo.length) }, async () => {
+      for (let k = next++; k < todo.length; k = next++) {
+        const index = todo[k] as number;
+        const record = locked[index] as IssueRecord;
+        let held: WriteValues;
+        try {
+          const fetched = await connector.fetchIssue(record.id);
+          if (fetched === null) continue; // gone or out of scope: the write decides
+          held = { ...record.current, ...fetched.current };
+        } catch (err) {
+          out[index] = null;
+          outcome.transient.push({
+            id: record.id,
+            key: record.key,
+            message: `could not read back an unrecorded write: ${err instanceof Error ? err.message : String(err)}`,
+          });
+          continue;
+        }
+        const wanted = changedValues(record.current, record.desired);
+        if (wanted !== null && changedValues(held, record.desired) === null) {
+          await recordAccepted([{ record, changes: wanted }]);
+          out[index] = null;
+        } else {
+          out[index] = { ...record, current: held };
+        }
+      }
+    });
+    await Promise.all(readers);
+    return out.filter((r): r is IssueRecord => r !== null);
+  }
 }
+
+const refOf = (record: IssueRecord) => ({
+  trackerId: record.trackerId,
+  id: record.id,
+  key: record.key,
+});
 
 export function trackerConfig(
   ctx: PipelineContext,
@@ -145,6 +252,7 @@ export function trackerConfig(
   return tracker;
 }
 
+/** Records a failed item in the outcome (a 429 never gets here: the unit waits it out). */
 function classify(
   ctx: PipelineContext,
   record: IssueRecord,
@@ -163,8 +271,6 @@ function classify(
   ctx.metrics.apiErrors.inc({ tracker: record.trackerId, class: err.kind });
   switch (err.kind) {
     case 'rate_limited':
-      outcome.rateLimitedMs = Math.max(outcome.rateLimitedMs ?? 0, err.details.retryAfterMs ?? 0);
-      return;
     case 'transient':
       outcome.transient.push(failure);
       return;

@@ -12,6 +12,12 @@ export function formatUsd(amount: number): string {
   return `${amount < 0 ? '-' : ''}$${text}`;
 }
 
+/** Whole dollars (`$3,083`), for the figures of a range, which are estimates anyway. */
+export function formatWholeUsd(amount: number): string {
+  const dollars = Math.round(Math.abs(amount));
+  return `${amount < 0 && dollars > 0 ? '-' : ''}$${whole.format(dollars)}`;
+}
+
 /** Plain number without trailing zeros: 40, 2.5. */
 export function formatNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(4)));

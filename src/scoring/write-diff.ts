@@ -1,14 +1,19 @@
 import type { WriteValues } from '../domain/index.js';
 
-/** Net values equal within half a cent are the same value: no write. */
+/** Net values (and their P10/P90) equal within half a cent are the same value: no write. */
 const HALF_CENT = 0.005;
+const MONEY: ReadonlySet<keyof WriteValues> = new Set([
+  'netValueUsd',
+  'netValueLowUsd',
+  'netValueHighUsd',
+]);
 
 function same(field: keyof WriteValues, a: unknown, b: unknown): boolean {
   if (a === undefined || a === null || b === undefined || b === null) {
     return (a ?? null) === (b ?? null);
   }
   if (typeof a === 'number' && typeof b === 'number') {
-    return field === 'netValueUsd' ? Math.abs(a - b) < HALF_CENT : a === b;
+    return MONEY.has(field) ? Math.abs(a - b) < HALF_CENT : a === b;
   }
   return a === b;
 }

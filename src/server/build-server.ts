@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ServerContext } from './server-context.js';
+import { limitAuthFailures } from './auth.js';
 import { registerErrorHandlers } from './errors.js';
 import { registerOpenApi } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
@@ -29,20 +30,42 @@ export function requestId(req: IncomingMessage): string {
   return id !== undefined && REQUEST_ID.test(id) ? id : randomUUID();
 }
 
+/**
+ * Node checks request and header deadlines on a timer (30 s by default), so a deadline could be
+ * overrun by up to that much: check a few times per deadline instead.
+ */
+export function deadlineCheckMs(requestTimeoutMs: number): number {
+  return Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4)));
+}
+
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { ctx } = deps;
+  const { server } = ctx.config;
   // The context's logger redacts authorization headers, signatures and config secrets.
   const logger: FastifyBaseLogger = ctx.logger;
   const app = Fastify({
     loggerInstance: logger,
     genReqId: requestId,
-    bodyLimit: ctx.config.server.bodyLimitBytes,
+    bodyLimit: server.bodyLimitBytes,
     // Trackers and scrapers keep connections open; this bounds how long shutdown waits.
     forceCloseConnections: 'idle',
+    // A client that trickles its request (slowloris) or holds an idle socket is cut off: the whole
+    // request within requestTimeoutMs (408), no silence longer than connectionTimeoutMs, and an idle
+    // keep-alive connection closed after keepAliveTimeoutMs (README, "Security").
+    requestTimeout: server.requestTimeoutMs,
+    connectionTimeout: server.connectionTimeoutMs,
+    keepAliveTimeout: server.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: server.requestTimeoutMs,
+      connectionsCheckingInterval: deadlineCheckMs(server.requestTimeoutMs),
+    },
+    // The client address the auth-failure limit counts by (behind a proxy: X-Forwarded-For).
+    trustProxy: server.trustProxy,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);
   registerErrorHandlers(app);
+  limitAuthFailures(app, ctx);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

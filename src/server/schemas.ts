@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { WriteValuesSchema } from '../domain/issue.js';
 import { AuditEntrySchema } from '../store/audit.js';
+import { HistoryEntrySchema } from '../store/history.js';
 import { FailureRecordSchema } from '../store/meta.js';
 import type { RankingItem } from '../pipeline/ranking-view.js';
 import { MoneyInputsSchema } from '../store/issue-record.js';
@@ -22,6 +23,10 @@ export const RankingItemSchema: z.ZodType<RankingItem> = z.object({
   valueUsdPerMonth: z.number().nullable(),
   costUsd: z.number().nullable(),
   netValueUsd: z.number().nullable(),
+  netValueLowUsd: z.number().nullable().describe('P10 of the net value (= net value for points)'),
+  netValueHighUsd: z.number().nullable().describe('P90 of the net value (= net value for points)'),
+  confidencePct: z.number().nullable().describe('chance (whole %) the net value is above $0'),
+  cd3: z.number().nullable().describe('mean Value ($/month) per mean Cost hour; null if unknown'),
   reason: z.string(),
   explanation: z.string(),
 });
@@ -49,7 +54,11 @@ const NetValueSchema = z.object({
   status: ScoreStatus,
   valueUsdPerMonth: z.number().nullable(),
   costUsd: z.number().nullable(),
-  netValueUsd: z.number().nullable(),
+  netValueUsd: z.number().nullable().describe('the expected net value'),
+  netValueLowUsd: z.number().nullable().describe('P10 of the net value'),
+  netValueHighUsd: z.number().nullable().describe('P90 of the net value'),
+  confidencePct: z.number().nullable().describe('chance (whole %) the net value is above $0'),
+  cd3: z.number().nullable().describe('mean Value ($/month) per mean Cost hour; null if unknown'),
   reason: z.string().describe('why it is not scored; empty when scored'),
   explanation: z.string().describe('e.g. $5,000/mo x 1 mo - 40 h x $50/h = $3,000'),
 });
@@ -74,6 +83,9 @@ export const IssueDetail = z.object({
   scoredWith: z.string().describe('hash of the scoring settings the result was computed with'),
   lastWrittenAt: z.string().nullable(),
   audit: z.array(AuditEntrySchema),
+  history: z
+    .array(HistoryEntrySchema)
+    .describe('score history, newest first: what changed in inputs, net value, risk, rank'),
 });
 
 export const QueueStatus = z.object({
@@ -94,6 +106,18 @@ export const PreviewPositionSchema = z.object({
   rank: z.number().int(),
   netValueUsd: z.number().nullable(),
   status: ScoreStatus,
+});
+
+/** A failure of a tracker's latest sync run (`GET /admin/failed`): a pull, a skip or a write. */
+export const RunFailureEntrySchema = z.object({
+  trackerId: z.string(),
+  runId: z.string(),
+  key: z
+    .string()
+    .describe(
+      'the issue key, or what failed when not one issue: (page N), (sync), (rank N issues)',
+    ),
+  message: z.string().describe('why it failed, as an admin can act on it'),
 });
 
 /** A 400 whose message names the allowed tracker ids. */

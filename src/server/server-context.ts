@@ -10,6 +10,7 @@ export type ServerContext = Pick<
   | 'settings'
   | 'settingsHash'
   | 'store'
+  | 'history'
   | 'runs'
   | 'audit'
   | 'meta'

@@ -2,7 +2,7 @@
  * The audit log of every write: one capped stream for the whole deployment plus a short list per
  * issue, so an issue's history is one read rather than a scan of the stream.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { z } from 'zod';
 import { parseStored, parseStoredJson, type OnCorrupt } from './corrupt.js';
 import type { Keys } from './keys.js';
@@ -38,6 +38,12 @@ export class AuditLog {
   async append(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const pipeline = this.redis.pipeline();
+    this.addTo(pipeline, entries);
+    await pipeline.exec();
+  }
+
+  /** Adds the entries to a caller's MULTI (a write unit's results are recorded in one). */
+  addTo(pipeline: ChainableCommander, entries: readonly AuditEntry[]): void {
     for (const e of entries) {
       const fields = [
         'at',
@@ -61,7 +67,6 @@ export class AuditLog {
       const perIssue = `${this.keys.audit}:${e.trackerId}:${e.issueId}`;
       pipeline.lpush(perIssue, JSON.stringify(e)).ltrim(perIssue, 0, PER_ISSUE_MAX - 1);
     }
-    await pipeline.exec();
   }
 
   static entry(base: Omit<AuditEntry, 'from' | 'to'>, from: unknown, to: unknown): AuditEntry {

@@ -28,15 +28,38 @@ export interface IssueRecord {
   lastWrittenAt: string | null;
 }
 
-/** The money model's result as stored with a record. */
-export const NetValueSchema = z.object({
-  status: z.enum(['scored', 'unscored', 'invalid']),
-  valueUsdPerMonth: z.number().nullable(),
-  costUsd: z.number().nullable(),
-  netValueUsd: z.number().nullable(),
-  reason: z.string(),
-  explanation: z.string(),
-}) satisfies z.ZodType<NetValue>;
+/**
+ * The money model's result as stored. The risk figures came with ranges: a record stored before
+ * them (point inputs only) gets them filled in as the model gives them for point inputs
+ * (P10 = P90 = net value; 100% above $0, or 0%); its CD3 stays unknown until it is scored again.
+ */
+export const NetValueSchema = z
+  .object({
+    status: z.enum(['scored', 'unscored', 'invalid']),
+    valueUsdPerMonth: z.number().nullable(),
+    costUsd: z.number().nullable(),
+    netValueUsd: z.number().nullable(),
+    netValueLowUsd: z.number().nullable().optional(),
+    netValueHighUsd: z.number().nullable().optional(),
+    confidencePct: z.number().nullable().optional(),
+    cd3: z.number().nullable().optional(),
+    reason: z.string(),
+    explanation: z.string(),
+  })
+  .transform(({ netValueLowUsd, netValueHighUsd, confidencePct, cd3, ...r }): NetValue => ({
+    ...r,
+    netValueLowUsd: netValueLowUsd === undefined ? r.netValueUsd : netValueLowUsd,
+    netValueHighUsd: netValueHighUsd === undefined ? r.netValueUsd : netValueHighUsd,
+    confidencePct:
+      confidencePct !== undefined
+        ? confidencePct
+        : r.netValueUsd === null
+          ? null
+          : r.netValueUsd > 0
+            ? 100
+            : 0,
+    cd3: cd3 ?? null,
+  })) satisfies z.ZodType<NetValue>;
 
 // The stored parts of a record, one per hash (see IssueStore): each is parsed on every read.
 

@@ -298,6 +298,32 @@ export class IssueStore {
     await this.redis.hset(this.keys.trackerRank(trackerId), ...fields);
   }
 
+  /**
+   * Records one write unit in one MULTI, right after the tracker accepted it: what the tracker now
+   * holds, the sort keys it took, and what the caller's other stores add to the same MULTI (audit
+   * entries, the end of the sending marks), so a crash never leaves half of it.
+   */
+  async recordWritten(
+    trackerId: string,
+    states: readonly TrackerState[],
+    ranks: ReadonlyMap<string, string | number | null>,
+    also: (multi: ChainableCommander) => void = () => undefined,
+  ): Promise<void> {
+    const multi = this.redis.multi();
+    if (states.length > 0)
+      multi.hset(
+        this.keys.trackerState(trackerId),
+        ...states.flatMap((s) => [s.id, JSON.stringify(s)]),
+      );
+    if (ranks.size > 0)
+      multi.hset(
+        this.keys.trackerRank(trackerId),
+        ...[...ranks].flatMap(([id, rank]) => [id, JSON.stringify(rank)]),
+      );
+    also(multi);
+    await multi.exec();
+  }
+
   /** Saves what the tracker now holds (after a write). */
   async putTrackerState(trackerId: string, states: readonly TrackerState[]): Promise<void> {
     if (states.length === 0) return;

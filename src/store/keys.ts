@@ -28,8 +28,16 @@ export interface Keys {
   rateLimit(trackerId: string): string;
   delivery(trackerId: string, deliveryId: string): string;
   events: string;
+  /** Tracker id -> the site it syncs: which deployment this prefix belongs to. */
+  deployment: string;
   /** Latest webhook snapshot per issue, read by the score job (so a burst loses no update). */
   snapshots(trackerId: string): string;
+  /** An issue's score history (capped list, newest first). */
+  issueHistory(trackerId: string, issueId: string): string;
+  /** The after-sync backlog series of a tracker (`*`: every tracker), by time. */
+  backlogHistory(trackerId: string): string;
+  /** Failed authentications of one client address in the current minute (`admin`, `webhook`). */
+  authFailures(scope: string, address: string): string;
 }
 
 export function redisKeys(redisPrefix: string): Keys {
@@ -59,6 +67,10 @@ export function redisKeys(redisPrefix: string): Keys {
     rateLimit: (t) => `${p}:rate:${t}`,
     delivery: (t, d) => `${p}:delivery:${t}:${d}`,
     events: `${p}:events`,
+    deployment: `${p}:deployment`,
     snapshots: (t) => `${p}:snapshots:${t}`,
+    issueHistory: (t, id) => `${p}:history:${t}:${id}`,
+    backlogHistory: (t) => `${p}:history-backlog:${t}`,
+    authFailures: (scope, address) => `${p}:auth-failures:${scope}:${address}`,
   };
 }

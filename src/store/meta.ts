@@ -1,7 +1,11 @@
-/** Small per-deployment facts: sync watermarks, the scoring settings in force, write failures. */
+/**
+ * Small per-deployment facts: sync watermarks, the scoring settings in force, write failures,
+ * webhook de-duplication and snapshots, and (through `authFailures`) failed authentications.
+ */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { IssueSchema, type Issue } from '../domain/issue.js';
+import { AuthFailures } from './auth-failures.js';
 import { parseStoredJson, type OnCorrupt } from './corrupt.js';
 import type { Keys } from './keys.js';
 
@@ -17,13 +21,44 @@ export type FailureRecord = z.infer<typeof FailureRecordSchema>;
 
 const SEP = '\u0002';
 
+/** How long a delivery id (and a body hash) is remembered. */
+const DELIVERY_TTL_SEC = 86_400;
+/** Suffix of the snapshot hash field holding the snapshot's `updatedAt` (ms). */
+const SNAPSHOT_TIME = '\u0002updated';
+
+/**
+ * KEYS: the snapshots hash, then the delivery keys. ARGV: ttl, issue id ('' without snapshot),
+ * snapshot JSON, its updatedAt in ms ('' when unknown), the time field suffix. Returns 1 when
+ * accepted, 0 for a duplicate (nothing is stored then).
+ */
+const ACCEPT_DELIVERY = `
+for i = 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return 0 end
+end
+for i = 2, #KEYS do redis.call('SET', KEYS[i], '1', 'EX', ARGV[1]) end
+if ARGV[2] ~= '' then
+  local timeField = ARGV[2] .. ARGV[5]
+  local held = tonumber(redis.call('HGET', KEYS[1], timeField) or '')
+  local given = tonumber(ARGV[4])
+  if held == nil or given == nil or given >= held then
+    redis.call('HSET', KEYS[1], ARGV[2], ARGV[3], timeField, ARGV[4])
+  end
+end
+return 1
+`;
+
 export class MetaStore {
+  /** Failed authentications per client address (the server's rate limit on them). */
+  readonly authFailures: AuthFailures;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
     /** Told about every stored value that does not parse (it is then read as absent). */
     private readonly onCorrupt: OnCorrupt,
-  ) {}
+  ) {
+    this.authFailures = new AuthFailures(redis, keys);
+  }
 
   async watermark(trackerId: string): Promise<string | null> {
     return this.redis.hget(this.keys.watermarks, trackerId);
@@ -73,27 +108,40 @@ export class MetaStore {
   }
 
   /**
-   * Marks a webhook delivery as seen for a day (false when it was seen already) and, for a
-   * delivery that carries the issue, stores its snapshot for the score job, in one round trip
-   * (a webhook's answer waits on it). A duplicate's snapshot is the same issue state, so writing
-   * it again is harmless.
+   * Accepts a webhook delivery once: `deliveryIds` are its names (the tracker's delivery header and
+   * a hash of the body, so a replay under a new header is still a duplicate). False, and nothing
+   * stored, when any of them was seen within a day. An accepted delivery that carries the issue
+   * stores its snapshot for the score job, unless a newer one (by the issue's `updatedAt`) is
+   * already waiting: a tracker retrying an old delivery after a newer one never wins. One round
+   * trip (a webhook's answer waits on it).
    */
   async acceptDelivery(
     trackerId: string,
-    deliveryId: string,
-    snapshot: { issueId: string; json: string } | null,
+    deliveryIds: readonly string[],
+    snapshot: { issueId: string; json: string; updatedAt: string } | null,
   ): Promise<boolean> {
-    const multi = this.redis
-      .multi()
-      .set(this.keys.delivery(trackerId, deliveryId), '1', 'EX', 86_400, 'NX');
-    if (snapshot) multi.hset(this.keys.snapshots(trackerId), snapshot.issueId, snapshot.json);
-    const [[, first]] = (await multi.exec()) as [[unknown, string | null]];
-    return first === 'OK';
+    const keys = [
+      this.keys.snapshots(trackerId),
+      ...deliveryIds.map((id) => this.keys.delivery(trackerId, id)),
+    ];
+    const updatedMs = snapshot ? Date.parse(snapshot.updatedAt) : NaN;
+    const accepted = await this.redis.eval(
+      ACCEPT_DELIVERY,
+      keys.length,
+      ...keys,
+      DELIVERY_TTL_SEC,
+      snapshot?.issueId ?? '',
+      snapshot?.json ?? '',
+      Number.isFinite(updatedMs) ? String(updatedMs) : '',
+      SNAPSHOT_TIME,
+    );
+    return accepted === 1;
   }
 
   /** Forgets a delivery (it could not be queued), so the tracker's retry is processed. */
-  async forgetDelivery(trackerId: string, deliveryId: string): Promise<void> {
-    await this.redis.del(this.keys.delivery(trackerId, deliveryId));
+  async forgetDelivery(trackerId: string, deliveryIds: readonly string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.redis.del(...deliveryIds.map((id) => this.keys.delivery(trackerId, id)));
   }
 
   /**
@@ -102,10 +150,11 @@ export class MetaStore {
    */
   async takeSnapshot(trackerId: string, issueId: string): Promise<Issue | null> {
     const key = this.keys.snapshots(trackerId);
-    const [[, json]] = (await this.redis.multi().hget(key, issueId).hdel(key, issueId).exec()) as [
-      [unknown, string | null],
-      unknown,
-    ];
+    const [[, json]] = (await this.redis
+      .multi()
+      .hget(key, issueId)
+      .hdel(key, issueId, `${issueId}${SNAPSHOT_TIME}`)
+      .exec()) as [[unknown, string | null], unknown];
     if (json === null) return null;
     const at = { subject: 'issue' as const, trackerId, id: issueId, field: 'webhook snapshot' };
     return parseStoredJson(IssueSchema, json, at, this.onCorrupt);

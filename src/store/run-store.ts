@@ -4,7 +4,7 @@
  * Each transition is one Lua script (run-scripts.ts), so two workers can never both (or neither)
  * take it. The store also owns a tracker's active-run lock and the run events channel.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { OnCorrupt } from './corrupt.js';
 import type { Keys } from './keys.js';
 import {
@@ -82,10 +82,19 @@ export class RunStore {
 
   async count(runId: string, counters: Partial<Record<RunCounter, number>>): Promise<void> {
     const multi = this.redis.multi();
+    this.addCount(multi, runId, counters);
+    await multi.exec();
+  }
+
+  /** Adds counters to another store's MULTI, so they land with what they count or not at all. */
+  addCount(
+    multi: ChainableCommander,
+    runId: string,
+    counters: Partial<Record<RunCounter, number>>,
+  ): void {
     for (const [field, n] of Object.entries(counters))
       if (n) multi.hincrby(this.keys.run(runId), field, n);
     multi.publish(this.keys.events, runId);
-    await multi.exec();
   }
 
   async addFailure(runId: string, failure: RunFailure): Promise<void> {

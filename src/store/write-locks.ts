@@ -1,20 +1,47 @@
 /**
  * Per-issue write locks: an issue is written by one job at a time, so two jobs never send the
  * tracker competing values for it. Each lock is a key with a TTL and its owner (a job id).
+ *
+ * Next to each lock, a "sending" mark says a write of the issue went out and its result was not
+ * recorded yet. A write job that died (SIGKILL, lost host) leaves its marks behind; whoever writes
+ * the issue next (the same job re-run, or another) first reads what the tracker holds, so an edit
+ * the tracker accepted but nobody recorded is recorded rather than sent again.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Keys } from './keys.js';
 
-// Takes each free lock, or one this owner already holds (a job re-run after its worker died
-// finds its own locks and goes on at once). Returns 1/0 per key. ARGV: owner, ttl ms.
+/** How long a mark outlives a dead writer: longer than any stall recovery or job backoff. */
+const SENDING_TTL_MS = 3_600_000;
+
+// KEYS: lock, mark, lock, mark, ... ARGV: owner, ttl ms. Takes each free lock, or one this owner
+// already holds (a job re-run after its worker died finds its own locks and goes on at once).
+// Returns per issue 0 (held by another), 1 (taken) or 2 (taken, and a write of it may have gone
+// out unrecorded: read the tracker before writing).
 const LOCK = `
 local out = {}
-for i, key in ipairs(KEYS) do
-  if redis.call('SET', key, ARGV[1], 'PX', ARGV[2], 'NX') or redis.call('GET', key) == ARGV[1] then
-    redis.call('PEXPIRE', key, ARGV[2])
-    out[i] = 1
+for i = 1, #KEYS, 2 do
+  local lock, mark = KEYS[i], KEYS[i + 1]
+  if redis.call('SET', lock, ARGV[1], 'PX', ARGV[2], 'NX') or redis.call('GET', lock) == ARGV[1] then
+    redis.call('PEXPIRE', lock, ARGV[2])
+    out[#out + 1] = redis.call('EXISTS', mark) == 1 and 2 or 1
   else
-    out[i] = 0
+    out[#out + 1] = 0
+  end
+end
+return out`;
+// Same KEYS and ARGV: immediately before a call, makes sure this owner still holds each lock
+// (taking it again if it expired and nobody took it), extends it and marks the issue as sending.
+// Returns 1/0 per issue.
+const CLAIM = `
+local out = {}
+for i = 1, #KEYS, 2 do
+  local lock, mark = KEYS[i], KEYS[i + 1]
+  if redis.call('SET', lock, ARGV[1], 'PX', ARGV[2], 'NX') or redis.call('GET', lock) == ARGV[1] then
+    redis.call('PEXPIRE', lock, ARGV[2])
+    redis.call('SET', mark, ARGV[1], 'PX', ARGV[3])
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
   end
 end
 return out`;
@@ -25,23 +52,69 @@ for _, key in ipairs(KEYS) do
 end
 return 1`;
 
+export type LockState = 'taken' | 'unsure';
+
 export class WriteLocks {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
   ) {}
 
-  /** Locks what it can of `ids` for `owner` for `ttlMs`; returns the ids it took. */
+  private mark(trackerId: string, issueId: string): string {
+    return `${this.keys.writeLock(trackerId, issueId)}:sending`;
+  }
+
+  private lockAndMarkKeys(trackerId: string, ids: readonly string[]): string[] {
+    return ids.flatMap((id) => [this.keys.writeLock(trackerId, id), this.mark(trackerId, id)]);
+  }
+
+  /**
+   * Locks what it can of `ids` for `owner` for `ttlMs`. Returns the ids it took: `unsure` where a
+   * write went out and was never recorded (read the tracker first), else `taken`.
+   */
   async lock(
+    trackerId: string,
+    ids: readonly string[],
+    ttlMs: number,
+    owner: string,
+  ): Promise<Map<string, LockState>> {
+    if (ids.length === 0) return new Map();
+    const keys = this.lockAndMarkKeys(trackerId, ids);
+    const taken = (await this.redis.eval(LOCK, keys.length, ...keys, owner, ttlMs)) as number[];
+    const out = new Map<string, LockState>();
+    ids.forEach((id, i) => {
+      if (taken[i] === 1) out.set(id, 'taken');
+      else if (taken[i] === 2) out.set(id, 'unsure');
+    });
+    return out;
+  }
+
+  /**
+   * Immediately before a call: confirms (or takes back) `owner`'s locks of `ids` for `ttlMs` and
+   * marks them as sending until `done` records the result. Returns the ids it may send.
+   */
+  async claim(
     trackerId: string,
     ids: readonly string[],
     ttlMs: number,
     owner: string,
   ): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const keys = ids.map((id) => this.keys.writeLock(trackerId, id));
-    const taken = (await this.redis.eval(LOCK, keys.length, ...keys, owner, ttlMs)) as number[];
-    return new Set(ids.filter((_, i) => taken[i] === 1));
+    const keys = this.lockAndMarkKeys(trackerId, ids);
+    const claimed = (await this.redis.eval(
+      CLAIM,
+      keys.length,
+      ...keys,
+      owner,
+      ttlMs,
+      SENDING_TTL_MS,
+    )) as number[];
+    return new Set(ids.filter((_, i) => claimed[i] === 1));
+  }
+
+  /** Adds to `multi` the end of the issues' sending marks (their result is recorded with it). */
+  addDone(multi: ChainableCommander, trackerId: string, ids: readonly string[]): void {
+    if (ids.length > 0) multi.del(...ids.map((id) => this.mark(trackerId, id)));
   }
 
   /** Releases those of `ids` that `owner` holds. */

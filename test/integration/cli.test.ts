@@ -113,8 +113,13 @@ describe('netvalue CLI', () => {
     expect(ranking.code).toBe(0);
     const { items } = JSON.parse(ranking.stdout) as { items: Record<string, unknown>[] };
     expect(items.map((i) => i['rank'])).toEqual([1, 2, 3, 4, 5]);
+    // The contract's keys, plus the risk figures and CD3 of issue 13.
     expect(Object.keys(items[0] ?? {}).sort()).toEqual(
       [
+        'cd3',
+        'confidencePct',
+        'netValueHighUsd',
+        'netValueLowUsd',
         'costUsd',
         'explanation',
         'key',

@@ -23,7 +23,11 @@ describe('netvalue demo --once', () => {
     expect(code, stderr).toBe(0);
 
     const lines = stdout.split('\n');
-    expect(lines[0]).toMatch(/^rank\s+tracker\s+key\s+title\s+value\s+cost\s+net value\s+status$/);
+    expect(lines[0]).toMatch(
+      /^rank\s+tracker\s+key\s+title\s+value\s+cost\s+net value\s+P10 to P90, chance\s+status$/,
+    );
+    // A few issues carry three-point estimates: their risk figures show.
+    expect(lines.some((l) => / -?\$[\d,.]+ to -?\$[\d,.]+, \d+% > \$0 /.test(l))).toBe(true);
     const performance = lines.findIndex((l) => l.includes('Optimize application performance'));
     const login = lines.findIndex((l) => l.includes('Implement a new user login feature'));
     expect(performance).toBeGreaterThan(0);

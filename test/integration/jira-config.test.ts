@@ -106,4 +106,30 @@ describe('jira field configuration and check (against the sandbox)', () => {
     expect(bad[0]).toContain('Closest names: "Cost (hours)"');
     expect(bad[1]).toContain("The value 'NOPE' does not exist for the field 'project'");
   });
+  it('check() reports the range, impact and risk fields found, or the closest names', async () => {
+    const config = await configFor({
+      fields: {
+        valueLow: 'Value low ($/month)',
+        valueHigh: 'Value hgh ($/month)',
+        valueImpact: 'Value impact',
+        netValueLow: 'Net value P10',
+        confidence: 'Net value confidence (%)',
+      },
+    });
+    const report = await jiraModule.check(config, DEPS);
+    const texts = report.lines.map((l) => `${l.ok ? 'ok' : 'FAIL'} ${l.text}`);
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'ok fields.valueLow "Value low ($/month)" is customfield_10044, a number field',
+        'ok fields.valueImpact "Value impact" is customfield_10048, a text field (impacts like \'+5% signups\')',
+        'ok fields.netValueLow "Net value P10" is customfield_10052, a number field',
+        expect.stringMatching(
+          /^FAIL fields.valueHigh "Value hgh \(\$\/month\)" matches no Jira field.*Closest names: "Value high \(\$\/month\)"/,
+        ) as unknown as string,
+        expect.stringMatching(
+          /^ok "Net value confidence \(%\)" \(customfield_10054\) is editable/,
+        ) as unknown as string,
+      ]),
+    );
+  });
 });

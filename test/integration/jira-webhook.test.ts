@@ -35,7 +35,7 @@ describe('jira webhooks (signed by the sandbox, parsed by the connector)', () =>
     await h.sandbox.close();
   });
 
-  it('accepts a correctly signed delivery and maps the issue from its fields', () => {
+  it('accepts a correctly signed delivery, without a snapshot (the JQL scope is re-read)', () => {
     h.sandbox.editIssue('APP-1', { value: 6000 });
     const delivery = h.sandbox.webhook('APP-1', {
       secret: h.sandbox.webhookSecret,
@@ -52,7 +52,9 @@ describe('jira webhooks (signed by the sandbox, parsed by the connector)', () =>
       actorId: HUMAN_ACCOUNT_ID,
       echoOnly: false,
     });
-    expect(event.issue).toMatchObject({ key: 'APP-1', inputs: { value: 6000, cost: 40 } });
+    // Whether the issue still matches the JQL cannot be read from the payload: the score job
+    // re-reads it through the scoped fetch (connectors/jira/webhook.ts).
+    expect(event.issue).toBeNull();
     expect(event.sentAtMs).toBe((JSON.parse(delivery.body) as { timestamp: number }).timestamp);
   });
 

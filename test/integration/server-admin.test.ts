@@ -35,6 +35,8 @@ describe('admin API', () => {
     h = await startServerHarness({
       jira: { issues: 30, seed: 201 },
       linear: { issues: 30, seed: 202 },
+      // 35 wrong tokens from one address on purpose (security-auth.test.ts tests the limit).
+      config: { server: { authFailuresPerMinute: 1000 } },
     });
     await syncAll(h);
   });
@@ -360,6 +362,7 @@ describe('admin sync and failures', () => {
     expect(listed.statusCode).toBe(200);
     expect(listed.json()).toEqual({
       issues: [],
+      runFailures: [],
       jobs: [
         {
           queue: 'tracker-acme-jira',

@@ -150,14 +150,15 @@ describe('dashboard page', () => {
     expect(Object.keys(doc.json<{ paths: object }>().paths)).not.toContain('/');
   });
 
-  it('formats money as $5,000 and -$450 and links only http(s) URLs', () => {
+  it('formats money as the CLI does ($5,000, $212.50, -$450) and links only http(s) URLs', () => {
     const client = clientCore('t');
-    expect([5000, -450, 0, 1234567.4, -0.4, null].map((n) => client.money(n))).toEqual([
+    expect([5000, -450, 0, 1234567.4, -0.4, 212.5, null].map((n) => client.money(n))).toEqual([
       '$5,000',
       '-$450',
       '$0',
-      '$1,234,567',
-      '$0',
+      '$1,234,567.40',
+      '-$0.40',
+      '$212.50',
       '\u2014',
     ]);
     expect(client.safeUrl('https://acme.atlassian.net/browse/APP-1')).not.toBeNull();

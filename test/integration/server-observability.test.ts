@@ -36,7 +36,7 @@ describe('health, metrics and the OpenAPI document', () => {
     expect(ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok', workers: 'ok' } });
   });
 
-  it('answers 503 from /readyz naming the check that failed', async () => {
+  it('answers 503 from /readyz naming the check that failed, its reason only to the admin', async () => {
     const noWorkers = await buildServer({ ctx: h.ctx, workersRunning: () => false });
     // A Redis nobody listens on: PING never answers, the probe gives up after its timeout.
     const deadRedis = new Redis('redis://127.0.0.1:1', {
@@ -57,10 +57,25 @@ describe('health, metrics and the OpenAPI document', () => {
       ]);
       const b = await noRedis.inject({ method: 'GET', url: '/readyz' });
       expect(b.statusCode).toBe(503);
+      // The open probe says which check failed, never why (Redis errors name host and port).
       expect(b.json<{ checks: { redis: string; workers: string } }>().checks).toEqual({
-        redis: 'failed: Redis PING did not answer within 1000 ms',
+        redis: 'failed',
         workers: 'ok',
       });
+      expect(b.body).not.toContain('127.0.0.1');
+      const details = await noRedis.inject({
+        method: 'GET',
+        url: '/admin/readyz',
+        headers: h.admin,
+      });
+      expect([details.statusCode, details.json()]).toEqual([
+        503,
+        {
+          status: 'not_ready',
+          checks: { redis: 'failed: Redis PING did not answer within 1000 ms', workers: 'ok' },
+        },
+      ]);
+      expect((await noRedis.inject({ method: 'GET', url: '/admin/readyz' })).statusCode).toBe(401);
     } finally {
       await noWorkers.close();
       await noRedis.close();
@@ -153,6 +168,8 @@ describe('health, metrics and the OpenAPI document', () => {
         'POST /webhooks/jira/{trackerId}',
         'POST /webhooks/linear/{trackerId}',
         'GET /admin/status',
+        'GET /admin/readyz',
+        'GET /admin/history',
         'GET /admin/ranking',
         'GET /admin/issues/{trackerId}/{key}',
         'POST /admin/sync',

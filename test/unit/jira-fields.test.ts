@@ -71,3 +71,49 @@ describe('jira field resolution', () => {
     expect(resolveFields(withoutRank, config({}, false)).rank).toBeNull();
   });
 });
+
+describe('jira range, impact and risk fields', () => {
+  const all = fieldCatalog();
+  const rangeConfig = {
+    valueLow: 'Value low ($/month)',
+    valueHigh: 'Value high ($/month)',
+    costLow: 'Cost low (hours)',
+    costHigh: 'Cost high (hours)',
+    valueImpact: 'Value impact',
+    netValueLow: 'Net value P10',
+    netValueHigh: 'Net value P90',
+    confidence: 'Net value confidence (%)',
+  };
+
+  it('resolves every optional field and writes back the risk figures', () => {
+    const fields = resolveFields(all, config(rangeConfig));
+    expect(fields).toMatchObject({
+      valueLow: { id: 'customfield_10044' },
+      costHigh: { id: 'customfield_10047' },
+      valueImpact: { id: 'customfield_10048' },
+      confidence: { id: 'customfield_10054' },
+    });
+    expect(writeBackFieldIds(fields, false)).toEqual([
+      'customfield_10050',
+      'customfield_10052',
+      'customfield_10053',
+      'customfield_10054',
+    ]);
+  });
+
+  it('reports every misnamed or mistyped one at once, with the closest names', () => {
+    expect(() =>
+      resolveFields(
+        all,
+        config({ valueLow: 'Value lo ($/month)', valueImpact: 'Net value', confidence: 'Summary' }),
+      ),
+    ).toThrow(
+      /fields.valueLow "Value lo \(\$\/month\)" matches no Jira field.*Closest names: "Value low \(\$\/month\)".*fields.confidence "Summary" is summary, a string field.*fields.valueImpact "Net value" is customfield_10050, a number.*needs a short text field/,
+    );
+  });
+
+  it('an output in an input field is refused', () => {
+    const clash = { netValueLow: 'Value low ($/month)', valueLow: 'Value low ($/month)' };
+    expect(() => resolveFields(all, config(clash))).toThrow(/both resolve to customfield_10044/);
+  });
+});

@@ -112,3 +112,80 @@ describe('jira issue mapping', () => {
     );
   });
 });
+
+describe('jira range, impact and risk fields', () => {
+  const ranged: JiraFields = {
+    ...fields,
+    valueLow: field('customfield_10044', 'Value low ($/month)'),
+    valueHigh: field('customfield_10045', 'Value high ($/month)'),
+    costLow: field('customfield_10046', 'Cost low (hours)'),
+    costHigh: field('customfield_10047', 'Cost high (hours)'),
+    valueImpact: field('customfield_10048', 'Value impact'),
+    netValueLow: field('customfield_10052', 'Net value P10'),
+    netValueHigh: field('customfield_10053', 'Net value P90'),
+    confidence: field('customfield_10054', 'Net value confidence (%)'),
+  };
+  const rawRanged = (extra: Record<string, unknown>) =>
+    RawIssue.parse({
+      id: '1',
+      key: 'APP-1',
+      fields: { updated: '2026-03-02T10:15:00.000+0000', ...extra },
+    });
+
+  it('reads the range inputs, the impact text and the written risk figures', () => {
+    const issue = toIssue(
+      rawRanged({
+        customfield_10042: 5000,
+        customfield_10043: 40,
+        customfield_10044: 4000,
+        customfield_10045: 7000,
+        customfield_10046: 30,
+        customfield_10047: null,
+        customfield_10048: '  ',
+        customfield_10050: 3083.33,
+        customfield_10052: 2366.92,
+        customfield_10053: 3799.74,
+        customfield_10054: 100,
+      }),
+      { ...mapping, fields: ranged },
+    );
+    expect(issue.inputs).toMatchObject({
+      value: 5000,
+      valueLow: 4000,
+      valueHigh: 7000,
+      cost: 40,
+      costLow: 30,
+      costHigh: null,
+      valueImpact: null,
+    });
+    expect(issue.current).toEqual({
+      netValueUsd: 3083.33,
+      rankPosition: null,
+      netValueLowUsd: 2366.92,
+      netValueHighUsd: 3799.74,
+      confidencePct: 100,
+    });
+  });
+
+  it('keeps an impact as text (a number typed into it too, which the model then refuses)', () => {
+    const impact = (v: unknown) =>
+      toIssue(rawRanged({ customfield_10048: v }), { ...mapping, fields: ranged }).inputs
+        .valueImpact;
+    expect(impact('+5% signups')).toBe('+5% signups');
+    expect(impact(5)).toBe('5');
+    expect(impact(null)).toBeNull();
+  });
+
+  it('asks search for the configured range and risk fields too', () => {
+    expect(issueFieldIds(ranged).slice(9)).toEqual([
+      'customfield_10044',
+      'customfield_10045',
+      'customfield_10046',
+      'customfield_10047',
+      'customfield_10048',
+      'customfield_10052',
+      'customfield_10053',
+      'customfield_10054',
+    ]);
+  });
+});

@@ -8,6 +8,10 @@ const scored: NetValue = {
   valueUsdPerMonth: 5000,
   costUsd: 2000,
   netValueUsd: 3000,
+  netValueLowUsd: 3000,
+  netValueHighUsd: 3000,
+  confidencePct: 100,
+  cd3: 125,
   reason: '',
   explanation: '$5,000/mo x 1 mo - 40 h x $50/h = $3,000',
 };
@@ -16,6 +20,10 @@ const unscored: NetValue = {
   valueUsdPerMonth: null,
   costUsd: 2000,
   netValueUsd: null,
+  netValueLowUsd: null,
+  netValueHighUsd: null,
+  confidencePct: null,
+  cd3: null,
   reason: 'Value is missing',
   explanation: 'needs input: Value is missing',
 };

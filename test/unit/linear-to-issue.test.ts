@@ -148,3 +148,37 @@ describe('Linear issue -> Issue', () => {
     ).toBe(true);
   });
 });
+
+describe('Linear range and impact labels', () => {
+  it.each([
+    [[value('$4k-$7k')], { value: null, valueLow: 4000, valueHigh: 7000 }],
+    [[value('$48k-$84k/yr')], { value: null, valueLow: 4000, valueHigh: 7000 }],
+    [[value('+5% signups')], { value: null, valueImpact: '+5% signups' }],
+    [[value('$5k')], { value: 5000 }],
+  ])('Value %j', (labels, inputs) => {
+    const issue = toIssue(record({ labels }), context());
+    expect(issue.inputs).toMatchObject({ ...inputs, cost: 5, costUnit: 'points' });
+  });
+
+  it('a point Value label sets no range', () => {
+    const { inputs } = toIssue(record(), context());
+    expect(inputs).not.toHaveProperty('valueLow');
+    expect(inputs).not.toHaveProperty('valueImpact');
+  });
+
+  it('a Cost label may name a range of hours; the estimate stays a point', () => {
+    const fromLabels = toIssue(
+      record({ labels: [value('$5k'), cost('20-40h')] }),
+      context({ cost: { from: 'labels', labelGroup: 'Cost' } }),
+    );
+    expect(fromLabels.inputs).toMatchObject({
+      cost: null,
+      costLow: 20,
+      costHigh: 40,
+      costUnit: 'hours',
+      costSource: 'label Cost/20-40h',
+    });
+    const fromEstimate = toIssue(record({ labels: [value('$5k'), cost('20-40h')] }), context());
+    expect(fromEstimate.inputs).not.toHaveProperty('costLow');
+  });
+});

@@ -60,7 +60,13 @@ describe('previewScoring', () => {
 
   it('lists nothing when the settings are the ones in force', () => {
     const preview = previewScoring([login, performance, noValue], SETTINGS, connectorFor);
-    expect(preview).toEqual({ settings: SETTINGS, changed: [], unchangedCount: 3 });
+    expect(preview).toEqual({
+      settings: SETTINGS,
+      changed: [],
+      unchangedCount: 3,
+      writes: [{ trackerId: 'jira', issues: 0, moved: 0, orderCalls: 0 }],
+      overrides: [],
+    });
   });
 
   it('reports net value changes with ranks before and after, in the new order', () => {
@@ -122,5 +128,119 @@ describe('previewScoring', () => {
     const before = JSON.stringify([login, performance]);
     previewScoring([login, performance], { ...SETTINGS, hourlyRateUsd: 10 }, connectorFor);
     expect(JSON.stringify([login, performance])).toBe(before);
+  });
+});
+
+describe('previewScoring: orders, write cost and tracker overrides', () => {
+  const connectorFor = () => connector;
+
+  it('rankBy p10 puts the sure thing above the risky bet, and counts the writes', () => {
+    // Sure: $3,000 exactly. Risky: Value 0-4,000-12,000 (mean 4,666.67, sd 2,000) - 20 h:
+    // $3,666.67 expected but a P10 of 3,666.67 - 1.2815516 x 2,000 = $1,103.57.
+    const sure = record('APP-1', 5000, 40);
+    const risky = scoreRecord(
+      {
+        trackerId: 'jira',
+        id: 'id-APP-2',
+        key: 'APP-2',
+        title: 'Issue APP-2',
+        url: 'https://example.test/APP-2',
+        labels: [],
+        updatedAt: '2026-01-01T00:00:00Z',
+        inputs: { value: 4000, valueLow: 0, valueHigh: 12000, cost: 20, costUnit: 'hours' },
+        current: {},
+        rank: null,
+        pinned: false,
+      },
+      null,
+      { settings: SETTINGS, settingsHash: 'current', connector },
+    );
+    expect(risky.result).toMatchObject({ netValueUsd: 3666.67, netValueLowUsd: 1103.56 });
+    const now = previewScoring([sure, risky], SETTINGS, connectorFor);
+    expect(now.changed).toEqual([]);
+    const p10 = previewScoring(
+      [sure, risky],
+      mergeSettings(SETTINGS, { rankBy: 'p10' }),
+      connectorFor,
+    );
+    expect(p10.changed.map((c) => [c.key, c.from.rank, c.to.rank])).toEqual([
+      ['APP-1', 2, 1],
+      ['APP-2', 1, 2],
+    ]);
+    // The connector writes only the net value, which rankBy does not change: no writes.
+    expect(p10.writes).toEqual([{ trackerId: 'jira', issues: 0, moved: 0, orderCalls: 0 }]);
+  });
+
+  it('order cd3 reorders by cost of delay / duration', () => {
+    // Big: $9,000 over 100 h (CD3 140); small: $1,500 over 5 h (CD3 350).
+    const big = record('APP-1', 14000, 100);
+    const small = record('APP-2', 1750, 5);
+    const preview = previewScoring(
+      [big, small],
+      mergeSettings(SETTINGS, { order: 'cd3' }),
+      connectorFor,
+    );
+    expect(preview.changed.map((c) => [c.key, c.to.rank])).toEqual([
+      ['APP-2', 1],
+      ['APP-1', 2],
+    ]);
+  });
+
+  it('counts the issues whose written values change, per tracker', () => {
+    const preview = previewScoring(
+      [login, performance, noValue],
+      { ...SETTINGS, horizonMonths: 3 },
+      connectorFor,
+    );
+    expect(preview.writes).toEqual([{ trackerId: 'jira', issues: 2, moved: 0, orderCalls: 0 }]);
+  });
+
+  it('names a tracker whose own hours per point keep the global one from applying', () => {
+    const pointsRecord = (key: string, hoursPerPoint?: number): IssueRecord =>
+      scoreRecord(
+        {
+          trackerId: 'linear',
+          id: `id-${key}`,
+          key,
+          title: key,
+          url: '',
+          labels: [],
+          updatedAt: '2026-01-01T00:00:00Z',
+          inputs: {
+            value: 5000,
+            cost: 5,
+            costUnit: 'points',
+            ...(hoursPerPoint === undefined ? {} : { hoursPerPoint }),
+          },
+          current: {},
+          rank: null,
+          pinned: false,
+        },
+        null,
+        { settings: SETTINGS, settingsHash: 'current', connector },
+      );
+    const records = [pointsRecord('ENG-1', 6), pointsRecord('ENG-2', 6), pointsRecord('OPS-1', 4)];
+    const preview = previewScoring(records, { ...SETTINGS, hoursPerPoint: 12 }, connectorFor);
+    expect(preview.changed).toEqual([]);
+    expect(preview.overrides).toEqual([
+      {
+        trackerId: 'linear',
+        setting: 'hoursPerPoint',
+        issues: 3,
+        values: [4, 6],
+        message:
+          "tracker linear: 3 issues estimated in points use the tracker's own hours per point (4 h/pt, 6 h/pt: its cost.hoursPerPoint or hoursPerPointByTeam), so scoring.hoursPerPoint (12) does not change them",
+      },
+    ]);
+  });
+
+  it('merges metric baselines by id', () => {
+    const current = {
+      ...SETTINGS,
+      metrics: { signups: { name: 'sign-up revenue', baselineUsdPerMonth: 100000 } },
+    };
+    expect(
+      mergeSettings(current, { metrics: { signups: { baselineUsdPerMonth: 120000 } } }).metrics,
+    ).toEqual({ signups: { name: 'sign-up revenue', baselineUsdPerMonth: 120000 } });
   });
 });

@@ -18,7 +18,36 @@ export const SANDBOX_FIELDS = {
   storyPoints: 'customfield_10016',
   valueNotes: 'customfield_10060',
   duplicate: 'customfield_10061',
+  valueLow: 'customfield_10044',
+  valueHigh: 'customfield_10045',
+  costLow: 'customfield_10046',
+  costHigh: 'customfield_10047',
+  valueImpact: 'customfield_10048',
+  netValueLow: 'customfield_10052',
+  netValueHigh: 'customfield_10053',
+  confidence: 'customfield_10054',
 } as const;
+
+/** The names of the sandbox's range, impact and risk fields (a tracker's `fields` may use them). */
+export const SANDBOX_RANGE_FIELD_NAMES = {
+  valueLow: 'Value low ($/month)',
+  valueHigh: 'Value high ($/month)',
+  costLow: 'Cost low (hours)',
+  costHigh: 'Cost high (hours)',
+  valueImpact: 'Value impact',
+  netValueLow: 'Net value P10',
+  netValueHigh: 'Net value P90',
+  confidence: 'Net value confidence (%)',
+} as const;
+
+/**
+ * Seeded issues (after the method's two examples) that carry a three-point range: every 6th from
+ * the 4th. The ranges are symmetric around the most likely amounts, so the expected net value is
+ * the single-number one and only the risk figures (P10, P90, confidence) come with the range.
+ */
+export function hasSeededRange(index: number): boolean {
+  return index >= 2 && index % 6 === 3;
+}
 
 export type StatusName = 'To Do' | 'In Progress' | 'Done';
 
@@ -102,6 +131,18 @@ export function fieldCatalog(duplicateName?: string): FieldDetails[] {
     field(F.cost, 'Cost (hours)', number(FLOAT, F.cost)),
     field(F.netValue, 'Net value', number(FLOAT, F.netValue)),
     field(F.rankPosition, 'Net value rank', number(FLOAT, F.rankPosition)),
+    field(F.valueLow, SANDBOX_RANGE_FIELD_NAMES.valueLow, number(FLOAT, F.valueLow)),
+    field(F.valueHigh, SANDBOX_RANGE_FIELD_NAMES.valueHigh, number(FLOAT, F.valueHigh)),
+    field(F.costLow, SANDBOX_RANGE_FIELD_NAMES.costLow, number(FLOAT, F.costLow)),
+    field(F.costHigh, SANDBOX_RANGE_FIELD_NAMES.costHigh, number(FLOAT, F.costHigh)),
+    field(F.valueImpact, SANDBOX_RANGE_FIELD_NAMES.valueImpact, {
+      type: 'string',
+      custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textfield',
+      customId: 10048,
+    }),
+    field(F.netValueLow, SANDBOX_RANGE_FIELD_NAMES.netValueLow, number(FLOAT, F.netValueLow)),
+    field(F.netValueHigh, SANDBOX_RANGE_FIELD_NAMES.netValueHigh, number(FLOAT, F.netValueHigh)),
+    field(F.confidence, SANDBOX_RANGE_FIELD_NAMES.confidence, number(FLOAT, F.confidence)),
     // A decoy: close to "Value" by name, but a text field.
     field(F.valueNotes, 'Value notes', {
       type: 'string',
@@ -162,6 +203,11 @@ export function seedIssues(o: SeedOptions): SandboxIssue[] {
         [SANDBOX_FIELDS.netValue]: null,
         [SANDBOX_FIELDS.rankPosition]: null,
         [SANDBOX_FIELDS.valueNotes]: null,
+        ...seededRange(item.valueUsdPerMonth, item.costHours, i),
+        [SANDBOX_FIELDS.valueImpact]: null,
+        [SANDBOX_FIELDS.netValueLow]: null,
+        [SANDBOX_FIELDS.netValueHigh]: null,
+        [SANDBOX_FIELDS.confidence]: null,
       },
       rank: '',
       lastChange: null,
@@ -174,6 +220,25 @@ export function seedIssues(o: SeedOptions): SandboxIssue[] {
     ({ i }, position) => ((issues[i] as SandboxIssue).rank = ranks[position] as string),
   );
   return issues;
+}
+
+/** The range fields of a seeded issue: symmetric ranges on some, empty on the rest. */
+function seededRange(
+  value: number | null,
+  costHours: number | null,
+  index: number,
+): Record<string, number | null> {
+  const F = SANDBOX_FIELDS;
+  const ranged = hasSeededRange(index);
+  // Value -/+ a third (in $250 steps), Cost -/+ a quarter: the means stay the amounts themselves.
+  const dv = value === null ? 0 : Math.min(value, Math.max(250, Math.round(value / 3 / 250) * 250));
+  const dc = costHours === null ? 0 : costHours / 4;
+  return {
+    [F.valueLow]: ranged && value !== null ? value - dv : null,
+    [F.valueHigh]: ranged && value !== null ? value + dv : null,
+    [F.costLow]: ranged && costHours !== null ? costHours - dc : null,
+    [F.costHigh]: ranged && costHours !== null ? costHours + dc : null,
+  };
 }
 
 /** Every field of an issue in Jira's JSON shape (GET issue / webhook `issue.fields`). */

@@ -60,7 +60,7 @@ function findRoute(method: string | undefined, url: URL) {
 
 async function answer(req: IncomingMessage, url: URL, body: unknown, env: HttpEnv): Promise<Reply> {
   if (env.faults.latency > 0) await sleep(env.faults.latency);
-  const fault = env.faults.next();
+  const fault = env.faults.next(findRoute(req.method, url)?.operation);
   if (fault?.kind === 'latency') await sleep(fault.ms);
   const faulted = fault ? faultReply(fault, env) : null;
   if (faulted) return faulted;

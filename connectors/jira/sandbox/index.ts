@@ -18,7 +18,7 @@ import { SearchPager } from './search.js';
 import { HUMAN_ACCOUNT_ID, SandboxState, type AdminRights } from './state.js';
 import { buildWebhook, type SignedWebhook, type WebhookOptions } from './webhook.js';
 
-export { SANDBOX_FIELDS } from './data.js';
+export { SANDBOX_FIELDS, SANDBOX_RANGE_FIELD_NAMES } from './data.js';
 export { HUMAN_ACCOUNT_ID, type AdminRights } from './state.js';
 
 export interface JiraSandboxOptions {

@@ -3,7 +3,8 @@
  * config's) plus DES (not configured), a workspace `Value` label group whose labels use every
  * format people write (`$5k`, `$5,000`, `5000`, `$1.5k/mo`, `$60k/yr`) and one unreadable label, a
  * `Cost` group naming hours, estimates in points, some closed issues, some missing inputs and a
- * pinned issue. Same seed, same workspace (ids included).
+ * pinned issue; a few issues name ranges instead (`$3.5k-$7k`, `30-50h`). Same seed, same
+ * workspace (ids included).
  */
 import { generateBacklog, seededRandom, type BacklogItem } from '../../sandbox-kit/backlog.js';
 import { Workspace, type SbIssue, type SbLabel, type SbTeam } from './data.js';
@@ -57,6 +58,31 @@ export const VALUE_FORMATS: readonly ((usdPerMonth: number) => string)[] = [
   (v) => (v < 1000 ? `$${v}/mo` : `$${compact(v / 1000)}k/mo`),
   (v) => `$${compact((v * 12) / 1000)}k/yr`,
 ];
+
+function money(n: number): string {
+  return n < 1000 ? `$${n}` : `$${compact(n / 1000)}k`;
+}
+
+/**
+ * Seeded issues (after the method's two examples, never the unreadable one) whose Value and Cost
+ * labels name a range: every 10th from the 6th. The ranges are symmetric around the amounts, so
+ * the expected net value is the single-number one and only the risk figures come with the range.
+ */
+export function hasRangeLabels(index: number): boolean {
+  return index >= 2 && index !== 7 && index % 10 === 6;
+}
+
+/** `$3.5k-$7k` around $5,250/mo: the amount -/+ a third, in $250 steps. */
+export function valueRangeLabel(usdPerMonth: number): string {
+  const d = Math.min(usdPerMonth, Math.max(250, Math.round(usdPerMonth / 3 / 250) * 250));
+  return `${money(usdPerMonth - d)}-${money(usdPerMonth + d)}`;
+}
+
+/** `30-50h` around 40 h: the hours -/+ a quarter. */
+export function hoursRangeLabel(hours: number): string {
+  const d = hours / 4;
+  return `${compact(hours - d)}-${compact(hours + d)}h`;
+}
 
 function pickTeam(random: () => number, teams: SbTeam[]): SbTeam {
   let roll = random();
@@ -155,11 +181,16 @@ function labelsFor(
   const ids = [ws.ensureLabel(kind, null).id];
   if (item.valueUsdPerMonth !== null) {
     // Item 7 carries the unreadable label (after the examples, so they score as in docs/architecture.md).
-    const format = VALUE_FORMATS[index % VALUE_FORMATS.length] as (v: number) => string;
+    const format = hasRangeLabels(index)
+      ? valueRangeLabel
+      : (VALUE_FORMATS[index % VALUE_FORMATS.length] as (v: number) => string);
     const name = index === 7 ? UNREADABLE_VALUE_LABEL : format(item.valueUsdPerMonth);
     ids.push(ws.ensureLabel(name, valueId).id);
   }
-  if (item.costHours !== null) ids.push(ws.ensureLabel(`${item.costHours}h`, costId).id);
+  if (item.costHours !== null) {
+    const name = hasRangeLabels(index) ? hoursRangeLabel(item.costHours) : `${item.costHours}h`;
+    ids.push(ws.ensureLabel(name, costId).id);
+  }
   if (index % 23 === 11) ids.push(ws.ensureLabel(PIN_LABEL, null).id);
   return ids;
 }

@@ -6,6 +6,38 @@
  * Data reaches the DOM only through `textContent` and attributes (`el`), never `innerHTML`.
  * No template literals in here: the code itself lives inside a TypeScript template literal.
  */
+/**
+ * How the dashboard writes money, statuses and "need input": the same rule and words as the CLI
+ * (`formatUsd` in src/scoring/format.ts, `statusText` and `needInputText` in src/cli/output.ts).
+ * test/unit/format-consistency.test.ts runs this code against them on a table of values.
+ */
+export const CLIENT_WORDS = `
+const USD_WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const USD_CENTS = new Intl.NumberFormat('en-US', {
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+
+/** $5,000 / $212.50 / -$450: cents only when not whole dollars; an em dash for no number. */
+function money(usd) {
+  if (usd === null || usd === undefined) return '\u2014';
+  const abs = Math.abs(usd);
+  const cents = Math.round((abs + Number.EPSILON) * 100) / 100;
+  const text = Number.isInteger(cents) ? USD_WHOLE.format(abs) : USD_CENTS.format(abs);
+  return (usd < 0 ? '-' : '') + '$' + text;
+}
+
+/** "Needs input" is unscored (an input is missing) plus invalid (an input cannot be read). */
+function needInput(unscored, invalid) {
+  return (unscored + invalid) + ' need input (' + unscored + ' unscored, ' + invalid + ' invalid)';
+}
+
+/** scored / unscored: Value is missing / invalid: Cost is not a number */
+function statusText(status, reason) {
+  return status === 'scored' ? 'scored' : status + ': ' + reason;
+}
+`;
+
 export const CLIENT_CORE = `
 const TOKEN_KEY = 'netvalue.adminToken';
 const PAGE_SIZE = 50;
@@ -36,13 +68,7 @@ function setChildren(node, children) {
   }
 }
 
-/** $5,000 / -$450 / an em dash when there is no number. */
-function money(usd) {
-  if (usd === null || usd === undefined) return '\u2014';
-  const rounded = Math.round(usd);
-  return (rounded < 0 ? '-' : '') + '$' + Math.abs(rounded).toLocaleString('en-US');
-}
-
+${CLIENT_WORDS}
 function when(iso) {
   return iso ? new Date(iso).toLocaleString() : '\u2014';
 }

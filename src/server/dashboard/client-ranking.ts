@@ -1,17 +1,12 @@
 /**
  * Browser code for the unified ranking (`GET /admin/ranking`): filters, 50 a page, a shaded row
- * with its reason when an issue needs input, and a detail row per issue with its explanation and
- * audit trail (`GET /admin/issues/:trackerId/:key`), loaded when opened.
+ * with its status and reason when an issue needs input (unscored or invalid), and a detail row
+ * per issue with its explanation and audit trail (`GET /admin/issues/:trackerId/:key`), loaded
+ * when opened.
  */
 export const CLIENT_RANKING = `
 const ranking = { offset: 0 };
 const COLUMNS = 8;
-
-function statusText(item) {
-  if (item.status === 'unscored') return 'needs input: ' + item.reason;
-  if (item.status === 'invalid') return 'invalid: ' + item.reason;
-  return 'scored';
-}
 
 function moneyCell(usd) {
   return el('td', { class: usd !== null && usd < 0 ? 'num negative' : 'num' }, money(usd));
@@ -39,7 +34,7 @@ function rankingRows(item) {
     moneyCell(item.valueUsdPerMonth),
     moneyCell(item.costUsd),
     moneyCell(item.netValueUsd),
-    el('td', {}, statusText(item)),
+    el('td', {}, statusText(item.status, item.reason)),
   ]);
   return [row, detail];
 }

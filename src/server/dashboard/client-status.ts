@@ -6,8 +6,8 @@ export const CLIENT_STATUS = `
 function runLine(run) {
   if (!run) return 'never synced';
   const counts =
-    run.pulled + ' pulled, ' + run.scored + ' scored, ' + (run.unscored + run.invalid) +
-    ' need input, ' + run.written + ' written, ' + run.moved + ' moved, ' + run.failed + ' failed';
+    run.pulled + ' pulled, ' + run.scored + ' scored, ' + needInput(run.unscored, run.invalid) +
+    ', ' + run.written + ' written, ' + run.moved + ' moved, ' + run.failed + ' failed';
   const kind = run.dryRun ? 'dry run' : run.full ? 'full sync' : 'sync';
   return run.status === 'running'
     ? kind + ' running since ' + when(run.startedAt) + ': ' + counts
@@ -34,13 +34,24 @@ function flags(tracker) {
   return out;
 }
 
+/** Why the latest run failed: its first failures (all are listed by GET /admin/failed). */
+function runFailures(run) {
+  if (!run || run.failures.length === 0) return null;
+  const shown = run.failures.slice(0, 3).map(function (f) {
+    return f.key + ': ' + f.message;
+  });
+  const more = run.failures.length - shown.length;
+  return el('p', { class: 'message error' }, 'Failed: ' + shown.join('; ') +
+    (more > 0 ? ' (and ' + more + ' more)' : ''));
+}
+
 function trackerCard(t) {
   const i = t.issues;
   return el('section', { class: 'card' }, [
     el('h3', {}, [t.trackerId + ' ', el('small', {}, t.kind)].concat(flags(t))),
     el('p', {}, 'Last ' + runLine(t.latestRun)),
-    el('p', {}, i.total + ' issues: ' + i.scored + ' scored, ' + i.unscored + ' unscored, ' +
-      i.invalid + ' invalid'),
+    runFailures(t.latestRun),
+    el('p', {}, i.total + ' issues: ' + i.scored + ' scored, ' + needInput(i.unscored, i.invalid)),
     el('p', {}, queueLine(t.queue)),
   ]);
 }

@@ -46,8 +46,8 @@ const RANKING = `
     <select id="filter-status">
       <option value="">All statuses</option>
       <option value="scored">scored</option>
-      <option value="unscored">needs input</option>
-      <option value="invalid">invalid</option>
+      <option value="unscored">unscored (needs input: an input is missing)</option>
+      <option value="invalid">invalid (needs input: an input cannot be read)</option>
     </select>
   </label>
   <button id="prev" type="button" disabled>&larr; Prev</button>

@@ -1,11 +1,13 @@
 /**
- * Failures: issues whose last write failed (kept until a later write succeeds) and failed BullMQ
- * jobs; `POST /admin/failed/retry` moves every failed job back to waiting.
+ * Failures: issues whose last write failed (kept until a later write succeeds), the failures of
+ * each tracker's latest sync run (a pull that failed, a sync that was skipped, a write) and
+ * failed BullMQ jobs; `POST /admin/failed/retry` moves every failed job back to waiting.
  */
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { BEARER } from '../openapi.js';
-import { FailureSchema } from '../schemas.js';
+import { FailureSchema, RunFailureEntrySchema } from '../schemas.js';
+import type { ServerContext } from '../server-context.js';
 import type { ZodPlugin } from '../validation.js';
 import type { AdminRoutesOptions } from './admin-options.js';
 
@@ -57,22 +59,55 @@ function failedJob(queue: string, job: Job): z.infer<typeof FailedJob> {
   };
 }
 
+/** The failures of each tracker's latest run (the run summary's `failures`, with its run id). */
+async function latestRunFailures(
+  ctx: Pick<ServerContext, 'runs'>,
+): Promise<z.infer<typeof RunFailureEntrySchema>[]> {
+  const latest = Object.entries(await ctx.runs.latestRuns()).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  const summaries = await Promise.all(latest.map(([, runId]) => ctx.runs.summary(runId)));
+  return summaries.flatMap((s) =>
+    s === null
+      ? []
+      : s.failures.map((f) => ({
+          trackerId: f.trackerId,
+          runId: s.runId,
+          key: f.key,
+          message: f.message,
+        })),
+  );
+}
+
 export const adminFailedRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, done) => {
   app.get(
     '/admin/failed',
     {
       schema: {
         tags: ['admin'],
-        summary: 'Issues whose last write failed, and failed jobs of every queue',
+        summary:
+          "Issues whose last write failed, each tracker's latest sync failures, and failed jobs",
         security: BEARER,
         response: {
-          200: z.object({ issues: z.array(FailureSchema), jobs: z.array(FailedJob) }),
+          200: z.object({
+            issues: z
+              .array(FailureSchema)
+              .describe('issues whose last write failed; a retried or later write clears them'),
+            runFailures: z
+              .array(RunFailureEntrySchema)
+              .describe(
+                "the failures of each tracker's latest sync run (its summary's failures): pages " +
+                  'that could not be pulled, a sync skipped because another was running, writes',
+              ),
+            jobs: z.array(FailedJob),
+          }),
         },
       },
     },
     async () => {
-      const [issues, perQueue] = await Promise.all([
+      const [issues, runFailures, perQueue] = await Promise.all([
         ctx.meta.failures(),
+        latestRunFailures(ctx),
         Promise.all(
           ctx.queues.all().map(async (queue) => {
             const jobs = (await queue.getFailed(0, MAX_FAILED_JOBS_PER_QUEUE - 1)) as Job[];
@@ -80,7 +115,7 @@ export const adminFailedRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, d
           }),
         ),
       ]);
-      return { issues, jobs: perQueue.flat() };
+      return { issues, runFailures, jobs: perQueue.flat() };
     },
   );
 

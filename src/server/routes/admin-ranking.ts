@@ -1,7 +1,7 @@
 /**
  * Reading the stored state: `GET /admin/ranking` (the unified ranking, same items as
  * `netvalue ranking --json`), `GET /admin/issues/:trackerId/:key` (one issue, explained, with its
- * audit trail) and `GET /admin/audit` (the latest writes).
+ * audit trail and score history) and `GET /admin/audit` (the latest writes).
  */
 import { z } from 'zod';
 import { rankingItem } from '../../pipeline/ranking-view.js';
@@ -82,7 +82,8 @@ export const adminRankingRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, 
     {
       schema: {
         tags: ['admin'],
-        summary: 'One issue: inputs, result with its explanation, values, rank and audit trail',
+        summary:
+          'One issue: inputs, result with its explanation and risk figures, values, rank, audit trail and score history',
         security: BEARER,
         params: z.object({ trackerId: z.string().min(1), key: z.string().min(1) }),
         response: { 200: IssueDetail, 404: ErrorBody },
@@ -105,11 +106,12 @@ export const adminRankingRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, 
           `no issue ${key} is stored for ${trackerId}: it is outside the tracker's scope, or not synced yet (POST /admin/sync)`,
         );
       }
-      const [[rank], audit] = await Promise.all([
+      const [[rank], audit, history] = await Promise.all([
         ctx.store.positions([record.member]),
         ctx.audit.forIssue(trackerId, record.id),
+        ctx.history.forIssue(trackerId, record.id),
       ]);
-      return { ...detail(record), rank: rank ?? null, audit };
+      return { ...detail(record), rank: rank ?? null, audit, history };
     },
   );
 

@@ -1,12 +1,17 @@
-/** `GET /admin/status`: per tracker its latest run, issue counts, queue, API budget and failures. */
+/**
+ * `GET /admin/status`: per tracker its latest run, issue counts, queue, API budget, failures and
+ * whether its sync schedules exist. `GET /admin/readyz`: readiness with the reason of each check.
+ */
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { TRACKER_KINDS } from '../../../connectors/registry.js';
+import { scheduleStatus } from '../../pipeline/scheduler.js';
 import { BEARER } from '../openapi.js';
 import { issueCounts, jobCounts } from '../queue-stats.js';
 import { QueueStatus, RateBudgetSchema, RunSummarySchema } from '../schemas.js';
 import type { ZodPlugin } from '../validation.js';
 import type { AdminRoutesOptions } from './admin-options.js';
+import { readiness, ReadyDetails } from './health.js';
 
 const Counts = z.object({
   total: z.number(),
@@ -27,6 +32,9 @@ const Status = z.object({
       queue: QueueStatus,
       budget: RateBudgetSchema.nullable().describe('API budget left, when the tracker reports it'),
       failures: z.number().describe('issues whose last write failed'),
+      schedules: z
+        .object({ incremental: z.boolean(), full: z.boolean() })
+        .describe('whether each periodic sync schedule exists (serve re-creates missing ones)'),
     }),
   ),
   scoreQueue: QueueStatus,
@@ -58,11 +66,12 @@ export const adminStatusRoutes: ZodPlugin<AdminRoutesOptions> = (
       },
     },
     async () => {
-      const [latest, counts, failures, scoreQueue] = await Promise.all([
+      const [latest, counts, failures, scoreQueue, schedules] = await Promise.all([
         ctx.runs.latestRuns(),
         issueCounts(ctx),
         ctx.meta.failures(),
         queueStatus(ctx.queues.score),
+        scheduleStatus(ctx),
       ]);
       const trackers = await Promise.all(
         ctx.config.trackers.map(async (t) => {
@@ -79,6 +88,7 @@ export const adminStatusRoutes: ZodPlugin<AdminRoutesOptions> = (
             queue,
             budget: ctx.connectors.get(t.id)?.budget() ?? null,
             failures: failures.filter((f) => f.trackerId === t.id).length,
+            schedules: schedules.get(t.id) ?? { incremental: false, full: false },
           };
         }),
       );
@@ -88,6 +98,21 @@ export const adminStatusRoutes: ZodPlugin<AdminRoutesOptions> = (
         trackers,
         scoreQueue,
       };
+    },
+  );
+  app.get(
+    '/admin/readyz',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Readiness with the reason of each failed check (the open /readyz omits them)',
+        security: BEARER,
+        response: { 200: ReadyDetails, 503: ReadyDetails },
+      },
+    },
+    async (_request, reply) => {
+      const details = await readiness(ctx, workersRunning);
+      return reply.code(details.status === 'ready' ? 200 : 503).send(details);
     },
   );
   done();

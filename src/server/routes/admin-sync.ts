@@ -31,6 +31,20 @@ const PreviewBody = z
       })
       .strict()
       .optional(),
+    rankBy: Scoring.shape.rankBy.unwrap().optional(),
+    order: Scoring.shape.order.unwrap().optional(),
+    metrics: z
+      .record(
+        z.string(),
+        z
+          .object({
+            name: z.string().min(1).optional(),
+            baselineUsdPerMonth: z.number().nonnegative().optional(),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('metric baselines to try by id (`{ signups: { baselineUsdPerMonth: 120000 } }`)'),
   })
   .strict()
   .describe('scoring settings to try; omitted ones keep their current value');
@@ -41,6 +55,24 @@ const SettingsSchema = z.object({
   hoursPerPoint: z.number(),
   missingInput: z.enum(['unscored', 'zero']),
   priorityThresholdsUsd: z.object({ high: z.number(), medium: z.number() }),
+  rankBy: z.enum(['expected', 'p10']),
+  order: z.enum(['netValue', 'cd3']),
+  metrics: z.record(z.string(), z.object({ name: z.string(), baselineUsdPerMonth: z.number() })),
+});
+
+const PreviewWritesSchema = z.object({
+  trackerId: z.string(),
+  issues: z.number().int().describe('issues whose written values would change (one write each)'),
+  moved: z.number().int().describe("issues the tracker's own order would move"),
+  orderCalls: z.number().int().describe('order calls besides the writes (Jira rank calls)'),
+});
+
+const PreviewOverrideSchema = z.object({
+  trackerId: z.string(),
+  setting: z.literal('hoursPerPoint').describe('the global setting the tracker overrides'),
+  issues: z.number().int().describe('issues of the tracker the override applies to'),
+  values: z.array(z.number()).describe("the tracker's own values in force"),
+  message: z.string(),
 });
 
 export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, done) => {
@@ -91,7 +123,8 @@ export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, don
     {
       schema: {
         tags: ['admin'],
-        summary: 'Preview a change of the scoring settings: what would move, without writing',
+        summary:
+          'Preview a change of the scoring settings: what would move and the writes it would cost, without writing',
         security: BEARER,
         body: PreviewBody,
         response: {
@@ -107,6 +140,12 @@ export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, don
               }),
             ),
             unchangedCount: z.number().int(),
+            writes: z
+              .array(PreviewWritesSchema)
+              .describe('per tracker, what applying the change would cost in tracker writes'),
+            overrides: z
+              .array(PreviewOverrideSchema)
+              .describe('trackers whose own settings keep a global one from applying'),
           }),
           400: ErrorBody,
         },
@@ -121,7 +160,8 @@ export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, don
         .map((r) => r.record)
         // Records of a tracker removed from the config have no connector to re-score them with.
         .filter((r) => ctx.connectors.has(r.trackerId));
-      return previewScoring(records, merged, (id) => connectorFor(ctx, id));
+      const preview = previewScoring(records, merged, (id) => connectorFor(ctx, id), ctx.settings);
+      return { ...preview, settings: merged };
     },
   );
   done();

@@ -5,6 +5,7 @@
 import { adminAuth } from '../auth.js';
 import type { ZodPlugin } from '../validation.js';
 import { adminFailedRoutes } from './admin-failed.js';
+import { adminHistoryRoutes } from './admin-history.js';
 import type { AdminRoutesOptions } from './admin-options.js';
 import { adminRankingRoutes } from './admin-ranking.js';
 import { adminStatusRoutes } from './admin-status.js';
@@ -16,6 +17,7 @@ export const adminRoutes: ZodPlugin<AdminRoutesOptions> = (app, options, done) =
   app.addHook('onRequest', adminAuth(options.ctx.config.adminToken));
   void app.register(adminStatusRoutes, options);
   void app.register(adminRankingRoutes, options);
+  void app.register(adminHistoryRoutes, options);
   void app.register(adminSyncRoutes, options);
   void app.register(adminFailedRoutes, options);
   done();

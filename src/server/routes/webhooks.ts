@@ -1,9 +1,12 @@
 /**
  * `POST /webhooks/<kind>/:trackerId`, one route per connector kind in the registry. The signature
- * is checked on the raw bytes (this scope parses every body as a Buffer), deliveries are
- * de-duplicated for a day, echoes of our own writes are dropped, and the rest becomes one score job. The answer goes
- * out as soon as the job is queued: trackers expect an answer within seconds and retry otherwise.
+ * is checked on the raw bytes (this scope parses every body as a Buffer), a signed body older than
+ * `server.webhookMaxAgeSec` is refused (a replay), deliveries are de-duplicated for a day by their
+ * id and by a hash of their body, echoes of our own writes are dropped, and the rest becomes one
+ * score job. The answer goes out as soon as the job is queued: trackers expect an answer within
+ * seconds and retry otherwise.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { connectorModules } from '../../../connectors/registry.js';
@@ -14,7 +17,13 @@ import { ErrorBody, errorBody } from '../errors.js';
 import type { ZodPlugin } from '../validation.js';
 
 type Outcome =
-  'queued' | 'duplicate' | 'echo' | 'rejected_signature' | 'bad_request' | 'unknown_tracker';
+  | 'queued'
+  | 'duplicate'
+  | 'echo'
+  | 'rejected_signature'
+  | 'rejected_stale'
+  | 'bad_request'
+  | 'unknown_tracker';
 
 const Params = z.object({ trackerId: z.string().min(1) });
 const Accepted = z.object({ status: z.enum(['queued', 'duplicate', 'echo', 'ignored']) });
@@ -40,9 +49,15 @@ export const webhookRoutes: ZodPlugin<WebhookRoutesOptions> = (app, { ctx }, don
         schema: {
           tags: ['webhooks'],
           summary: `Receive a ${displayName} issue webhook`,
-          description: `Signed with ${webhookSignature}. 401 on a missing or bad signature, 400 on a malformed body; de-duplicated by delivery id; answered as soon as the work is queued.`,
+          description: `Signed with ${webhookSignature}. 401 on a missing or bad signature or a body older than server.webhookMaxAgeSec, 400 on a malformed body, 429 after too many failed signatures from one address; de-duplicated by delivery id and body hash; answered as soon as the work is queued.`,
           params: Params,
-          response: { 200: Accepted, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
+          response: {
+            200: Accepted,
+            400: ErrorBody,
+            401: ErrorBody,
+            404: ErrorBody,
+            429: ErrorBody,
+          },
         },
       },
       async (request, reply) => {
@@ -71,7 +86,19 @@ export const webhookRoutes: ZodPlugin<WebhookRoutesOptions> = (app, { ctx }, don
           request.log.warn({ trackerId, code: parsed.code, status: parsed.status }, parsed.message);
           return answerError(reply, trackerId, outcome, parsed.status, parsed);
         }
-        const status = await accept(ctx, parsed.event, receivedAtMs);
+        const ageMs = receivedAtMs - parsed.event.sentAtMs;
+        const maxAgeMs = ctx.config.server.webhookMaxAgeSec * 1000;
+        if (Math.abs(ageMs) > maxAgeMs) {
+          // Signed but old (or dated ahead of our clock): a replay of a captured delivery, or a
+          // clock out of sync. Trackers retry for well under the bound.
+          const error = {
+            code: 'stale_timestamp',
+            message: `the body's timestamp is ${Math.round(ageMs / 1000)} s from now (limit ${ctx.config.server.webhookMaxAgeSec} s, server.webhookMaxAgeSec): a replayed delivery, or a clock out of sync`,
+          };
+          request.log.warn({ trackerId, code: error.code, ip: request.ip }, error.message);
+          return answerError(reply, trackerId, 'rejected_stale', 401, error);
+        }
+        const status = await accept(ctx, parsed.event, rawBody, receivedAtMs);
         ctx.metrics.webhooks.inc({ tracker: trackerId, outcome: status });
         request.log.info(
           { trackerId, deliveryId: parsed.event.deliveryId, issueKey: parsed.event.key, status },
@@ -99,14 +126,21 @@ export const webhookRoutes: ZodPlugin<WebhookRoutesOptions> = (app, { ctx }, don
 async function accept(
   ctx: ServerContext,
   event: WebhookEvent,
+  rawBody: Buffer,
   receivedAtMs: number,
 ): Promise<'queued' | 'duplicate' | 'echo'> {
   const { trackerId, issueId } = event;
   // The score job reads the newest snapshot, so a de-duplicated burst loses no edit. Our own
   // write coming back (echo) needs no snapshot: scoring it again would find nothing to write.
   const snapshot =
-    event.issue && !event.echoOnly ? { issueId, json: JSON.stringify(event.issue) } : null;
-  if (!(await ctx.meta.acceptDelivery(trackerId, event.deliveryId, snapshot))) return 'duplicate';
+    event.issue && !event.echoOnly
+      ? { issueId, json: JSON.stringify(event.issue), updatedAt: event.issue.updatedAt }
+      : null;
+  // The same body under another delivery id is a replay (or a second webhook sending the same
+  // event): both names are remembered, and either one seen makes it a duplicate.
+  const bodyHash = `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
+  const deliveryIds = event.deliveryId === bodyHash ? [bodyHash] : [event.deliveryId, bodyHash];
+  if (!(await ctx.meta.acceptDelivery(trackerId, deliveryIds, snapshot))) return 'duplicate';
   if (event.echoOnly) return 'echo';
   try {
     const data: ScoreIssueData = {
@@ -121,7 +155,7 @@ async function accept(
     });
   } catch (err) {
     // Not queued: let the tracker's retry of this delivery through rather than drop it as a duplicate.
-    await ctx.meta.forgetDelivery(trackerId, event.deliveryId).catch(() => undefined);
+    await ctx.meta.forgetDelivery(trackerId, deliveryIds).catch(() => undefined);
     throw err;
   }
   return 'queued';
