@@ -3,13 +3,13 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'coverage', 'bench/results'] },
+  { ignores: ['node_modules', 'dist', 'coverage', 'bench/results', 'soak/results'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.ts', 'bin/*.js', 'bench/*.js'] },
+        projectService: { allowDefaultProject: ['*.js', '*.ts', 'bin/*.js', 'bench/*.js', 'soak/*.js'] },
       },
     },
     rules: {
@@ -60,7 +60,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.js', 'bin/*.js', 'bench/*.js', 'eslint.config.js', 'vitest.config.ts'],
+    files: ['*.js', 'bin/*.js', 'bench/*.js', 'soak/*.js', 'eslint.config.js', 'vitest.config.ts'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -26,7 +26,7 @@ export async function startBenchDeployment(
   const config = ConfigSchema.parse({
     redisUrl: REDIS_URL,
     redisPrefix: `bench-${randomUUID().slice(0, 8)}`,
-    adminToken: 'bench-admin-token-0123456789',
+    adminToken: 'bench-admin-token-0123456789abcdef0123456789',
     logLevel: 'warn',
     concurrency: options.concurrency ?? 16,
     server: { host: '127.0.0.1', port: options.port ?? 0 },

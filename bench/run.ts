@@ -3,9 +3,10 @@
  * Each figure is a median of several runs; each comparison is made inside one run.
  */
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchFullSyncRun } from './full-sync.js';
+import { benchLimits, type LimitsResult } from './limits.js';
 import { benchMemory } from './memory.js';
 import { benchPlanner } from './planner.js';
 import { benchPositionWrites } from './position-writes.js';
@@ -32,9 +33,43 @@ function print(title: string, rows: [string, string | number, string][]): void {
     console.log(`  ${k.padEnd(width)}  ${String(v).padStart(10)}  ${target}`);
 }
 
+function writeResults(results: Record<string, unknown>): void {
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nWrote ${RESULTS.pathname}`);
+}
+
+async function limitsPart(results: Record<string, unknown>): Promise<void> {
+  const limits: LimitsResult = await benchLimits();
+  results['limits'] = limits;
+  print('Rate limits (sandbox budgets enforced, an hour scaled to 2 s)', [
+    ['budget used during a sync that hits it (%)', limits.budgetUsePct, 'target >= 90'],
+    ['extra wait beyond Retry-After, median (%)', limits.retryAfterOvershootPct, 'target <= 10'],
+    ['429s per 1,000 requests, paced', limits.rejectionsPer1k, 'keep it low'],
+    ['Linear complexity per issue pulled', limits.linearComplexityPerIssue, 'target <= 40'],
+    ['issues re-read by the sync after a write (%)', limits.rereadAfterWritePct, 'target <= 5'],
+  ]);
+}
+
 export async function runBenchmarks(argv: string[]): Promise<number> {
   const quick = argv.includes('--quick');
   const results: Record<string, unknown> = { machine: machine(), at: new Date().toISOString() };
+  // `--only limits` runs that part alone and keeps the other figures of the last full run.
+  const onlyAt = argv.indexOf('--only');
+  if (onlyAt >= 0) {
+    const part = argv[onlyAt + 1];
+    if (part !== 'limits') {
+      console.error(`--only takes: limits (got ${part ?? 'nothing'})`);
+      return 2;
+    }
+    const previous = existsSync(RESULTS)
+      ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
+      : {};
+    const merged = { ...previous, ...results };
+    await limitsPart(merged);
+    writeResults(merged);
+    return 0;
+  }
 
   const planner = { ms10k: await benchPlanner(10_000), ms100k: await benchPlanner(100_000, 3) };
   results['planner'] = planner;
@@ -128,8 +163,8 @@ export async function runBenchmarks(argv: string[]): Promise<number> {
     ['Redis memory for the state (MB)', memory.redisMb100k, ''],
   ]);
 
-  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nWrote ${RESULTS.pathname}`);
+  await limitsPart(results);
+
+  writeResults(results);
   return 0;
 }

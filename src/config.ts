@@ -41,7 +41,15 @@ export function parseConfig(text: string, env: Env, file = 'config'): Readonly<C
     );
   }
   const problems: Problem[] = [];
-  const raw = interpolate(doc.toJS() ?? {}, env, problems);
+  let js: unknown;
+  try {
+    // Aliases are resolved here: an unresolved one or an alias bomb throws.
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new ConfigError(file, [{ path: '', message: `cannot read the YAML: ${message}` }]);
+  }
+  const raw = interpolate(js ?? {}, env, problems);
   const withOverrides = applyEnvOverrides(raw, env);
   const parsed = ConfigSchema.safeParse(withOverrides);
   if (!parsed.success) {

@@ -29,7 +29,10 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
   if (run?.planned) return;
   const connector = connectorFor(ctx, data.trackerId);
   let records = await ctx.store.all(data.trackerId);
-  if (run) records = await dropUnseen(ctx, run, records);
+  if (run) {
+    await ctx.runs.touchLock(data.trackerId, run.runId);
+    records = await dropUnseen(ctx, run, records);
+  }
   records = await rescoreStale(ctx, connector, records, data.rescore);
   // Unified positions cost a read of the whole ranking: only when this tracker writes them.
   const positions = connector.writes.has('rankPosition')
@@ -69,8 +72,10 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
   const queue = ctx.queues.tracker(data.trackerId);
   const tag = data.runId ?? `plan-${job.id ?? Date.now()}`;
   const jobs = [];
-  for (let i = 0; i < decided.writeIds.length; i += WRITE_BATCH) {
-    const issueIds = decided.writeIds.slice(i, i + WRITE_BATCH);
+  // Issues with a write job still waiting are covered by it (it re-reads their values).
+  const writeIds = await ctx.locks.markQueued(data.trackerId, decided.writeIds);
+  for (let i = 0; i < writeIds.length; i += WRITE_BATCH) {
+    const issueIds = writeIds.slice(i, i + WRITE_BATCH);
     jobs.push({
       name: JOB.write,
       data: { trackerId: data.trackerId, runId: data.runId, issueIds, why: why(data, run) },

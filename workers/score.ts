@@ -18,7 +18,11 @@ export async function processScorePage(ctx: PipelineContext, data: ScorePageData
     data.trackerId,
     issues.map((i) => i.id),
   );
-  const records = issues.map((issue, i) => scoreRecord(issue, previous[i] ?? null, env));
+  // A page read before a newer snapshot was stored (a webhook's, say) never rolls it back.
+  const records = issues.map((issue, i) => {
+    const before = previous[i] ?? null;
+    return before && isOlder(issue, before) ? before : scoreRecord(issue, before, env);
+  });
   await saveWithHistory(ctx, previous, records, HISTORY_WHY.sync, () =>
     ctx.store.putMany(
       records,
@@ -33,6 +37,7 @@ export async function processScorePage(ctx: PipelineContext, data: ScorePageData
       records.map((r) => r.id),
     );
   }
+  await ctx.runs.touchLock(data.trackerId, data.runId);
   await ctx.runs.count(data.runId, {
     scored: count('scored'),
     unscored: count('unscored'),
@@ -41,6 +46,10 @@ export async function processScorePage(ctx: PipelineContext, data: ScorePageData
   if (await ctx.runs.finishScore(data.runId, data.page)) {
     await scorePhaseDone(ctx, data.runId, data.trackerId);
   }
+}
+
+function isOlder(issue: Issue, stored: { updatedAt: string }): boolean {
+  return Date.parse(issue.updatedAt) < Date.parse(stored.updatedAt);
 }
 
 /** One issue from a webhook: score it, write its own values now, and re-plan ranks once edits settle. */
@@ -61,6 +70,8 @@ export async function processScoreIssue(ctx: PipelineContext, data: ScoreIssueDa
       ctx.store.putMany([record], [previous?.member ?? null]),
     );
     if (changedValues(record.current, record.desired)) {
+      // Its own job, for a write within seconds; marked queued so a plan meanwhile adds none.
+      await ctx.locks.markQueued(data.trackerId, [record.id]);
       await ctx.queues.tracker(data.trackerId).add(
         JOB.write,
         {

@@ -1,7 +1,13 @@
 /** Sync: start a run, then pull one page per job and hand it to scoring in one bulk job. */
 import type { Job } from 'bullmq';
+import type { PullPage } from '../connectors/connector.js';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
-import { isFinal, rethrowForQueue } from '../src/pipeline/job-errors.js';
+import {
+  isFinal,
+  MAX_PAUSES_IN_JOB,
+  rateLimitedFor,
+  rethrowForQueue,
+} from '../src/pipeline/job-errors.js';
 import { completeRun, newRunId, scorePhaseDone } from '../src/pipeline/runs.js';
 import { JOB, type SyncPageData, type SyncStartData } from '../src/queues.js';
 import { shouldRunFull } from '../src/pipeline/scheduler.js';
@@ -72,10 +78,7 @@ export async function processSyncPage(
   const queue = ctx.queues.tracker(data.trackerId);
   let result;
   try {
-    result = await connectorFor(ctx, data.trackerId).pullPage({
-      cursor: data.cursor,
-      sinceIso: data.sinceIso,
-    });
+    result = await pullPaced(ctx, data);
   } catch (err) {
     if (isFinal(err, job)) await failPull(ctx, data, err);
     return rethrowForQueue(err, queue, ctx.metrics, data.trackerId);
@@ -86,8 +89,10 @@ export async function processSyncPage(
   }
   // Marked (and counted) once, before the next page can finish the run's pulling.
   await ctx.runs.pageEnqueued(data.runId, data.page, issues.length);
+  await ctx.runs.touchLock(data.trackerId, data.runId);
+  const stop = nextCursor === null ? null : await pageLimitReached(ctx, data, nextCursor);
   // The next pull starts before this page's issues are handed on: pages are the critical path.
-  if (nextCursor !== null) {
+  if (nextCursor !== null && stop === null) {
     const next: SyncPageData = { ...data, page: data.page + 1, cursor: nextCursor };
     await queue.add(JOB.syncPage, next, { jobId: `${data.runId}-p${data.page + 1}` });
   }
@@ -102,8 +107,76 @@ export async function processSyncPage(
     },
     { jobId: `${data.runId}-s${data.page}` },
   );
-  if (nextCursor === null && (await ctx.runs.finishPages(data.runId))) {
+  if (stop !== null) await recordPullStop(ctx, data, stop);
+  if ((nextCursor === null || stop !== null) && (await ctx.runs.finishPages(data.runId))) {
     await scorePhaseDone(ctx, data.runId, data.trackerId);
+  }
+}
+
+/**
+ * The most pages one run pulls (README "Security"): 10,000 pages of 100 issues, a backlog of a
+ * million issues per tracker. A run that reaches it stops pulling and fails, so a tracker that
+ * keeps answering a next page can never keep a run (and its API budget) busy for ever.
+ */
+export const MAX_PAGES_PER_RUN = 10_000;
+
+/**
+ * Why the pull must stop before following `nextCursor`, or null: the page cap, or a cursor the
+ * tracker already gave in this run (it would loop the run through the same pages).
+ */
+async function pageLimitReached(
+  ctx: PipelineContext,
+  data: SyncPageData,
+  nextCursor: string,
+): Promise<string | null> {
+  const nextPage = data.page + 1;
+  if (nextPage >= MAX_PAGES_PER_RUN) {
+    return `the pull stopped after ${MAX_PAGES_PER_RUN} pages, the most one run pulls; the tracker kept answering a next page (is its scope a bounded query?)`;
+  }
+  const first = await ctx.runs.claimCursor(data.runId, nextPage, nextCursor);
+  if (first === null) return null;
+  return `the tracker repeated the cursor of page ${first} as the next page after page ${data.page}: the pull stopped so the run cannot loop; the pages before were kept`;
+}
+
+/** A pull stopped by `pageLimitReached`: the run fails with the reason; what was pulled is planned. */
+async function recordPullStop(
+  ctx: PipelineContext,
+  data: SyncPageData,
+  message: string,
+): Promise<void> {
+  ctx.logger.error(
+    { runId: data.runId, trackerId: data.trackerId, page: data.page, err: message },
+    'sync pull stopped',
+  );
+  await ctx.runs.addFailure(data.runId, {
+    trackerId: data.trackerId,
+    key: `(page ${data.page + 1})`,
+    message,
+  });
+  await ctx.runs.markPullFailed(data.runId);
+}
+
+/**
+ * One page, under the tracker's rate limits in Redis like every write: waits out its pause (and
+ * takes a slot while its budget's slow pace is in force), lets the budget the tracker reports set
+ * the pace, and on a 429 pauses every process for exactly the Retry-After and pulls again, a few
+ * times, before the job goes back to the queue (rethrowForQueue).
+ */
+async function pullPaced(ctx: PipelineContext, data: SyncPageData): Promise<PullPage> {
+  const connector = connectorFor(ctx, data.trackerId);
+  for (let pauses = 0; ; pauses++) {
+    await ctx.limiter.readTurn(data.trackerId);
+    try {
+      const page = await connector.pullPage({ cursor: data.cursor, sinceIso: data.sinceIso });
+      await ctx.limiter.followBudget(data.trackerId, connector.budget());
+      return page;
+    } catch (err) {
+      const limitedFor = rateLimitedFor(err);
+      if (limitedFor === null) throw err;
+      await ctx.limiter.pause(data.trackerId, Date.now() + limitedFor);
+      if (pauses + 1 >= MAX_PAUSES_IN_JOB) throw err; // counted by rethrowForQueue
+      ctx.metrics.apiErrors.inc({ tracker: data.trackerId, class: 'rate_limited' });
+    }
   }
 }
 

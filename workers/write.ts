@@ -15,6 +15,7 @@ import type { IssueRecord } from '../src/store/issue-record.js';
 import { trackerConfig, writeIssues, type WriteOutcome } from '../src/pipeline/write-issues.js';
 
 export async function processWrite(ctx: PipelineContext, data: WriteData, job: Job): Promise<void> {
+  if (data.runId) await ctx.runs.touchLock(data.trackerId, data.runId);
   // Counts each accepted write in the run as it happens (a killed job's writes are not lost).
   const outcome = await writeIssues(ctx, data, job.id ?? `${job.name}-${job.timestamp}`);
   if (data.receivedAtMs && outcome.written > 0)
@@ -45,6 +46,7 @@ export async function processWrite(ctx: PipelineContext, data: WriteData, job: J
 }
 
 export async function processRank(ctx: PipelineContext, data: RankData, job: Job): Promise<void> {
+  if (data.runId) await ctx.runs.touchLock(data.trackerId, data.runId);
   const connector = connectorFor(ctx, data.trackerId);
   const { writesPerSec } = trackerConfig(ctx, data.trackerId);
   // A retried job resumes after the last batch it applied (its progress), so no call repeats.

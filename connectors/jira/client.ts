@@ -2,8 +2,14 @@
  * jira.js clients for one tracker, plus the traffic counters and the rate budget read from
  * response headers. jira.js 5.x neither retries nor exposes response headers on success, so the
  * headers are observed through axios' `transformResponse` (which also runs for error responses).
+ *
+ * Every call is bounded (README "Security"): axios refuses a response body larger than
+ * `maxResponseBytes`, and each request carries its own `AbortSignal.timeout(timeoutMs)`, a total
+ * deadline (axios' own `timeout` only limits a silent socket, so a server trickling bytes would
+ * keep a call open for ever).
  */
 import { AgileClient, Version3Client, type Config } from 'jira.js';
+import { TrackerError } from '../../src/domain/index.js';
 import type { RateBudget } from '../connector.js';
 import type { JiraTrackerConfig } from './config.js';
 import { headerValue, toTrackerError, type ErrorContext } from './errors.js';
@@ -12,6 +18,8 @@ export interface JiraClients {
   v3: Version3Client;
   agile: AgileClient;
   traffic: Traffic;
+  /** The bounds of every call, named in the errors that hit them. */
+  limits: { timeoutMs: number; maxResponseBytes: number };
 }
 
 function numberHeader(headers: unknown, name: string): number | null {
@@ -51,6 +59,31 @@ function parseBody(data: unknown): unknown {
   }
 }
 
+/** The part of jira.js' axios instance the deadline needs. */
+interface RequestInterceptors {
+  interceptors: {
+    request: { use(onFulfilled: (config: { signal?: unknown }) => unknown): number };
+  };
+}
+
+/**
+ * Gives every request of a jira.js client a fresh total deadline. jira.js builds its axios
+ * instance once from `baseRequestConfig` (a signal there would expire once for all requests) and
+ * takes no per-call options, so the signal is set by a request interceptor on that instance.
+ */
+function addDeadline(client: object, timeoutMs: number): void {
+  const instance = (client as { instance?: Partial<RequestInterceptors> }).instance;
+  if (typeof instance?.interceptors?.request?.use !== 'function') {
+    throw new Error(
+      'jira.js no longer exposes its axios instance: the per-call deadline cannot be set',
+    );
+  }
+  instance.interceptors.request.use((request) => {
+    request.signal = AbortSignal.timeout(timeoutMs);
+    return request;
+  });
+}
+
 export function createJiraClients(config: JiraTrackerConfig): JiraClients {
   const traffic = new Traffic();
   const clientConfig: Config = {
@@ -58,6 +91,8 @@ export function createJiraClients(config: JiraTrackerConfig): JiraClients {
     authentication: { basic: { email: config.email, apiToken: config.apiToken } },
     baseRequestConfig: {
       timeout: config.timeoutMs,
+      maxContentLength: config.maxResponseBytes,
+      maxBodyLength: config.maxResponseBytes,
       transformResponse: [
         (data: unknown, headers: unknown): unknown => {
           traffic.observe(headers);
@@ -66,7 +101,42 @@ export function createJiraClients(config: JiraTrackerConfig): JiraClients {
       ],
     },
   };
-  return { v3: new Version3Client(clientConfig), agile: new AgileClient(clientConfig), traffic };
+  const v3 = new Version3Client(clientConfig);
+  const agile = new AgileClient(clientConfig);
+  addDeadline(v3, config.timeoutMs);
+  addDeadline(agile, config.timeoutMs);
+  return {
+    v3,
+    agile,
+    traffic,
+    limits: { timeoutMs: config.timeoutMs, maxResponseBytes: config.maxResponseBytes },
+  };
+}
+
+/** A call stopped by one of our bounds (deadline, response size), as a `TrackerError`. */
+function boundError(
+  err: unknown,
+  clients: JiraClients,
+  context: ErrorContext,
+): TrackerError | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : '';
+  const details = { trackerId: context.trackerId, cause: err };
+  if (code === 'ERR_CANCELED') {
+    return new TrackerError(
+      'transient',
+      `Jira request to ${context.action} timed out: no complete answer within ${clients.limits.timeoutMs} ms (timeoutMs)`,
+      details,
+    );
+  }
+  if (code === 'ERR_BAD_RESPONSE' && message.startsWith('maxContentLength')) {
+    return new TrackerError(
+      'permanent',
+      `Jira answered ${context.action} with more than ${clients.limits.maxResponseBytes} bytes, the limit per response (maxResponseBytes): the answer was not read`,
+      details,
+    );
+  }
+  return null;
 }
 
 /** Counts the request, sends it, and turns any failure into a `TrackerError`. */
@@ -81,6 +151,6 @@ export async function send<T>(
   try {
     return await request();
   } catch (err) {
-    throw toTrackerError(err, context);
+    throw boundError(err, clients, context) ?? toTrackerError(err, context);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TrackerBase, writesPerSec } from '../tracker-base.js';
+import { requireHttps, TrackerBase, writesPerSec } from '../tracker-base.js';
 
 /** The `trackers[]` entry for a Jira Cloud site (see docs/architecture.md and the README). */
 export const JiraTrackerConfig = TrackerBase.extend({
@@ -48,5 +48,7 @@ export const JiraTrackerConfig = TrackerBase.extend({
   notifyUsers: z.boolean().optional(),
   /** Write rate across every process (Jira's burst limits are per site). */
   writesPerSec: writesPerSec(10),
-}).strict();
+})
+  .strict()
+  .superRefine(requireHttps('baseUrl'));
 export type JiraTrackerConfig = z.infer<typeof JiraTrackerConfig>;

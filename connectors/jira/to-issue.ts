@@ -11,8 +11,8 @@ import { riskFields, type JiraFields, type ResolvedField } from './fields.js';
 
 // Loose: Jira adds keys over time, and only the ones below matter here.
 export const RawIssue = z.looseObject({
-  id: z.string(),
-  key: z.string(),
+  id: z.string().min(1),
+  key: z.string().min(1),
   fields: z.record(z.string(), z.unknown()).default({}),
 });
 export type RawIssue = z.infer<typeof RawIssue>;
@@ -58,7 +58,9 @@ function rangeFields(fields: JiraFields): [RangeKey, ResolvedField][] {
  */
 export function readInput(value: unknown): RawInput {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return value;
+  // A non-finite number (1e309 parses to Infinity) would become null in JSON: keep it as text,
+  // so the money model reports it as unreadable rather than missing.
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'string') return value.trim() === '' ? null : value;
   const selected = z.looseObject({ value: z.string() }).safeParse(value);
   return selected.success ? selected.data.value : JSON.stringify(value);

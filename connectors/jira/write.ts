@@ -49,7 +49,10 @@ function fieldIdOf(ctx: JiraContext, name: keyof WriteValues): string | undefine
   }
 }
 
-/** The `fields` body of the edit; refuses values this tracker's config does not write. */
+/**
+ * The `fields` body of the edit; refuses values this tracker's config does not write, and any
+ * number that is not finite (a permanent error naming the field).
+ */
 export function editFields(ctx: JiraContext, changes: WriteValues): Record<string, number | null> {
   const fields: Record<string, number | null> = {};
   for (const [name, value] of Object.entries(changes) as [keyof WriteValues, unknown][]) {
@@ -59,6 +62,14 @@ export function editFields(ctx: JiraContext, changes: WriteValues): Record<strin
       throw new TrackerError(
         'permanent',
         `Jira tracker "${ctx.config.id}" cannot write ${name}=${JSON.stringify(value)}: not enabled in its config`,
+        { trackerId: ctx.config.id },
+      );
+    }
+    // NaN and Infinity would go out as JSON `null` and clear the field (finding 6): never send them.
+    if (value !== null && !Number.isFinite(value)) {
+      throw new TrackerError(
+        'permanent',
+        `Jira tracker "${ctx.config.id}" refused to write ${name}=${String(value)} to field ${fieldId}: not a finite number`,
         { trackerId: ctx.config.id },
       );
     }

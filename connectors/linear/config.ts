@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TrackerBase, writesPerSec } from '../tracker-base.js';
+import { requireHttps, TrackerBase, writesPerSec } from '../tracker-base.js';
 
 const CostFromEstimate = z
   .object({
@@ -46,5 +46,7 @@ export const LinearTrackerConfig = TrackerBase.extend({
    * reads included), so the default stays under it; an OAuth app (5,000/h) can go to ~1.2.
    */
   writesPerSec: writesPerSec(0.6),
-}).strict();
+})
+  .strict()
+  .superRefine(requireHttps('apiUrl'));
 export type LinearTrackerConfig = z.infer<typeof LinearTrackerConfig>;

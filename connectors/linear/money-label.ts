@@ -86,7 +86,9 @@ export function parseValueLabel(label: string): LabelAmount {
 export function parseHoursLabel(label: string): LabelAmount {
   const text = label.trim();
   const match = HOURS_LABEL.exec(text);
-  return match ? { ok: true, amount: Number(match[1]) } : { ok: false, text };
+  const amount = match ? Number(match[1]) : NaN;
+  // Hundreds of digits parse to Infinity: unreadable, not an amount.
+  return Number.isFinite(amount) ? { ok: true, amount } : { ok: false, text };
 }
 
 function amountOf(digits: string, suffix: string): number | undefined {
@@ -129,5 +131,8 @@ export function readHoursLabel(label: string): LabelReading {
   const single = parseHoursLabel(text);
   if (single.ok) return single;
   const match = HOURS_RANGE.exec(text);
-  return match ? { ok: true, low: Number(match[1]), high: Number(match[2]) } : { ok: false, text };
+  const [low, high] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  return Number.isFinite(low) && Number.isFinite(high)
+    ? { ok: true, low, high }
+    : { ok: false, text };
 }

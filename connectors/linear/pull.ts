@@ -6,8 +6,15 @@ import { TrackerError, type Issue } from '../../src/domain/index.js';
 import type { PullPage, PullRequest } from '../connector.js';
 import { send } from './client.js';
 import { attachmentUrl, type LinearContext } from './context.js';
-import { ISSUE_BY_ID, ISSUES_PAGE, PAGE_SIZE } from './queries.js';
-import { IssueData, IssuesPageData, nodeToRecord, parseResponse } from './responses.js';
+import { ISSUE_BY_ID, ISSUE_LABELS, ISSUES_PAGE, MORE_LABELS_PAGE, PAGE_SIZE } from './queries.js';
+import {
+  IssueData,
+  IssueLabelsData,
+  IssuesPageData,
+  nodeToRecord,
+  parseResponse,
+  type IssueNode,
+} from './responses.js';
 import type { LinearTrackerConfig } from './config.js';
 import { CLOSED_STATE_TYPES, inScope, toIssue } from './to-issue.js';
 
@@ -18,6 +25,27 @@ import { CLOSED_STATE_TYPES, inScope, toIssue } from './to-issue.js';
  */
 export const SINCE_OVERLAP_MS = 2_000;
 
+/**
+ * The issues in scope; on an incremental pull, those updated since `sinceIso` (less the overlap)
+ * except the ones whose every change since was netvalue's own.
+ *
+ * Our writes bump `updatedAt`, so an `updatedAt` filter alone re-reads every issue we just wrote.
+ * Linear records each change in the issue's activity (IssueHistory: title, state, team, labels,
+ * estimate, priority, ...) with the user who made it, and `IssueFilter.activity` filters on it.
+ * An issue updated since the watermark is read when either
+ * - some activity since then is by a user other than the API key's (`isMe: false`): a person
+ *   edited it, whether before or after our write, or
+ * - no activity since then is ours: nothing we did explains the update (an edit without an
+ *   activity entry, an issue we never wrote).
+ * So the only issues left out are those with an activity of ours since the watermark and no
+ * activity of anyone else's: their only changes were our own writes, which we already hold.
+ * No person's edit made during or after the previous run can be lost that way: it is an
+ * activity by that person, dated after the watermark (the previous run's start, minus the
+ * overlap), and an edit from before the watermark was read by the previous run, which pulled
+ * after it started. Caveat: Linear leaves the actor empty for some integrations and automations;
+ * such a change, on an issue we also wrote since the watermark, waits for its webhook or the
+ * next full reconcile (`sync.fullEverySec`).
+ */
 export function issueFilter(
   config: LinearTrackerConfig,
   sinceIso: string | null,
@@ -32,9 +60,42 @@ export function issueFilter(
         trackerId,
       });
     }
-    filter['updatedAt'] = { gte: new Date(sinceMs - SINCE_OVERLAP_MS).toISOString() };
+    const since = new Date(sinceMs - SINCE_OVERLAP_MS).toISOString();
+    filter['updatedAt'] = { gte: since };
+    filter['or'] = [
+      { activity: { some: { updatedAt: { gte: since }, user: { isMe: { eq: false } } } } },
+      {
+        activity: {
+          every: { or: [{ updatedAt: { lt: since } }, { user: { isMe: { eq: false } } }] },
+        },
+      },
+    ];
   }
   return filter;
+}
+
+/**
+ * Pages carry the first LABELS_PER_ISSUE labels of each issue; the rare issue with more gets the
+ * rest here, one small query per further page of labels, so its inputs see every label.
+ */
+async function withAllLabels(ctx: LinearContext, node: IssueNode): Promise<IssueNode> {
+  let page = node.labels;
+  const labels = [...page.nodes];
+  while (page.pageInfo.hasNextPage && page.pageInfo.endCursor !== null) {
+    const raw = await send(
+      ctx.api,
+      'read',
+      { action: `read the labels of ${node.identifier}` },
+      ISSUE_LABELS,
+      { id: node.id, first: MORE_LABELS_PAGE, after: page.pageInfo.endCursor },
+    );
+    page = parseResponse(IssueLabelsData, raw, 'NetvalueIssueLabels', ctx.mapping.trackerId).issue
+      .labels;
+    labels.push(...page.nodes);
+  }
+  return labels.length === node.labels.nodes.length
+    ? node
+    : { ...node, labels: { nodes: labels, pageInfo: page.pageInfo } };
 }
 
 export async function pullPage(ctx: LinearContext, req: PullRequest): Promise<PullPage> {
@@ -49,7 +110,9 @@ export async function pullPage(ctx: LinearContext, req: PullRequest): Promise<Pu
     req.sinceIso === null ? 'pull issues' : `pull issues updated since ${req.sinceIso}`;
   const raw = await send(ctx.api, 'read', { action }, ISSUES_PAGE, variables);
   const data = parseResponse(IssuesPageData, raw, 'NetvalueIssues', trackerId);
-  const { nodes, pageInfo } = data.issues;
+  const { pageInfo } = data.issues;
+  const nodes: IssueNode[] = [];
+  for (const node of data.issues.nodes) nodes.push(await withAllLabels(ctx, node));
   return {
     issues: nodes.map((node) =>
       toIssue(
@@ -69,7 +132,10 @@ export async function fetchIssue(ctx: LinearContext, id: string): Promise<Issue 
       id,
       attachmentUrlPrefix: ctx.attachmentUrlPrefix,
     });
-    const { issue } = parseResponse(IssueData, raw, 'NetvalueIssue', trackerId);
+    const issue = await withAllLabels(
+      ctx,
+      parseResponse(IssueData, raw, 'NetvalueIssue', trackerId).issue,
+    );
     const record = nodeToRecord(issue, (k) => attachmentUrl(ctx, k));
     return inScope(record, ctx.mapping.config) ? toIssue(record, ctx.mapping) : null;
   } catch (err) {

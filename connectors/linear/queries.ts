@@ -7,9 +7,22 @@
  * - relations are selected inline, never fetched lazily (no N+1).
  */
 
-/** Issues per page. With labels(first: 50) a page costs about 6,600 complexity points (limit 10,000). */
+/**
+ * Issues per page. Linear's complexity model (../shared/ref/linear.md: a scalar 0.1, an object 1,
+ * a connection multiplies its nodes by `first`) makes nested connections the cost: with
+ * `labels(first: 50)` an issue cost about 133 points, with `labels(first: 10)` about 37, so a page
+ * of 50 costs about 1,850 (limit 10,000) and the hourly 3,000,000 points read about 80,000 issues.
+ */
 export const PAGE_SIZE = 50;
-export const LABELS_PER_ISSUE = 50;
+/**
+ * Labels read with each issue. Issues rarely carry more; the few that do have
+ * `labels.pageInfo.hasNextPage` set and get the rest with ISSUE_LABELS (pull.ts).
+ */
+export const LABELS_PER_ISSUE = 10;
+/** Labels per follow-up page for an issue with more than LABELS_PER_ISSUE. */
+export const MORE_LABELS_PAGE = 100;
+/** netvalue's own attachment is one per issue (an upsert on its URL); 2 leaves room for a stale one. */
+export const ATTACHMENTS_PER_ISSUE = 2;
 /** Label groups and teams fetched at start (one page each; workspaces rarely have more). */
 export const SETUP_PAGE_SIZE = 250;
 
@@ -26,8 +39,11 @@ fragment NetvalueIssueFields on Issue {
   prioritySortOrder
   team { id key }
   state { type }
-  labels(first: ${LABELS_PER_ISSUE}) { nodes { id name parent { id name } } }
-  attachments(first: 5, filter: { url: { startsWith: $attachmentUrlPrefix } }) {
+  labels(first: ${LABELS_PER_ISSUE}) {
+    nodes { id name parent { id name } }
+    pageInfo { hasNextPage endCursor }
+  }
+  attachments(first: ${ATTACHMENTS_PER_ISSUE}, filter: { url: { startsWith: $attachmentUrlPrefix } }) {
     nodes { id url subtitle }
   }
 }`;
@@ -46,6 +62,18 @@ query NetvalueIssue($id: String!, $attachmentUrlPrefix: String!) {
   issue(id: $id) { ...NetvalueIssueFields }
 }
 ${ISSUE_FIELDS}`;
+
+/** The labels of one issue after the first LABELS_PER_ISSUE (rare: many labels on one issue). */
+export const ISSUE_LABELS = `
+query NetvalueIssueLabels($id: String!, $first: Int!, $after: String) {
+  issue(id: $id) {
+    id
+    labels(first: $first, after: $after) {
+      nodes { id name parent { id name } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
 
 /** Who we are, every team, every label group: what create() and check() resolve in one request. */
 export const SETUP = `
@@ -101,6 +129,7 @@ mutation NetvalueAttachmentDelete($id: String!) {
 export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   NetvalueIssues: ISSUES_PAGE,
   NetvalueIssue: ISSUE_BY_ID,
+  NetvalueIssueLabels: ISSUE_LABELS,
   NetvalueSetup: SETUP,
   NetvalueIssueUpdate: ISSUE_UPDATE,
   NetvalueIssueUpdates: issueUpdates(3),

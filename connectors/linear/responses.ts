@@ -6,6 +6,18 @@ import { z } from 'zod';
 import { TrackerError } from '../../src/domain/index.js';
 import type { LinearIssueRecord } from './to-issue.js';
 
+const LabelNode = z.object({
+  id: z.string(),
+  name: z.string(),
+  parent: z.object({ id: z.string(), name: z.string() }).nullable(),
+});
+export type LabelNode = z.infer<typeof LabelNode>;
+
+const LabelPage = z.object({
+  nodes: z.array(LabelNode),
+  pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+});
+
 const IssueNode = z.object({
   id: z.string(),
   identifier: z.string(),
@@ -17,20 +29,12 @@ const IssueNode = z.object({
   prioritySortOrder: z.number(),
   team: z.object({ id: z.string(), key: z.string() }),
   state: z.object({ type: z.string() }),
-  labels: z.object({
-    nodes: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        parent: z.object({ id: z.string(), name: z.string() }).nullable(),
-      }),
-    ),
-  }),
+  labels: LabelPage,
   attachments: z.object({
     nodes: z.array(z.object({ id: z.string(), url: z.string(), subtitle: z.string().nullable() })),
   }),
 });
-type IssueNode = z.infer<typeof IssueNode>;
+export type IssueNode = z.infer<typeof IssueNode>;
 
 export const IssuesPageData = z.object({
   issues: z.object({
@@ -40,6 +44,10 @@ export const IssuesPageData = z.object({
 });
 
 export const IssueData = z.object({ issue: IssueNode });
+
+export const IssueLabelsData = z.object({
+  issue: z.object({ id: z.string(), labels: LabelPage }),
+});
 
 export const SetupData = z.object({
   viewer: z.object({ id: z.string(), name: z.string(), email: z.string() }),

@@ -60,6 +60,7 @@ export function issueInput(
   }
   if (changes.priority !== undefined && config.writeBack.priority) {
     const priority = changes.priority ?? NO_PRIORITY;
+    // Number.isInteger is false for NaN and +/-Infinity, so a non-finite priority stops here too.
     if (!Number.isInteger(priority) || priority < 0 || priority > 4 || priority === URGENT) {
       throw new TrackerError(
         'permanent',

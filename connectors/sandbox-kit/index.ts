@@ -10,7 +10,21 @@ import { seededRandom } from './backlog.js';
 export type Fault =
   | { kind: 'rate_limit'; retryAfterSec: number }
   | { kind: 'server_error'; status: number }
-  | { kind: 'latency'; ms: number };
+  | { kind: 'latency'; ms: number }
+  /** Transport faults (rendered by `applyTransportFault`, e.g. in a proxy in front of a sandbox). */
+  | { kind: 'timeout'; ms: number }
+  | { kind: 'reset' }
+  /**
+   * An answer from something in front of the tracker (a proxy or load balancer): the status with
+   * a short text body and none of the tracker's headers (so a 429 carries no Retry-After).
+   */
+  | { kind: 'bare_status'; status: number };
+
+/** A fault drawn at random with this share of requests (0-1), after the shares above. */
+export interface RandomFaultShare {
+  share: number;
+  fault: Fault;
+}
 
 export interface RandomFaults {
   /** Share of requests answered as rate limited (0-1). */
@@ -19,6 +33,8 @@ export interface RandomFaults {
   serverErrorShare?: number;
   retryAfterSec?: number;
   seed?: number;
+  /** Further faults, each with its share of requests, drawn after the two shares above. */
+  mix?: RandomFaultShare[];
 }
 
 /** Decides the fault (if any) for each incoming request: queued one-shot faults first, then random. */
@@ -28,6 +44,8 @@ export class FaultInjector {
   private random: (() => number) | null = null;
   private randomFaults: RandomFaults = {};
   private latencyMs = 0;
+  /** Faults handed out by `next`, by kind (queued and random alike). */
+  readonly injected: Record<string, number> = {};
 
   /** The next requests get these faults, one each, in order. */
   enqueue(...faults: Fault[]): void {
@@ -56,6 +74,15 @@ export class FaultInjector {
   }
   /** The fault for a request; `operation` (when the sandbox knows it) picks `enqueueFor` faults. */
   next(operation?: string): Fault | null {
+    const fault = this.pick(operation);
+    if (fault) this.injected[fault.kind] = (this.injected[fault.kind] ?? 0) + 1;
+    return fault;
+  }
+  /** Faults handed out so far, all kinds together. */
+  get injectedTotal(): number {
+    return Object.values(this.injected).reduce((sum, n) => sum + n, 0);
+  }
+  private pick(operation?: string): Fault | null {
     const forOperation =
       operation === undefined ? undefined : this.queuedFor.get(operation)?.shift();
     if (forOperation) return forOperation;
@@ -67,10 +94,48 @@ export class FaultInjector {
     if (roll < rateLimitShare) {
       return { kind: 'rate_limit', retryAfterSec: this.randomFaults.retryAfterSec ?? 1 };
     }
-    if (roll < rateLimitShare + (this.randomFaults.serverErrorShare ?? 0)) {
+    let bound = rateLimitShare + (this.randomFaults.serverErrorShare ?? 0);
+    if (roll < bound) {
       return { kind: 'server_error', status: 503 };
     }
+    for (const { share, fault } of this.randomFaults.mix ?? []) {
+      bound += share;
+      if (roll < bound) return { ...fault };
+    }
     return null;
+  }
+}
+
+/**
+ * Renders a transport fault on a request not yet answered: `reset` destroys the connection at
+ * once, `timeout` holds it silent for `ms` and then destroys it, `bare_status` answers the status
+ * with a text body and no tracker headers, `latency` waits `ms` and lets the request go on.
+ * Returns true when the request was dealt with (nothing more must be written to `res`).
+ */
+export async function applyTransportFault(
+  fault: Fault,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
+  switch (fault.kind) {
+    case 'reset':
+      req.socket.destroy();
+      return true;
+    case 'timeout':
+      await sleep(fault.ms);
+      req.socket.destroy();
+      return true;
+    case 'bare_status':
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(fault.status, { 'content-type': 'text/plain' });
+        res.end(`${fault.status} from the proxy`);
+      }
+      return true;
+    case 'latency':
+      await sleep(fault.ms);
+      return false;
+    default:
+      return false;
   }
 }
 

@@ -1,21 +1,19 @@
 /**
  * `netvalue check`'s secrets section: a placeholder left in place (from an example file or a
  * `${VAR:-default}`) must not pass as a secret, and must not surface later as "the tracker
- * rejected the credentials".
+ * rejected the credentials". The config itself already refuses a weak or placeholder `adminToken`
+ * or `webhookSecret` (src/domain/secrets.ts, which holds the placeholder list), so what this adds
+ * is the tracker-issued credentials (`apiToken`, `apiKey`).
  */
 import type { Config } from '../config.js';
+import { GENERATE_SECRET_HINT, isPlaceholder } from '../domain/secrets.js';
 import type { CheckLine } from './check-lines.js';
 
-/** change-me..., changeme, set-..., secret, xxx..., <your token>, your-..., replace-me... */
-const PLACEHOLDER = /^(?:change-?me|set-|secret$|xxx|<|your[-_]|replace-?me|todo$|placeholder)/i;
+export { isPlaceholder };
 
 /** Secrets we choose ourselves; credentials come from the tracker. */
 const OWN_SECRETS = new Set(['adminToken', 'webhookSecret']);
 const TRACKER_SECRETS = ['webhookSecret', 'apiToken', 'apiKey'];
-
-export function isPlaceholder(value: string): boolean {
-  return PLACEHOLDER.test(value.trim());
-}
 
 export function checkSecrets(config: Readonly<Config>): CheckLine[] {
   const found: { path: string; key: string }[] = [];
@@ -33,7 +31,7 @@ export function checkSecrets(config: Readonly<Config>): CheckLine[] {
   return found.map(({ path, key }) => ({
     mark: 'fail',
     text: OWN_SECRETS.has(key)
-      ? `${path} is a placeholder: generate one with \`openssl rand -hex 32\` and set it in the environment or .env`
+      ? `${path} is a placeholder: ${GENERATE_SECRET_HINT}`
       : `${path} is a placeholder: set the ${key} the tracker issued in the environment or .env`,
   }));
 }

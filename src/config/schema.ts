@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TrackerConfig } from '../../connectors/tracker-config.js';
+import { ownSecret } from '../domain/secrets.js';
 import { DEFAULT_SCORING_SETTINGS as D } from '../scoring/defaults.js';
 
 const Server = z
@@ -89,7 +90,8 @@ export const ConfigSchema = z
       .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
       .default('netvalue'),
     server: Server.prefault({}),
-    adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** No default: at least 32 characters, not a placeholder (src/domain/secrets.ts). */
+    adminToken: ownSecret().optional(),
     scoring: Scoring.default({
       ...D,
       priorityThresholdsUsd: { ...D.priorityThresholdsUsd },

@@ -40,7 +40,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoDeployment> {
   const config = ConfigSchema.parse({
     redisUrl: redis.url,
     redisPrefix: `netvalue-demo-${randomBytes(4).toString('hex')}`,
-    adminToken: randomBytes(16).toString('hex'),
+    // 64 hex characters, like `openssl rand -hex 32` (config wants at least 32).
+    adminToken: randomBytes(32).toString('hex'),
     server: { host: '127.0.0.1', port: options.port },
     logLevel: options.logLevel,
     sync: { rankSettleMs: 500 },

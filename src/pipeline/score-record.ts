@@ -28,7 +28,7 @@ export function scoreRecord(
     updatedAt: issue.updatedAt,
     inputs: issue.inputs,
     result,
-    current: issue.current,
+    current: heldValues(issue, previous),
     desired: desiredFor(result, env),
     rank: issue.rank,
     pinned: issue.pinned,
@@ -40,6 +40,19 @@ export function scoreRecord(
     scoredWith: env.settingsHash,
     lastWrittenAt: previous?.lastWrittenAt ?? null,
   };
+}
+
+/**
+ * What the tracker holds of our fields. A snapshot read before our last write landed (its
+ * `updatedAt` is older than the write) would roll back what the tracker was last told and make
+ * the next plan send the same value again: the recorded values win then.
+ */
+function heldValues(issue: Issue, previous: IssueRecord | null): IssueRecord['current'] {
+  if (previous?.lastWrittenAt == null) return issue.current;
+  const written = Date.parse(previous.lastWrittenAt);
+  return Date.parse(issue.updatedAt) < written
+    ? { ...issue.current, ...previous.current }
+    : issue.current;
 }
 
 /** Re-scores a stored record with (possibly new) settings, keeping its tracker snapshot. */

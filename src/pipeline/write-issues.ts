@@ -14,6 +14,8 @@
  * Rate limits: every call waits for its booked slot and, immediately before going out, for the
  * tracker's pause in Redis. A 429 pauses the tracker there for exactly its Retry-After, so calls
  * already under way in every process stop too; the refused call is sent again after the pause.
+ * After each call the budget the tracker reported (remaining requests, reset) sets the pace in
+ * Redis before it runs out (RateLimiter.followBudget), so 429s stay rare.
  */
 import { isTrackerError, type WriteValues } from '../domain/index.js';
 import { changedValues } from '../scoring/write-diff.js';
@@ -61,6 +63,8 @@ export async function writeIssues(
   const connector = connectorFor(ctx, trackerId);
   const tracker = trackerConfig(ctx, trackerId);
   const outcome: WriteOutcome = { written: 0, rateLimitedMs: null, transient: [], permanent: [] };
+  // From here on this job reads the issues' values: later plans must queue a job of their own.
+  await ctx.locks.clearQueued(trackerId, data.issueIds);
   const records = (await ctx.store.getMany(trackerId, data.issueIds)).filter(
     (r): r is IssueRecord => r !== null && changedValues(r.current, r.desired) !== null,
   );
@@ -130,7 +134,7 @@ export async function writeIssues(
       if (outcome.rateLimitedMs !== null) return; // the job goes back to the queue
       // The booked slot, moved by every pause since (a refused call keeps its slot: it goes
       // first once the pause it caused is over).
-      const waited = await ctx.limiter.waitTurn(trackerId, atMs, booking.shift);
+      const waited = await ctx.limiter.waitTurn(trackerId, atMs, booking.shift, booking.intervalMs);
       if (waited > 0) ctx.metrics.rateLimitWaits.inc({ tracker: trackerId }, waited / 1000);
       const claimed = await ctx.locks.claim(
         trackerId,
@@ -149,6 +153,8 @@ export async function writeIssues(
       } catch (err) {
         errors = items.map(() => err);
       }
+      // The budget the tracker just reported paces every process's next calls (rate-limiter.ts).
+      await ctx.limiter.followBudget(trackerId, connector.budget());
       const accepted: Item[] = [];
       const limited: Item[] = [];
       let retryAfterMs = 0;

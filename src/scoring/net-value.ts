@@ -8,6 +8,10 @@
  * horizon x mean Value - mean Cost, sdNet = sqrt((horizon x sd Value)^2 + sd Cost ($)^2),
  * P10/P90 = expected -/+ 1.2815516 x sdNet, confidence = Phi(expected / sdNet). Point inputs
  * (no range) give exactly the single-number results and explanation.
+ *
+ * Every amount is bounded (bounds.ts): an input whose dollars, or a result, are non-finite or
+ * beyond +/- $1e13 makes the issue `invalid`, naming the input, so no such number is ever
+ * ranked, stored or written.
  */
 import type {
   MetricSetting,
@@ -16,6 +20,7 @@ import type {
   RawInput,
   ScoringSettings,
 } from '../domain/index.js';
+import { MAX_ABS_USD_TEXT, withinBound } from './bounds.js';
 import { DEFAULT_SCORING_SETTINGS } from './defaults.js';
 import { formatNumber, formatUsd, formatWholeUsd, roundCents } from './format.js';
 
@@ -312,12 +317,24 @@ const NOT_SCORED = {
 
 export function netValue(inputs: MoneyInputs, settings: ScoringSettings): NetValue {
   const impact = inputs.valueImpact?.trim();
-  const valueSide =
+  const rawValueSide =
     impact !== undefined && impact !== ''
       ? readImpact(impact, inputs, settings)
       : readThree('Value', inputs.value, inputs.valueLow, inputs.valueHigh);
-  const costSide = readThree('Cost', inputs.cost, inputs.costLow, inputs.costHigh);
   const model = costModel(inputs, settings);
+  const valueSide = boundSide(rawValueSide, (t) => {
+    if ([t.low, t.mostLikely, t.high].every(withinBound)) return null;
+    const amounts3 = `${threeText(t, hugeUsd)}/mo`;
+    const what = impact ? `Value impact '${impact}' (${amounts3})` : `Value ${amounts3}`;
+    return `${what} is beyond ${MAX_ABS_USD_TEXT}/mo, the bound on any amount`;
+  });
+  const costSide = boundSide(
+    readThree('Cost', inputs.cost, inputs.costLow, inputs.costHigh),
+    (t) =>
+      [t.low, t.mostLikely, t.high].every((n) => withinBound(model.usd(n)))
+        ? null
+        : `Cost ${model.text(t)} comes to more than ${MAX_ABS_USD_TEXT}, the bound on any amount`,
+  );
   const valueMean = valueSide.kind === 'ok' ? pertMean(valueSide.three) : null;
   const costMean = costSide.kind === 'ok' ? pertMean(costSide.three) : null;
   const rangedValue = valueSide.kind === 'ok' && !isPoint(valueSide.three);
@@ -365,7 +382,9 @@ export function netValue(inputs: MoneyInputs, settings: ScoringSettings): NetVal
   const net = roundCents(expected);
   const sdNet = Math.hypot(h * pertSd(value), pertSd(cost) * model.usdPerUnit);
   const costHours = model.hoursPerUnit === null ? null : pertMean(cost) * model.hoursPerUnit;
-  const cd3 = costHours !== null && costHours > 0 ? roundCents(v / costHours) : null;
+  // A Cost so small that CD3 leaves the bound (1e-300 h) counts as 0 hours: no CD3, it leads.
+  const rawCd3 = costHours !== null && costHours > 0 ? roundCents(v / costHours) : null;
+  const cd3 = rawCd3 !== null && withinBound(rawCd3) ? rawCd3 : null;
   const confidence = sdNet > 0 ? confidencePct(expected, sdNet) : net > 0 ? 100 : 0;
   const figures = {
     netValueUsd: net,
@@ -378,6 +397,16 @@ export function netValue(inputs: MoneyInputs, settings: ScoringSettings): NetVal
   const vText = valueSide.kind === 'ok' ? valueText(value) : '$0/mo (Value missing)';
   const cText = costSide.kind === 'ok' ? model.text(cost) : '$0 (Cost missing)';
   const months = formatNumber(h);
+  const outOfBound = boundResults(v * h, figures, vText, months, cText);
+  if (outOfBound !== null) {
+    return {
+      ...base,
+      ...NOT_SCORED,
+      status: 'invalid',
+      reason: outOfBound,
+      explanation: `invalid: ${outOfBound}`,
+    };
+  }
   const ranged = !isPoint(value) || !isPoint(cost);
   const result = ranged
     ? `${formatWholeUsd(expected)} expected (P10 ${formatWholeUsd(figures.netValueLowUsd)}, P90 ${formatWholeUsd(figures.netValueHighUsd)}; ${confidence}% chance above $0)`
@@ -391,6 +420,45 @@ export function netValue(inputs: MoneyInputs, settings: ScoringSettings): NetVal
     reason: '',
     explanation: `${prefix}${vText} x ${months} mo - ${cText} = ${result}${orderNote(settings, cd3)}`,
   };
+}
+
+/** `formatUsd`, or `$1e+300` for amounts too large to print digit by digit. */
+function hugeUsd(amount: number): string {
+  return Math.abs(amount) < 1e15
+    ? formatUsd(amount)
+    : `${amount < 0 ? '-' : ''}$${String(Math.abs(amount))}`;
+}
+
+/** An `ok` side whose amounts are out of bound becomes `invalid` with the check's message. */
+function boundSide(side: Side, check: (t: ThreePoint) => string | null): Side {
+  if (side.kind !== 'ok') return side;
+  const message = check(side.three);
+  return message === null ? side : { kind: 'invalid', messages: [message] };
+}
+
+/**
+ * Inputs within the bound can still multiply past it (a long horizon, a wide range): the reason
+ * names the inputs of the computation.
+ */
+function boundResults(
+  valueOverHorizon: number,
+  figures: {
+    netValueUsd: number;
+    netValueLowUsd: number;
+    netValueHighUsd: number;
+  },
+  vText: string,
+  months: string,
+  cText: string,
+): string | null {
+  const amounts = [
+    valueOverHorizon,
+    figures.netValueUsd,
+    figures.netValueLowUsd,
+    figures.netValueHighUsd,
+  ];
+  if (amounts.every(withinBound)) return null;
+  return `the net value of ${vText} x ${months} mo - ${cText} is beyond +/-${MAX_ABS_USD_TEXT}, the bound on any amount`;
 }
 
 /** Says which order is in force when it is not the default one (so default text is unchanged). */

@@ -4,10 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { ServerContext } from './server-context.js';
 import { limitAuthFailures } from './auth.js';
-import { registerErrorHandlers } from './errors.js';
+import { errorBody, registerErrorHandlers } from './errors.js';
 import { registerOpenApi } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -61,6 +61,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     // The client address the auth-failure limit counts by (behind a proxy: X-Forwarded-For).
     trustProxy: server.trustProxy,
+    // Errors raised before routing (a bad percent-encoding in the path) get the API's error shape.
+    frameworkErrors: (error, _request, reply) => {
+      // Typed for routes with schemas; this reply has none, so it is the plain FastifyReply.
+      void (reply as unknown as FastifyReply)
+        .code(400)
+        .send(errorBody('invalid_request', `malformed request: ${error.message}`));
+    },
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);

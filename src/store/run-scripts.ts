@@ -52,6 +52,10 @@ local holder = redis.call('GET', KEYS[1])
 if holder then return holder end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return false`;
+// Extends the lock only if this run still holds it (a step of the run made progress).
+export const TOUCH_RUN_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
 // Releases the lock only if this run still holds it (a stuck run's lock may have passed on).
 export const RELEASE_RUN_LOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end

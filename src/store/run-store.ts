@@ -26,10 +26,16 @@ import {
   PLAN_WRITES,
   RELEASE_RUN_LOCK,
   RUN_TTL_SEC,
+  TOUCH_RUN_LOCK,
 } from './run-scripts.js';
 
-/** A run that overlaps another of the same tracker is refused; the lock outlives a stuck run. */
-const ACTIVE_RUN_TTL_SEC = 30 * 60;
+/**
+ * A run that overlaps another of the same tracker is refused. The run holds its tracker's lock
+ * while it makes progress: each step (a page pulled or scored, the plan, a write job) extends it
+ * (`touchLock`). A run that stops making progress (its jobs lost with a Redis crash, say) lets the
+ * next sync start this long after its last step, instead of blocking syncs for good.
+ */
+const RUN_LOCK_IDLE_SEC = 120;
 
 export { RUN_COUNTERS, type RunCounter, type RunFailure, type RunInfo, type RunSummary };
 
@@ -164,6 +170,24 @@ export class RunStore {
     return new Set(await this.redis.smembers(`${this.keys.run(runId)}:seen`));
   }
 
+  /**
+   * Records that page `page` of the run is pulled with `cursor` (hash `run:<run>:cursors`, cursor
+   * -> page). Returns the earlier page the tracker already gave this cursor for, or null: a
+   * retried page job claims its own cursor again without a conflict.
+   */
+  async claimCursor(runId: string, page: number, cursor: string): Promise<number | null> {
+    const key = `${this.keys.run(runId)}:cursors`;
+    const replies = await this.redis
+      .multi()
+      .hsetnx(key, cursor, page)
+      .expire(key, RUN_TTL_SEC)
+      .hget(key, cursor)
+      .exec();
+    const first = replies?.[2]?.[1];
+    if (typeof first !== 'string') return null;
+    return Number(first) === page ? null : Number(first);
+  }
+
   /** Returns true when the run has no write jobs (so it is complete now). */
   async planWrites(runId: string, jobs: number): Promise<boolean> {
     return (await this.redis.eval(PLAN_WRITES, 1, this.keys.run(runId), jobs)) === 1;
@@ -222,9 +246,20 @@ export class RunStore {
       1,
       this.keys.activeRun(trackerId),
       runId,
-      ACTIVE_RUN_TTL_SEC,
+      RUN_LOCK_IDLE_SEC,
     );
     return typeof holder === 'string' ? holder : null;
+  }
+
+  /** A step of the run made progress: its lock lasts another RUN_LOCK_IDLE_SEC (if it holds it). */
+  async touchLock(trackerId: string, runId: string): Promise<void> {
+    await this.redis.eval(
+      TOUCH_RUN_LOCK,
+      1,
+      this.keys.activeRun(trackerId),
+      runId,
+      RUN_LOCK_IDLE_SEC,
+    );
   }
 
   /** Releases the tracker's active-run lock, only if `runId` still holds it. */

@@ -52,6 +52,21 @@ for _, key in ipairs(KEYS) do
 end
 return 1`;
 
+// Marks each issue as having a write job queued; returns 1 where the mark is new. ARGV: ttl ms.
+const MARK_QUEUED = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  out[i] = redis.call('SET', key, '1', 'PX', ARGV[1], 'NX') and 1 or 0
+end
+return out`;
+
+/**
+ * How long a "queued" mark lasts if its job never starts (a queue emptied by hand): after it, a
+ * plan queues the issue again. A job that waits longer only means a second job may be queued,
+ * which re-reads and sends nothing twice.
+ */
+const QUEUED_TTL_MS = 15 * 60_000;
+
 export type LockState = 'taken' | 'unsure';
 
 export class WriteLocks {
@@ -115,6 +130,33 @@ export class WriteLocks {
   /** Adds to `multi` the end of the issues' sending marks (their result is recorded with it). */
   addDone(multi: ChainableCommander, trackerId: string, ids: readonly string[]): void {
     if (ids.length > 0) multi.del(...ids.map((id) => this.mark(trackerId, id)));
+  }
+
+  private queuedKey(trackerId: string, issueId: string): string {
+    return `${this.keys.writeLock(trackerId, issueId)}:queued`;
+  }
+
+  /**
+   * Marks `ids` as having a write job waiting; returns those not marked already. A waiting job
+   * re-reads each issue's values when it runs, so it covers every change planned until then: a
+   * plan queues only the issues returned, and never piles up jobs that fight over the locks.
+   */
+  async markQueued(trackerId: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const keys = ids.map((id) => this.queuedKey(trackerId, id));
+    const fresh = (await this.redis.eval(
+      MARK_QUEUED,
+      keys.length,
+      ...keys,
+      QUEUED_TTL_MS,
+    )) as number[];
+    return ids.filter((_, i) => fresh[i] === 1);
+  }
+
+  /** A write job starts on `ids`: changes planned from now on need a job of their own. */
+  async clearQueued(trackerId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.redis.del(...ids.map((id) => this.queuedKey(trackerId, id)));
   }
 
   /** Releases those of `ids` that `owner` holds. */

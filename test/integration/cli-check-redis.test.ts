@@ -124,7 +124,7 @@ describe('netvalue check: Redis', () => {
 });
 
 describe('netvalue check: secrets', () => {
-  it('refuses placeholder secrets, naming each key and how to generate one (exit 1)', async () => {
+  it('refuses placeholder secrets as a config error, naming each key and how to generate one (exit 2)', async () => {
     const [jira, linear] = h.config.trackers;
     const run = await check({
       adminToken: 'change-me-to-a-long-random-token',
@@ -133,13 +133,36 @@ describe('netvalue check: secrets', () => {
         { ...linear, webhookSecret: '<paste a secret here>' },
       ],
     });
+    expect(run.code).toBe(2);
+    for (const key of ['adminToken', 'trackers[0].webhookSecret', 'trackers[1].webhookSecret'])
+      expect(run.stderr).toContain(
+        `  - ${key}: is a placeholder: generate one with \`openssl rand -hex 32\``,
+      );
+    expect(run.stderr + run.stdout).not.toContain('change-me-to-a-long-random-token');
+  });
+
+  it('refuses a short webhook secret or admin token, naming the key and the rule (exit 2)', async () => {
+    const [jira, linear] = h.config.trackers;
+    const run = await check({
+      adminToken: 'sixteen-chars-ok',
+      trackers: [jira, { ...linear, webhookSecret: 'short-but-random-9f8e7d' }],
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      '  - adminToken: must be at least 32 characters (got 16): generate one with `openssl rand -hex 32`',
+    );
+    expect(run.stderr).toContain('  - trackers[1].webhookSecret: must be at least 32 characters');
+    expect(run.stderr + run.stdout).not.toContain('short-but-random-9f8e7d');
+  });
+
+  it('still refuses a placeholder tracker credential (exit 1)', async () => {
+    const [jira, linear] = h.config.trackers;
+    const run = await check({ trackers: [{ ...jira, apiToken: 'your-api-token' }, linear] });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('secrets: PROBLEMS');
-    for (const key of ['adminToken', 'trackers[0].webhookSecret', 'trackers[1].webhookSecret'])
-      expect(run.stdout).toContain(
-        `  FAIL ${key} is a placeholder: generate one with \`openssl rand -hex 32\``,
-      );
-    expect(run.stdout).not.toContain('change-me-to-a-long-random-token');
+    expect(run.stdout).toContain(
+      '  FAIL trackers[0].apiToken is a placeholder: set the apiToken the tracker issued',
+    );
   });
 
   it.each([

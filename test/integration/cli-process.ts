@@ -56,6 +56,7 @@ export function minimalConfig(extra: string[] = [], jiraBaseUrl = 'http://127.0.
     '  - id: acme-jira',
     '    kind: jira',
     `    baseUrl: ${jiraBaseUrl}`,
+    '    allowInsecureHttp: true # a local http test server',
     '    email: bot@example.com',
     '    apiToken: not-a-real-token',
     '    jql: project = APP',

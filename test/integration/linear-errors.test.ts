@@ -133,6 +133,7 @@ describe('Linear errors', () => {
       id: 'gone',
       kind: 'linear',
       apiUrl: `${closed.url}/graphql`,
+      allowInsecureHttp: true,
       apiKey: 'k',
       teams: ['ENG'],
     });

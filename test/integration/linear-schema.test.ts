@@ -9,15 +9,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   buildSchema,
+  getVariableValues,
   isInputObjectType,
   isObjectType,
   parse,
   validate,
+  type OperationDefinitionNode,
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LinearTrackerConfig } from '../../connectors/linear/config.js';
 import { linearModule } from '../../connectors/linear/index.js';
+import { issueFilter } from '../../connectors/linear/pull.js';
 import { ALL_DOCUMENTS, PAGE_SIZE } from '../../connectors/linear/queries.js';
 import { checkLimits } from '../../connectors/linear/sandbox/limits.js';
 import { buildSandboxSchema } from '../../connectors/linear/sandbox/schema.js';
@@ -153,6 +157,8 @@ describe('Linear GraphQL documents', () => {
       { issues: 80, includeExamples: true },
       { writeBack: { prioritySortOrder: true, priority: true, attachment: true } },
     );
+    // More labels than a page carries: the rest come through NetvalueIssueLabels.
+    h.sandbox.editIssue('ENG-1', { labels: Array.from({ length: 12 }, (_, i) => `tag-${i}`) });
     const { issues } = await pullAll(h.connector);
     await h.connector.fetchIssue(issues[0]!.id);
     await applyWrites(h.connector, issues, planWrites(h.connector, issues));
@@ -174,6 +180,32 @@ describe('Linear GraphQL documents', () => {
       expect(errorsOf(sandbox, query)).toEqual([]);
     }
   });
+});
+
+describe('the filters the connector builds', () => {
+  it.skipIf(!hasRealSchema)(
+    "an incremental pull's filter (updatedAt and the activity of other users) is a valid IssueFilter",
+    () => {
+      const config = LinearTrackerConfig.parse({
+        id: 'l',
+        kind: 'linear',
+        apiUrl: 'https://api.linear.app/graphql',
+        apiKey: 'lin_api_x',
+        teams: ['ENG'],
+      });
+      const document = parse(
+        'query Q($filter: IssueFilter) { issues(filter: $filter, first: 1) { nodes { id } } }',
+      );
+      const definitions = (document.definitions[0] as OperationDefinitionNode).variableDefinitions;
+      for (const since of [null, '2026-03-01T10:00:00.000Z']) {
+        const filter = issueFilter(config, since, 'l');
+        for (const schema of [real as GraphQLSchema, sandbox]) {
+          const coerced = getVariableValues(schema, definitions ?? [], { filter });
+          expect(coerced.errors ?? []).toEqual([]);
+        }
+      }
+    },
+  );
 });
 
 async function linearCheck(harness: Harness): Promise<void> {

@@ -3,7 +3,7 @@ import { hmacSha256Hex } from '../../connectors/signature.js';
 import type { WebhookEvent, WebhookParseResult } from '../../src/domain/index.js';
 import { startHarness, type Harness } from './linear-harness.js';
 
-const SECRET = 'lin_wh_sandbox_secret';
+const SECRET = 'lin_wh_sandbox_secret_0123456789abcdef';
 
 let h: Harness | null = null;
 afterEach(async () => {

@@ -53,7 +53,7 @@ export function testConfig(
   return ConfigSchema.parse({
     redisUrl: REDIS_URL,
     redisPrefix: prefix,
-    adminToken: 'test-admin-token-0123456789',
+    adminToken: 'test-admin-token-0123456789abcdef0123456789',
     logLevel: 'info',
     sync: { rankSettleMs: 50 },
     ...options.config,

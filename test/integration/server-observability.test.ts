@@ -11,7 +11,7 @@ import {
   type ServerHarness,
 } from './server-harness.js';
 
-const LINEAR_SECRET = 'lin_wh_observability_secret';
+const LINEAR_SECRET = 'lin_wh_observability_secret_0123456789';
 
 describe('health, metrics and the OpenAPI document', () => {
   let h: ServerHarness;

@@ -5,7 +5,7 @@ import type { LoggedRequest } from '../../connectors/sandbox-kit/index.js';
 import { linearUpdatedIds, type Harness } from './pipeline-harness.js';
 import { JIRA_FIELDS, startServerHarness, syncAll, type ServerHarness } from './server-harness.js';
 
-const LINEAR_SECRET = 'lin_wh_server_test_secret';
+const LINEAR_SECRET = 'lin_wh_server_test_secret_0123456789';
 
 interface Delivery {
   headers: Record<string, string>;

@@ -30,12 +30,13 @@ trackers:
 
 /** What a filled-in .env gives the example file. */
 const exampleEnv = {
-  NETVALUE_ADMIN_TOKEN: 'a'.repeat(64),
+  // What `openssl rand -hex 32` prints: config wants at least 32 characters (README "Security").
+  NETVALUE_ADMIN_TOKEN: '5f2b8c0e9d1a4f7b3c6e8a0d2f4b6c8e0a1c3e5f7b9d1f3a5c7e9b1d3f5a7c9e',
   JIRA_EMAIL: 'bot@acme.example',
   JIRA_API_TOKEN: 'jira-token',
-  JIRA_WEBHOOK_SECRET: 'jira-secret',
+  JIRA_WEBHOOK_SECRET: '0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c',
   LINEAR_API_KEY: 'linear-key',
-  LINEAR_WEBHOOK_SECRET: 'linear-secret',
+  LINEAR_WEBHOOK_SECRET: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
 };
 
 describe('config', () => {

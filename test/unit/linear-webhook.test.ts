@@ -11,7 +11,7 @@ import {
 } from '../../connectors/linear/webhook.js';
 import { hmacSha256Hex } from '../../connectors/signature.js';
 
-const SECRET = 'whsec';
+const SECRET = 'whsec_unit_test_secret_0123456789abcdef';
 const NOW = Date.parse('2026-11-20T12:00:00.000Z');
 
 const ctx: WebhookContext = {

@@ -10,6 +10,7 @@ import {
   type FaultInjector,
   type RequestLog,
 } from '../../sandbox-kit/index.js';
+import type { JiraRateBudget, JiraRateLimitOptions } from './rate.js';
 import type { Reply, RouteEnv } from './reply.js';
 import { ROUTES } from './routes.js';
 
@@ -22,12 +23,13 @@ export interface HttpEnv extends RouteEnv {
   forbidden: ReadonlySet<string>;
   rateLimitReason: () => string;
   /** Hourly budget reported in X-RateLimit-* headers on every answer, when set. */
-  rateLimit: { limit: number } | undefined;
+  rateLimit: JiraRateLimitOptions | undefined;
+  /** Counts every request against `rateLimit` and, when enforced, refuses what is over it. */
+  budget: JiraRateBudget | null;
   now: () => number;
 }
 
 const INVALID = Symbol('invalid JSON');
-const HOUR_MS = 3_600_000;
 
 const jiraError = (status: number, message: string): Reply => ({
   status,
@@ -35,7 +37,10 @@ const jiraError = (status: number, message: string): Reply => ({
 });
 
 /** Jira's reset header: ISO-8601 to the minute (`2026-03-02T10:00Z`). */
-const resetHeader = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
+const resetHeader = (ms: number, scaled: boolean) => {
+  const iso = new Date(ms).toISOString();
+  return scaled ? iso : `${iso.slice(0, 16)}Z`;
+};
 
 function faultReply(fault: Fault, env: HttpEnv): Reply | null {
   if (fault.kind === 'rate_limit') {
@@ -46,7 +51,10 @@ function faultReply(fault: Fault, env: HttpEnv): Reply | null {
         'ratelimit-reason': env.rateLimitReason(),
         'x-ratelimit-limit': String(env.rateLimit?.limit ?? 100),
         'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': resetHeader(env.now() + fault.retryAfterSec * 1000),
+        'x-ratelimit-reset': resetHeader(
+          env.now() + fault.retryAfterSec * 1000,
+          (env.rateLimit?.timeScale ?? 1) !== 1,
+        ),
       },
     };
   }
@@ -58,12 +66,23 @@ function findRoute(method: string | undefined, url: URL) {
   return ROUTES.find((r) => r.method === method && r.pattern.test(url.pathname));
 }
 
+/** The issues a write changes, by id, for the per-issue write limit; none for a read. */
+function writesOf(operation: string, params: string[], body: unknown, env: HttpEnv): string[] {
+  const id = (keyOrId: string): string => env.state.find(keyOrId)?.id ?? keyOrId;
+  if (operation === 'edit') return params[0] === undefined ? [] : [id(params[0])];
+  if (operation === 'rank') {
+    const issues = (body as { issues?: unknown } | undefined)?.issues;
+    return Array.isArray(issues) ? issues.map((k) => id(String(k))) : [];
+  }
+  return [];
+}
+
 async function answer(req: IncomingMessage, url: URL, body: unknown, env: HttpEnv): Promise<Reply> {
   if (env.faults.latency > 0) await sleep(env.faults.latency);
   const fault = env.faults.next(findRoute(req.method, url)?.operation);
   if (fault?.kind === 'latency') await sleep(fault.ms);
   const faulted = fault ? faultReply(fault, env) : null;
-  if (faulted) return faulted;
+  if (faulted) return { ...faulted, headers: { ...env.budget?.count(), ...faulted.headers } };
   if (req.headers.authorization !== env.expectedAuth) {
     return jiraError(401, 'Client must be authenticated to access this resource.');
   }
@@ -74,23 +93,22 @@ async function answer(req: IncomingMessage, url: URL, body: unknown, env: HttpEn
   }
   if (body === INVALID) return jiraError(400, 'Invalid JSON in the request body.');
   const params = (route.pattern.exec(url.pathname) ?? []).slice(1).map(decodeURIComponent);
-  return route.handle({ url, body }, params, env);
+  const decision = env.budget?.decide(writesOf(route.operation, params, body, env));
+  if (decision?.refused) {
+    return {
+      ...jiraError(429, 'Rate limit exceeded.'),
+      headers: {
+        ...decision.headers,
+        'retry-after': String(decision.refused.retryAfterSec),
+        'ratelimit-reason': decision.refused.reason,
+      },
+    };
+  }
+  const reply = route.handle({ url, body }, params, env);
+  return decision ? { ...reply, headers: { ...decision.headers, ...reply.headers } } : reply;
 }
 
 export function createHandler(env: HttpEnv): (req: IncomingMessage, res: ServerResponse) => void {
-  const budget = { windowStartMs: env.now(), used: 0 };
-  const budgetHeaders = (): Record<string, string> => {
-    if (!env.rateLimit) return {};
-    if (env.now() - budget.windowStartMs >= HOUR_MS)
-      Object.assign(budget, { windowStartMs: env.now(), used: 0 });
-    budget.used++;
-    return {
-      'x-ratelimit-limit': String(env.rateLimit.limit),
-      'x-ratelimit-remaining': String(Math.max(0, env.rateLimit.limit - budget.used)),
-      'x-ratelimit-reset': resetHeader(budget.windowStartMs + HOUR_MS),
-    };
-  };
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', env.state.baseUrl);
     const raw = (await readBody(req)).toString('utf8');
@@ -111,7 +129,7 @@ export function createHandler(env: HttpEnv): (req: IncomingMessage, res: ServerR
       atMs: Date.now(),
       operation: findRoute(req.method, url)?.operation ?? 'unknown',
     });
-    const headers = { ...budgetHeaders(), ...reply.headers };
+    const headers = { ...reply.headers };
     if (reply.body === undefined) {
       res.writeHead(reply.status, headers).end();
       return;

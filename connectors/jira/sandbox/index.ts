@@ -14,6 +14,7 @@ import {
   type StatusName,
 } from './data.js';
 import { createHandler } from './http.js';
+import { JiraRateBudget, type JiraRateLimitOptions } from './rate.js';
 import { SearchPager } from './search.js';
 import { HUMAN_ACCOUNT_ID, SandboxState, type AdminRights } from './state.js';
 import { buildWebhook, type SignedWebhook, type WebhookOptions } from './webhook.js';
@@ -34,8 +35,12 @@ export interface JiraSandboxOptions {
   maxPageSize?: number;
   /** Adds a second number field with this name (to test ambiguous names). */
   duplicateFieldName?: string;
-  /** Report X-RateLimit-* headers on every answer with this hourly budget. */
-  rateLimit?: { limit: number };
+  /**
+   * Report X-RateLimit-* headers on every answer with this hourly budget; with `enforce`, answer
+   * 429 + Retry-After once it is spent; `perIssueWrites` limits writes per issue; `timeScale`
+   * shrinks the hour (see rate.ts). Off by default.
+   */
+  rateLimit?: JiraRateLimitOptions;
   now?: () => number;
   webhookSecret?: string;
   /**
@@ -83,6 +88,8 @@ export interface JiraSandbox {
   webhookSecret: string;
   /** The API account (the connector's own writes come from it). */
   accountId: string;
+  /** The rate budget's per-window tallies (null without `rateLimit`). */
+  budget: JiraRateBudget | null;
   /** RateLimit-Reason sent with injected 429s (default `jira-burst-based`). */
   rateLimitReason: string;
   close(): Promise<void>;
@@ -154,6 +161,7 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
   const log = new RequestLog();
   const faults = new FaultInjector();
   const forbidden = new Set<string>();
+  const budget = options.rateLimit ? new JiraRateBudget(options.rateLimit, now) : null;
   const server = await listenLoopback(
     createHandler({
       state,
@@ -172,6 +180,7 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
       forbidden,
       rateLimitReason: () => sandbox.rateLimitReason,
       rateLimit: options.rateLimit,
+      budget,
       now,
     }),
     options.port ?? 0,
@@ -182,7 +191,8 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
     if (!issue) throw new Error(`sandbox has no issue ${key}`);
     return issue;
   };
-  const webhookSecret = options.webhookSecret ?? 'sandbox-webhook-secret';
+  // At least 32 characters, as config requires of every webhookSecret (src/domain/secrets.ts).
+  const webhookSecret = options.webhookSecret ?? 'sandbox-webhook-secret-for-local-tests-only';
 
   const sandbox: JiraSandbox = {
     url: server.url,
@@ -190,6 +200,7 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
     faults,
     credentials,
     webhookSecret,
+    budget,
     accountId: account.accountId,
     rateLimitReason: 'jira-burst-based',
     close: () => server.close(),
@@ -204,6 +215,8 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
         rank: false,
         webhookSecret,
         timeoutMs: 5_000,
+        // The sandbox serves plain http on 127.0.0.1 (config refuses http:// without this).
+        allowInsecureHttp: true,
         ...rest,
         fields: {
           value: 'Value ($/month)',

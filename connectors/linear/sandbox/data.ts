@@ -30,6 +30,19 @@ export interface SbLabel {
   teamId: string | null;
   createdAt: string;
 }
+/**
+ * One entry of an issue's activity (Linear's IssueHistory): who changed it (null for an
+ * integration or automation), when. Linear groups a user's changes within a short window into one
+ * entry; the sandbox records one per change.
+ */
+export interface SbActivity {
+  userId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/** Activity entries kept per issue (the oldest go first; filters look at recent ones). */
+const ACTIVITY_KEPT = 50;
+
 export interface SbIssue {
   id: string;
   teamId: string;
@@ -45,6 +58,7 @@ export interface SbIssue {
   labelIds: string[];
   createdAt: string;
   updatedAt: string;
+  activity: SbActivity[];
 }
 export interface SbAttachment {
   id: string;
@@ -66,6 +80,8 @@ export class Workspace {
     displayName: 'netvalue',
     email: 'netvalue-bot@example.com',
   };
+  /** The person whose edits `editIssue` plays (anyone but the API key's user). */
+  readonly person = { id: '', name: 'Sandbox person' };
   readonly teams: SbTeam[] = [];
   readonly states: SbState[] = [];
   readonly labels: SbLabel[] = [];
@@ -76,6 +92,14 @@ export class Workspace {
 
   constructor(readonly newId: () => string) {
     this.viewer.id = newId();
+    this.person.id = newId();
+  }
+
+  /** An issue changed by `userId` (null: an automation): bumps updatedAt and records the activity. */
+  changed(issue: SbIssue, userId: string | null): void {
+    issue.updatedAt = this.touch();
+    issue.activity.push({ userId, createdAt: issue.updatedAt, updatedAt: issue.updatedAt });
+    if (issue.activity.length > ACTIVITY_KEPT) issue.activity.splice(0, 1);
   }
 
   /** Strictly increasing "now", so two edits in one millisecond still order by updatedAt. */

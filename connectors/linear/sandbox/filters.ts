@@ -1,9 +1,17 @@
 /**
  * The subset of Linear's filter language the sandbox schema declares: comparators (eq, neq, in,
  * nin, startsWith; gt/gte/lt/lte on dates, ISO times or ISO-8601 durations such as `-P1D`) and
- * IssueFilter / TeamFilter / IssueLabelFilter / AttachmentFilter with `and` / `or`.
+ * IssueFilter / TeamFilter / IssueLabelFilter / AttachmentFilter with `and` / `or`, and an issue's
+ * `activity` (some / every entry, by date and user, `isMe` meaning the API key's user).
  */
-import type { SbAttachment, SbIssue, SbLabel, SbTeam, Workspace } from './data.js';
+import type {
+  SbActivity,
+  SbAttachment,
+  SbIssue,
+  SbLabel,
+  SbTeam,
+  Workspace,
+} from './data.js';
 import { linearError } from './errors.js';
 
 type Comparator = Record<string, unknown>;
@@ -92,6 +100,42 @@ export function teamMatches(filter: Filter, team: SbTeam | null): boolean {
   );
 }
 
+/** A user filter on an activity's user; an entry without a user (automation) matches nothing. */
+function userMatches(ws: Workspace, filter: Filter, userId: string | null): boolean {
+  if (!filter) return true;
+  if (userId === null) return false;
+  return (
+    compare(userId, filter['id'] as Comparator) &&
+    compare(userId === ws.viewer.id, filter['isMe'] as Comparator) &&
+    combine(filter, userId, (f, u) => userMatches(ws, f, u))
+  );
+}
+
+function activityMatches(ws: Workspace, filter: Filter, entry: SbActivity): boolean {
+  if (!filter) return true;
+  return (
+    compareDate(entry.createdAt, filter['createdAt'] as Comparator) &&
+    compareDate(entry.updatedAt, filter['updatedAt'] as Comparator) &&
+    userMatches(ws, filter['user'] as Filter, entry.userId) &&
+    combine(filter, entry, (f, e) => activityMatches(ws, f, e))
+  );
+}
+
+/** `some` / `every` over the entries; the collection's own fields apply to some entry. */
+function activitiesMatch(ws: Workspace, filter: Filter, entries: readonly SbActivity[]): boolean {
+  if (!filter) return true;
+  const some = filter['some'] as Filter;
+  const every = filter['every'] as Filter;
+  const own = ['createdAt', 'updatedAt', 'user'].filter((k) => k in filter);
+  const ownFilter = Object.fromEntries(own.map((k) => [k, filter[k]]));
+  return (
+    (some === undefined || entries.some((e) => activityMatches(ws, some, e))) &&
+    (every === undefined || entries.every((e) => activityMatches(ws, every, e))) &&
+    (own.length === 0 || entries.some((e) => activityMatches(ws, ownFilter, e))) &&
+    combine(filter, entries, (f, list) => activitiesMatch(ws, f, list))
+  );
+}
+
 export function issueMatches(ws: Workspace, filter: Filter, issue: SbIssue): boolean {
   if (!filter) return true;
   const state = ws.state(issue.stateId);
@@ -102,6 +146,7 @@ export function issueMatches(ws: Workspace, filter: Filter, issue: SbIssue): boo
     compare(state.type, stateFilter?.['type'] as Comparator) &&
     compare(state.name, stateFilter?.['name'] as Comparator) &&
     compareDate(issue.updatedAt, filter['updatedAt'] as Comparator) &&
+    activitiesMatch(ws, filter['activity'] as Filter, issue.activity) &&
     combine(filter, issue, (f, i) => issueMatches(ws, f, i))
   );
 }

@@ -51,7 +51,9 @@ function rateLimited(state: SandboxHttpState, resetAtMs: number): Answer {
   const { status, body } = errorBody(
     'ratelimited',
     'Rate limit exceeded',
-    `Rate limit exceeded. Only ${state.rate.requestsLimit} requests are allowed per 1 hour.`,
+    state.rate.requestsRemaining <= 0
+      ? `Rate limit exceeded. Only ${state.rate.requestsLimit} requests are allowed per 1 hour.`
+      : `Rate limit exceeded. Only ${state.rate.complexityLimit} complexity points are allowed per 1 hour.`,
   );
   return {
     status,
@@ -60,7 +62,11 @@ function rateLimited(state: SandboxHttpState, resetAtMs: number): Answer {
   };
 }
 
-/** Everything after faults and auth: parse, validate, limits, execute. */
+/**
+ * Everything after faults and auth: validate, limits, the budget, execute. As Linear does, a
+ * request is refused (RATELIMITED) when the requests are spent or its complexity exceeds the
+ * points left; an invalid or too complex document costs a request but no points.
+ */
 function run(
   state: SandboxHttpState,
   document: DocumentNode,
@@ -68,18 +74,22 @@ function run(
   operationName: string | undefined,
 ): Answer {
   const invalid = validated(state.schema, document);
+  let refusal: Answer | null = null;
+  let complexity = 0;
   if (invalid.length > 0) {
-    const { status, body } = errorBody('graphql', invalid.map((e) => e.message).join('; '));
-    return { status, body };
+    refusal = errorBody('graphql', invalid.map((e) => e.message).join('; '));
+  } else {
+    try {
+      complexity = checkLimits(state.schema, document, variables, operationName);
+    } catch (err) {
+      if (!(err instanceof LimitError)) throw err;
+      refusal = errorBody('invalidInput', err.message, err.userMessage);
+    }
   }
-  let complexity: number;
-  try {
-    complexity = checkLimits(state.schema, document, variables, operationName);
-  } catch (err) {
-    if (!(err instanceof LimitError)) throw err;
-    return errorBody('invalidInput', err.message, err.userMessage);
-  }
-  state.rate.complexityRemaining -= complexity;
+  const resetAtMs = state.rate.resetAtMs;
+  if (!state.rate.admit(complexity)) return rateLimited(state, resetAtMs);
+  if (refusal) return refusal;
+  state.rate.record(operationOf(document, { operationName }), complexity);
   const rootValue = { ...queryRoot(state.ws), ...mutationRoot(state.ws) };
   const result = execute({
     schema: state.schema,
@@ -130,11 +140,9 @@ async function answer(
       'You need to authenticate to access this operation.',
     );
   }
-  const resetAtMs = state.rate.resetAtMs;
-  if (state.rate.requestsRemaining <= 0 || state.rate.complexityRemaining <= 0)
-    return rateLimited(state, resetAtMs);
-  state.rate.requestsRemaining--;
   if (!document) {
+    const resetAtMs = state.rate.resetAtMs;
+    if (!state.rate.admit(0)) return rateLimited(state, resetAtMs);
     return errorBody(
       'graphql',
       typeof parsed?.query === 'string' ? 'Syntax Error in query' : 'Must provide query string.',

@@ -24,6 +24,13 @@ export interface LinearSandboxOptions {
   apiKey?: string;
   /** Requests per hour before the sandbox answers RATELIMITED by itself (default 2,500). */
   requestsPerHour?: number;
+  /** Complexity points per hour before it answers RATELIMITED (default 3,000,000). */
+  complexityPerHour?: number;
+  /**
+   * Scales the rate window down in time: the budgets above hold per hour / timeScale (default 1;
+   * 1,800 makes the hour 2 s), so a benchmark meets them within a minute.
+   */
+  timeScale?: number;
 }
 
 /** An issue as a person sees it in Linear, for assertions. */
@@ -56,6 +63,8 @@ export interface IssueEdit {
   stateType?: string;
   priority?: number;
   prioritySortOrder?: number;
+  /** Made by an integration or automation: its activity entry has no user (default: a person). */
+  byAutomation?: boolean;
 }
 
 export type LinearTrackerConfigInput = z.input<typeof LinearTrackerConfig>;
@@ -69,6 +78,8 @@ export interface LinearSandbox {
   log: RequestLog;
   faults: FaultInjector;
   workspace: Workspace;
+  /** The rate budget: per-window tallies and complexity by operation. */
+  rate: RateWindow;
   close(): Promise<void>;
   trackerConfig(overrides?: Partial<LinearTrackerConfigInput>): LinearTrackerConfigInput;
   issue(identifier: string): SandboxIssueState;
@@ -154,7 +165,13 @@ export async function startLinearSandbox(
   const apiKey = options.apiKey ?? 'lin_api_sandbox_0123456789abcdef';
   const log = new RequestLog();
   const faults = new FaultInjector();
-  const rate = new RateWindow(options.requestsPerHour ?? 2_500);
+  const rate = new RateWindow({
+    ...(options.requestsPerHour !== undefined ? { requestsPerHour: options.requestsPerHour } : {}),
+    ...(options.complexityPerHour !== undefined
+      ? { complexityPerHour: options.complexityPerHour }
+      : {}),
+    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+  });
   const server = await listenLoopback(
     createHandler({ ws, schema: buildSandboxSchema(), apiKey, log, faults, rate }),
     options.port ?? 0,
@@ -172,11 +189,14 @@ export async function startLinearSandbox(
     log,
     faults,
     workspace: ws,
+    rate,
     close: () => server.close(),
     trackerConfig: (overrides = {}) => ({
       id: 'sandbox-linear',
       kind: 'linear',
       apiUrl: url,
+      // The sandbox serves plain http on 127.0.0.1 (config refuses http:// without this).
+      allowInsecureHttp: true,
       apiKey,
       teams: ['ENG', 'OPS'],
       ...overrides,
@@ -193,7 +213,7 @@ export async function startLinearSandbox(
     editIssue: (identifier, edit) => {
       const issue = find(identifier);
       applyEdit(ws, issue, edit);
-      issue.updatedAt = ws.touch();
+      ws.changed(issue, edit.byAutomation ? null : ws.person.id);
       return snapshot(ws, issue);
     },
     webhook: (identifier, webhookOptions) => buildWebhook(ws, find(identifier), webhookOptions),

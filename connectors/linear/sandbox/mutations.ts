@@ -72,7 +72,7 @@ export function mutationRoot(ws: Workspace): Record<string, unknown> {
     issueUpdate: (args: { id: string; input: IssueUpdateInput }) => {
       const issue = ws.issueOrThrow(args.id);
       applyUpdate(ws, issue, args.input);
-      issue.updatedAt = ws.touch();
+      ws.changed(issue, ws.viewer.id); // every API call is the API key's user's
       return { success: true, lastSyncId: ws.lastSyncId, issue: () => issueView(ws, issue) };
     },
     attachmentCreate: (args: { input: AttachmentCreateInput }) => {

@@ -207,8 +207,34 @@ export const SANDBOX_SDL = /* GraphQL */ `
     team: TeamFilter
     state: WorkflowStateFilter
     updatedAt: DateComparator
+    activity: ActivityCollectionFilter
     and: [IssueFilter!]
     or: [IssueFilter!]
+  }
+
+  input UserFilter {
+    id: IDComparator
+    isMe: BooleanComparator
+    and: [UserFilter!]
+    or: [UserFilter!]
+  }
+
+  input ActivityFilter {
+    createdAt: DateComparator
+    updatedAt: DateComparator
+    user: UserFilter
+    and: [ActivityFilter!]
+    or: [ActivityFilter!]
+  }
+
+  input ActivityCollectionFilter {
+    createdAt: DateComparator
+    updatedAt: DateComparator
+    user: UserFilter
+    some: ActivityFilter
+    every: ActivityFilter
+    and: [ActivityCollectionFilter!]
+    or: [ActivityCollectionFilter!]
   }
 
   input IssueIDComparator {

@@ -162,6 +162,7 @@ export function seedWorkspace(options: SeedOptions): Workspace {
       labelIds: labelsFor(ws, item, index, value.id, cost.id),
       createdAt: updatedAt,
       updatedAt,
+      activity: [],
     };
     const type = index < 2 && options.includeExamples ? 'backlog' : pickStateType(random);
     issue.stateId = ws.stateOfType(team.id, type)?.id ?? '';

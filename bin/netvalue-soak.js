@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// `npm run soak [-- --minutes N]`: runs soak/run.ts through tsx's loader (no build step).
+import { register } from 'tsx/esm/api';
+
+register();
+const { runSoak } = await import('../soak/run.ts');
+process.exitCode = await runSoak(process.argv.slice(2));
