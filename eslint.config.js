@@ -9,7 +9,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.ts', 'bin/*.js', 'bench/*.js', 'soak/*.js'] },
+        projectService: {
+          allowDefaultProject: ['*.js', '*.ts', 'bin/*.js', 'bench/*.js', 'soak/*.js'],
+        },
       },
     },
     rules: {

@@ -161,7 +161,8 @@ export async function benchBudgetUse(
     const rejected = all.reduce((n, w) => n + w.rejected, 0);
     const allowed = jira.allowed + linear.allowed;
     return {
-      budgetUsePct: allowed === 0 ? NaN : round((100 * (jira.accepted + linear.accepted)) / allowed, 1),
+      budgetUsePct:
+        allowed === 0 ? NaN : round((100 * (jira.accepted + linear.accepted)) / allowed, 1),
       rejectionsPer1k: requests === 0 ? 0 : round((1000 * rejected) / requests, 1),
       detail: {
         syncMs: endMs - startMs,
@@ -195,9 +196,11 @@ export async function benchRetryAfter(): Promise<{ overshootPct: number; samples
   const fault = { kind: 'rate_limit', retryAfterSec: waitMs / 1000 } as const;
   try {
     // Spaced out so each 429's pause is over before the next one is due.
-    void d.jira.log.waitFor((e) => e.operation === 'search', 1).then(() => {
-      d.jira.faults.enqueueFor('search', fault);
-    });
+    void d.jira.log
+      .waitFor((e) => e.operation === 'search', 1)
+      .then(() => {
+        d.jira.faults.enqueueFor('search', fault);
+      });
     for (const after of [40, 100, 160, 220, 280]) {
       void d.jira.log
         .waitFor((e) => e.operation === 'edit', after)
@@ -256,7 +259,9 @@ export async function benchLinearComplexity(
         labels: Array.from({ length: 15 }, (_, i) => `tag-${i}`),
       });
     }
-    const config = LinearTrackerConfig.parse(sandbox.trackerConfig({ teams: ['ENG', 'OPS', 'DES'] }));
+    const config = LinearTrackerConfig.parse(
+      sandbox.trackerConfig({ teams: ['ENG', 'OPS', 'DES'] }),
+    );
     const connector: Connector = await linearModule.create(config, {
       publicUrl: 'http://netvalue.test:3000',
     });
@@ -288,9 +293,7 @@ export async function benchRereadAfterWrite(
     { linear: { writeBack: { prioritySortOrder: true, priority: true } } },
   );
   try {
-    const first = totals(
-      await runSync(d.ctx, { trackerIds: [LINEAR], full: true, dryRun: false }),
-    );
+    const first = totals(await runSync(d.ctx, { trackerIds: [LINEAR], full: true, dryRun: false }));
     const writtenIds = new Set(
       d.linear.workspace.issues
         .filter((i) => i.activity.some((a) => a.userId === d.linear.workspace.viewer.id))
@@ -301,9 +304,7 @@ export async function benchRereadAfterWrite(
     for (const issue of edited) {
       d.linear.editIssue(d.linear.workspace.identifier(issue), { estimate: 21 });
     }
-    const next = totals(
-      await runSync(d.ctx, { trackerIds: [LINEAR], full: false, dryRun: false }),
-    );
+    const next = totals(await runSync(d.ctx, { trackerIds: [LINEAR], full: false, dryRun: false }));
     const stored = await d.ctx.store.getMany(
       LINEAR,
       edited.map((i) => i.id),

@@ -20,7 +20,7 @@
  *   the reset, and at the reset the count starts again from the limit (the window's length is
  *   learnt from consecutive resets), so neither a burst at the reset nor calls in flight in
  *   other processes overdraw it;
- * - when less than half is left for the time to the reset, the pace slows so what is left lasts
+ * - when less than a fifth is left (SLOW_BELOW_SHARE), the pace slows so what is left lasts
  *   until the reset (`slowUntil`: a minimum interval between calls until the reset). Calls booked
  *   at a faster pace before take a new slot at the slow pace, and reads take one while it lasts.
  */
@@ -174,8 +174,9 @@ export interface ReportedBudget {
 }
 
 /**
- * Below this share of the budget left, the pace spreads what is left evenly until the reset.
- * Above it calls go at the configured pace, so a small sync is not slowed by a budget it cannot
+ * Below this share of the budget left (Jira flags 20 % with X-RateLimit-NearLimit), the pace
+ * spreads what is left evenly until the reset. Above it calls go at the configured pace (the
+ * count still stops them at the budget), so a small sync is not slowed by a budget it cannot
  * exhaust.
  */
 export const SLOW_BELOW_SHARE = 0.2;
@@ -205,7 +206,8 @@ export function effectiveBudget(
     // Points as requests of the average cost.
     found.push({
       remaining: Math.floor(budget.complexityRemaining / perRequest),
-      limit: budget.complexityLimit == null ? null : Math.floor(budget.complexityLimit / perRequest),
+      limit:
+        budget.complexityLimit == null ? null : Math.floor(budget.complexityLimit / perRequest),
       resetAtMs: pointsReset,
     });
   }
@@ -302,7 +304,7 @@ export class RateLimiter {
 
   /**
    * Paces the tracker from the budget it reported: keeps the count of what is left (less the
-   * reserve) until its reset, and slows the pace when less than half is left for the time to the
+   * reserve) until its reset, and slows the pace when less than a fifth is left for the time to the
    * reset (`budgetPace`). Nothing when the tracker reports no budget.
    */
   async followBudget(trackerId: string, budget: ReportedBudget | null): Promise<void> {

@@ -4,14 +4,7 @@
  * IssueFilter / TeamFilter / IssueLabelFilter / AttachmentFilter with `and` / `or`, and an issue's
  * `activity` (some / every entry, by date and user, `isMe` meaning the API key's user).
  */
-import type {
-  SbActivity,
-  SbAttachment,
-  SbIssue,
-  SbLabel,
-  SbTeam,
-  Workspace,
-} from './data.js';
+import type { SbActivity, SbAttachment, SbIssue, SbLabel, SbTeam, Workspace } from './data.js';
 import { linearError } from './errors.js';
 
 type Comparator = Record<string, unknown>;
