@@ -26,11 +26,7 @@ function numberHeader(headers: Headers, name: string): number | null {
 /** Weight of the newest request in the running average of complexity per request. */
 const COMPLEXITY_SMOOTHING = 0.2;
 
-/**
- * Linear's two budgets: requests (`RateBudget`) and complexity points, with the average
- * complexity of our requests, so the pace can follow whichever runs out first
- * (RateLimiter.followBudget reads these fields when present).
- */
+/** Linear reports both budgets: requests and complexity points (see RateBudget). */
 export interface LinearBudget extends RateBudget {
   complexityLimit: number | null;
   complexityResetAtMs: number | null;

@@ -158,9 +158,9 @@ export interface Booking {
 }
 
 /**
- * What a tracker reports of its budget (connectors' `RateBudget`). A tracker that also limits
- * points per request (Linear's complexity) adds them with the average cost of a request; the pace
- * then follows whichever budget runs out first.
+ * What a tracker reports of its budget: the shape of connectors' `RateBudget` (stores import
+ * nothing of connectors, so it is restated here; TypeScript checks the two match where the write
+ * path passes one as the other).
  */
 export interface ReportedBudget {
   requestsRemaining: number | null;
