@@ -33,12 +33,6 @@ export interface Connector {
   pullPage(req: PullRequest): Promise<PullPage>;
   /** One issue by id, or null when it is gone or outside the configured scope. */
   fetchIssue(id: string): Promise<Issue | null>;
-  /**
-   * Optional: which of `ids` still match the configured scope, read cheaply right before they are
-   * written, for a tracker whose issues can leave the scope with no webhook that says so (Jira).
-   * The write loop forgets the others instead of writing them.
-   */
-  inScope?(ids: readonly string[]): Promise<Set<string>>;
   /** Which values this tracker should hold for a scored issue (only the fields config enables). */
   desired(target: WriteTarget): WriteValues;
   /** Items per `write` call (Jira: 1, one edit per issue; Linear: 25 aliased mutations). */

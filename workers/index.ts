@@ -9,6 +9,9 @@ import type { PipelineContext } from '../src/pipeline/context.js';
 import { bullPrefix, SCORE_QUEUE, trackerQueueName } from '../src/queues.js';
 import { JOB_CATALOG, type JobDefinition } from './catalog.js';
 
+/** How many times a job may be picked up again after its worker died. */
+const MAX_STALLS = 10;
+
 /**
  * Runs one job: an unknown name or a payload that does not match its schema fails at once as
  * unrecoverable (retrying cannot fix it), with the job, field and problem named.
@@ -52,6 +55,10 @@ export function startWorkers(ctx: PipelineContext, options: WorkerOptions): Runn
     prefix: bullPrefix(ctx.config.redisPrefix),
     ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
     ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+    // A job whose worker died is handed to another (every processor is safe to run again). BullMQ
+    // fails it for good after one such stall by default: a sync page lost that way left its run
+    // open until the run lock lapsed (soak, workers killed every 40 s).
+    maxStalledCount: MAX_STALLS,
   };
   const workers = [
     new Worker(SCORE_QUEUE, dispatch(ctx, 'score'), {

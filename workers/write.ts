@@ -8,7 +8,7 @@ import {
   rateLimitedFor,
   rethrowForQueue,
 } from '../src/pipeline/job-errors.js';
-import { completeRun, enqueuePlan } from '../src/pipeline/runs.js';
+import { completeRun } from '../src/pipeline/runs.js';
 import type { RankData, WriteData } from '../src/queues.js';
 import { AuditLog } from '../src/store/audit.js';
 import type { IssueRecord } from '../src/store/issue-record.js';
@@ -51,10 +51,6 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
   const { writesPerSec } = trackerConfig(ctx, data.trackerId);
   // A retried job resumes after the last batch it applied (its progress), so no call repeats.
   const firstBatch = typeof job.progress === 'number' ? job.progress : 0;
-  if (data.runId === null && (await movesLeftScope(ctx, data, firstBatch))) {
-    await finishJob(ctx, data.runId, job);
-    return;
-  }
   const booking = await ctx.limiter.book(
     data.trackerId,
     writesPerSec,
@@ -163,36 +159,6 @@ async function recordFailures(
         message: f.message,
       });
   }
-}
-
-/**
- * Moves planned from webhooks may concern issues that left the scope since their last pull: when
- * one has, the moves are dropped (the issues forgotten) and the tracker planned again.
- */
-async function movesLeftScope(
-  ctx: PipelineContext,
-  data: RankData,
-  firstBatch: number,
-): Promise<boolean> {
-  const connector = connectorFor(ctx, data.trackerId);
-  if (!connector.inScope) return false;
-  const ids = new Set<string>();
-  for (const b of data.batches.slice(firstBatch)) {
-    for (const id of b.ids) ids.add(id);
-    const anchor = b.before ?? b.after;
-    if (anchor) ids.add(anchor);
-  }
-  const inScope = await connector.inScope([...ids]);
-  const gone = [...ids].filter((id) => !inScope.has(id));
-  if (gone.length === 0) return false;
-  const records = await ctx.store.getMany(data.trackerId, gone);
-  for (const record of records) if (record) await ctx.store.remove(record);
-  ctx.logger.info(
-    { trackerId: data.trackerId, left: records.flatMap((r) => (r ? [r.key] : [])) },
-    'rank moves dropped: issues left the scope; planning again',
-  );
-  await enqueuePlan(ctx, { trackerId: data.trackerId, runId: null, rescore: false });
-  return true;
 }
 
 async function finishJob(ctx: PipelineContext, runId: string | null, job: Job): Promise<void> {

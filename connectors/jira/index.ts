@@ -27,7 +27,6 @@ import {
 import { currentRanks } from './current-ranks.js';
 import { safeTimeZone } from './jql.js';
 import { NotifyPolicy } from './notify.js';
-import { idsInScope } from './in-scope.js';
 import { fetchIssue, pullPage } from './pull.js';
 import { parseJiraWebhook, type WebhookContext } from './webhook.js';
 import { planRankCalls } from './rank.js';
@@ -84,9 +83,6 @@ class JiraConnector implements Connector {
   }
   fetchIssue(id: string): Promise<Issue | null> {
     return fetchIssue(this.ctx, id);
-  }
-  inScope(ids: readonly string[]): Promise<Set<string>> {
-    return idsInScope(this.ctx, ids);
   }
   desired(target: WriteTarget): WriteValues {
     return desiredValues(this.ctx, target);

@@ -110,13 +110,6 @@ export function oneIssueJql(jql: string, idOrKey: string): string {
   throw new RangeError(`not a Jira issue id or key: ${idOrKey}`);
 }
 
-/** The issues among `ids` (numeric Jira ids) that match the configured scope. */
-export function idsInScopeJql(jql: string, ids: readonly string[]): string {
-  const bad = ids.find((id) => !/^\d+$/.test(id));
-  if (bad !== undefined) throw new RangeError(`not a Jira issue id: ${bad}`);
-  return withRestriction(jql, `id in (${ids.join(', ')})`);
-}
-
 /** The configured scope in board order (`ORDER BY Rank ASC`), whatever order the JQL asks for. */
 export function rankOrderJql(jql: string): string {
   const { where } = splitOrderBy(jql);

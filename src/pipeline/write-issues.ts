@@ -23,7 +23,6 @@ import { AuditLog, type AuditEntry } from '../store/audit.js';
 import type { IssueRecord } from '../store/issue-record.js';
 import type { TrackerState } from '../store/issue-store.js';
 import { connectorFor, type PipelineContext } from './context.js';
-import { keepInScope } from './scope-check.js';
 import { MAX_PAUSES_IN_JOB, rateLimitedFor } from './job-errors.js';
 
 export interface WriteFailure {
@@ -66,12 +65,9 @@ export async function writeIssues(
   const outcome: WriteOutcome = { written: 0, rateLimitedMs: null, transient: [], permanent: [] };
   // From here on this job reads the issues' values: later plans must queue a job of their own.
   await ctx.locks.clearQueued(trackerId, data.issueIds);
-  const changed = (await ctx.store.getMany(trackerId, data.issueIds)).filter(
+  const records = (await ctx.store.getMany(trackerId, data.issueIds)).filter(
     (r): r is IssueRecord => r !== null && changedValues(r.current, r.desired) !== null,
   );
-  // A sync run's writes follow its own pull; writes planned from webhooks or a settings change
-  // may concern issues pulled long ago, which may have left the scope since.
-  const records = data.runId ? changed : await keepInScope(ctx, changed, outcome);
   if (records.length === 0) return outcome;
   const perCall = Math.max(1, connector.maxWriteBatch);
   // One booking for the whole job (one round trip): unit k may start at `booking.at[k]`.
