@@ -328,12 +328,11 @@ export function netValue(inputs: MoneyInputs, settings: ScoringSettings): NetVal
     const what = impact ? `Value impact '${impact}' (${amounts3})` : `Value ${amounts3}`;
     return `${what} is beyond ${MAX_ABS_USD_TEXT}/mo, the bound on any amount`;
   });
-  const costSide = boundSide(
-    readThree('Cost', inputs.cost, inputs.costLow, inputs.costHigh),
-    (t) =>
-      [t.low, t.mostLikely, t.high].every((n) => withinBound(model.usd(n)))
-        ? null
-        : `Cost ${model.text(t)} comes to more than ${MAX_ABS_USD_TEXT}, the bound on any amount`,
+  const costSide = boundSide(readThree('Cost', inputs.cost, inputs.costLow, inputs.costHigh), (t) =>
+    // The amount in its own unit too: at a rate of $0, 1e307 h is $0 but its mean overflows.
+    [t.low, t.mostLikely, t.high].every((n) => withinBound(n) && withinBound(model.usd(n)))
+      ? null
+      : `Cost ${model.text(t)} comes to more than ${MAX_ABS_USD_TEXT}, the bound on any amount`,
   );
   const valueMean = valueSide.kind === 'ok' ? pertMean(valueSide.three) : null;
   const costMean = costSide.kind === 'ok' ? pertMean(costSide.three) : null;

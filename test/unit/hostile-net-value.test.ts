@@ -180,6 +180,18 @@ const settings = fc.record({
 
 const writable = (n: number | null) => n === null || (Number.isFinite(n) && Math.abs(n) <= 1e13);
 
+describe('a regression the property found', () => {
+  it('a cost of 3.6e307 h at $0/h is invalid (its PERT mean overflows), not a NaN', () => {
+    const r = netValue(
+      { value: null, cost: 3.595386269724632e307, costLow: 0, costUnit: 'hours' },
+      { ...defaults, hourlyRateUsd: 0 },
+    );
+    expect(r.status).toBe('invalid');
+    expect(r.reason).toContain('Cost');
+    expect(r.costUsd === null || Number.isFinite(r.costUsd)).toBe(true);
+  });
+});
+
 describe('whatever the inputs, every figure can be stored, ranked and written', () => {
   it('never throws; scored figures are finite and bounded; other results say why', () => {
     fc.assert(
