@@ -11,9 +11,18 @@ export async function startSandboxHost(
   issuesPerTracker: number,
   seed: number,
 ): Promise<SandboxHost> {
-  const worker = new Worker(new URL('./sandbox-thread-boot.js', import.meta.url), {
-    workerData: { issuesPerTracker, seed },
+  return startThreadHost(new URL('./sandbox-thread-boot.js', import.meta.url), {
+    issuesPerTracker,
+    seed,
   });
+}
+
+/**
+ * Starts a worker thread that answers `{ id, method, args }` messages with `{ id, result | error }`
+ * after a first `{ ready: true }` (the bench's and the soak's sandbox threads).
+ */
+export async function startThreadHost(boot: URL, workerData: unknown): Promise<SandboxHost> {
+  const worker = new Worker(boot, { workerData });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   worker.on('message', (msg: { id?: number; result?: unknown; error?: string }) => {
@@ -24,7 +33,7 @@ export async function startSandboxHost(
     else waiter.resolve(msg.result);
   });
   const [first] = (await once(worker, 'message')) as [{ ready?: boolean }];
-  if (!first.ready) throw new Error('sandbox thread did not start');
+  if (!first.ready) throw new Error(`sandbox thread ${boot.pathname} did not start`);
   const call = <T>(method: string, ...args: unknown[]): Promise<T> => {
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {

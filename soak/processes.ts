@@ -6,40 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { answers, freePort } from '../src/demo/local-redis.js';
 
 const BIN = new URL('../bin/netvalue.js', import.meta.url).pathname;
 
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function pings(url: string): Promise<boolean> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: 500,
-  });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 export class SoakRedis {
   private child: ChildProcess | null = null;
@@ -76,7 +48,7 @@ export class SoakRedis {
     for (let i = 0; i < 100; i++) {
       if (child.exitCode !== null)
         throw new Error(`redis-server exited (${child.exitCode}); see ${this.logFile}`);
-      if (await pings(this.url)) return;
+      if (await answers(this.url)) return;
       await sleep(100);
     }
     throw new Error(`redis-server on port ${this.port} never answered PING`);
@@ -185,3 +157,5 @@ export class NetvalueProcess {
 }
 
 export const logPathOf = (dir: string, name: string) => join(dir, `${name}.log`);
+
+export { freePort };

@@ -18,7 +18,8 @@ export class NoRedisError extends Error {
   override readonly name = 'NoRedisError';
 }
 
-async function answers(url: string): Promise<boolean> {
+/** Whether a Redis at `url` answers PING (within a second, without retrying). */
+export async function answers(url: string): Promise<boolean> {
   const redis = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
@@ -36,7 +37,8 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nobody listens on right now. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
