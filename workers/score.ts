@@ -71,18 +71,21 @@ export async function processScoreIssue(ctx: PipelineContext, data: ScoreIssueDa
     );
     if (changedValues(record.current, record.desired)) {
       // Its own job, for a write within seconds; marked queued so a plan meanwhile adds none.
-      await ctx.locks.markQueued(data.trackerId, [record.id]);
-      await ctx.queues.tracker(data.trackerId).add(
-        JOB.write,
-        {
-          trackerId: data.trackerId,
-          runId: null,
-          issueIds: [record.id],
-          why: 'issue changed (webhook)',
-          ...(data.receivedAtMs ? { receivedAtMs: data.receivedAtMs } : {}),
-        },
-        { deduplication: { id: `wb-${data.trackerId}-${record.id}`, keepLastIfActive: true } },
-      );
+      // A job already waiting (queued by a plan that ran between the save and here) re-reads
+      // the values when it runs, so it covers this change: no second job.
+      const fresh = await ctx.locks.markQueued(data.trackerId, [record.id]);
+      if (fresh.length > 0)
+        await ctx.queues.tracker(data.trackerId).add(
+          JOB.write,
+          {
+            trackerId: data.trackerId,
+            runId: null,
+            issueIds: [record.id],
+            why: 'issue changed (webhook)',
+            ...(data.receivedAtMs ? { receivedAtMs: data.receivedAtMs } : {}),
+          },
+          { deduplication: { id: `wb-${data.trackerId}-${record.id}`, keepLastIfActive: true } },
+        );
     }
   }
   // Rank moves and positions wait until a burst of edits settles (debounce).
