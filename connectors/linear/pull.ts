@@ -2,13 +2,24 @@
  * Reads issues: one GraphQL request per page through the SDK's `rawRequest`, with every relation
  * selected inline, filtered to the configured teams (and open states unless `includeCompleted`).
  */
+import type { z } from 'zod';
 import { TrackerError, type Issue } from '../../src/domain/index.js';
 import type { PullPage, PullRequest } from '../connector.js';
 import { send } from './client.js';
 import { attachmentUrl, type LinearContext } from './context.js';
-import { ISSUE_BY_ID, ISSUE_LABELS, ISSUES_PAGE, MORE_LABELS_PAGE, PAGE_SIZE } from './queries.js';
+import {
+  ISSUE_BY_ID,
+  ISSUE_IDS_PAGE,
+  ISSUE_LABELS,
+  ISSUES_PAGE,
+  LEAVERS_MAX_PAGES,
+  LEAVERS_PAGE_SIZE,
+  MORE_LABELS_PAGE,
+  PAGE_SIZE,
+} from './queries.js';
 import {
   IssueData,
+  IssueIdsPageData,
   IssueLabelsData,
   IssuesPageData,
   nodeToRecord,
@@ -75,6 +86,52 @@ export function issueFilter(
 }
 
 /**
+ * Issues updated since the watermark that are out of scope now: moved to a team not synced, or
+ * (unless `includeCompleted`) completed or canceled. The pull's own filter cannot return them, so
+ * without this an issue that left the scope kept being ranked and written until the next full
+ * reconcile (the soak found writes to such issues a minute after they left; docs/architecture.md).
+ * Ids of issues we never held come back too (other teams' updates); forgetting them is a no-op.
+ */
+export function leaversFilter(
+  config: LinearTrackerConfig,
+  sinceIso: string,
+): Record<string, unknown> {
+  const since = new Date(Date.parse(sinceIso) - SINCE_OVERLAP_MS).toISOString();
+  const left: Record<string, unknown>[] = [{ team: { key: { nin: [...config.teams] } } }];
+  if (!config.includeCompleted) left.push({ state: { type: { in: [...CLOSED_STATE_TYPES] } } });
+  return { updatedAt: { gte: since }, or: left };
+}
+
+type IdsPage = z.infer<typeof IssueIdsPageData>['issues'];
+
+/** Ids of the issues `leaversFilter` finds, read with an incremental pull's first page. */
+async function leavers(ctx: LinearContext, sinceIso: string | null): Promise<string[]> {
+  if (sinceIso === null || !Number.isFinite(Date.parse(sinceIso))) return [];
+  const filter = leaversFilter(ctx.mapping.config, sinceIso);
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < LEAVERS_MAX_PAGES; page++) {
+    const raw: unknown = await send<unknown>(
+      ctx.api,
+      'read',
+      { action: `find issues that left the scope since ${sinceIso}` },
+      ISSUE_IDS_PAGE,
+      { first: LEAVERS_PAGE_SIZE, after, filter },
+    );
+    const { issues }: { issues: IdsPage } = parseResponse(
+      IssueIdsPageData,
+      raw,
+      'NetvalueIssueIds',
+      ctx.mapping.trackerId,
+    );
+    ids.push(...issues.nodes.map((n) => n.id));
+    if (!issues.pageInfo.hasNextPage || issues.pageInfo.endCursor === null) break;
+    after = issues.pageInfo.endCursor;
+  }
+  return ids;
+}
+
+/**
  * Pages carry the first LABELS_PER_ISSUE labels of each issue; the rare issue with more gets the
  * rest here, one small query per further page of labels, so its inputs see every label.
  */
@@ -100,6 +157,8 @@ async function withAllLabels(ctx: LinearContext, node: IssueNode): Promise<Issue
 
 export async function pullPage(ctx: LinearContext, req: PullRequest): Promise<PullPage> {
   const trackerId = ctx.mapping.trackerId;
+  // Leavers are read with the first page of an incremental pull (before it: same result).
+  const removedIds = req.cursor === null ? await leavers(ctx, req.sinceIso) : [];
   const variables = {
     first: PAGE_SIZE,
     after: req.cursor,
@@ -121,6 +180,7 @@ export async function pullPage(ctx: LinearContext, req: PullRequest): Promise<Pu
       ),
     ),
     nextCursor: pageInfo.hasNextPage ? pageInfo.endCursor : null,
+    ...(removedIds.length > 0 ? { removedIds } : {}),
   };
 }
 

@@ -57,6 +57,21 @@ query NetvalueIssues($first: Int!, $after: String, $filter: IssueFilter, $attach
 }
 ${ISSUE_FIELDS}`;
 
+/**
+ * Ids only, for the issues an incremental pull must forget (pull.ts, leaversFilter): an id costs
+ * a fraction of a point, so a page of LEAVERS_PAGE_SIZE stays far below the 10,000 limit.
+ */
+export const ISSUE_IDS_PAGE = `
+query NetvalueIssueIds($first: Int!, $after: String, $filter: IssueFilter) {
+  issues(first: $first, after: $after, filter: $filter) {
+    nodes { id }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+/** Ids per leavers page, and pages read per incremental pull (more wait for the full reconcile). */
+export const LEAVERS_PAGE_SIZE = 250;
+export const LEAVERS_MAX_PAGES = 5;
+
 export const ISSUE_BY_ID = `
 query NetvalueIssue($id: String!, $attachmentUrlPrefix: String!) {
   issue(id: $id) { ...NetvalueIssueFields }
@@ -129,6 +144,7 @@ mutation NetvalueAttachmentDelete($id: String!) {
 export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   NetvalueIssues: ISSUES_PAGE,
   NetvalueIssue: ISSUE_BY_ID,
+  NetvalueIssueIds: ISSUE_IDS_PAGE,
   NetvalueIssueLabels: ISSUE_LABELS,
   NetvalueSetup: SETUP,
   NetvalueIssueUpdate: ISSUE_UPDATE,

@@ -43,6 +43,13 @@ export const IssuesPageData = z.object({
   }),
 });
 
+export const IssueIdsPageData = z.object({
+  issues: z.object({
+    nodes: z.array(z.object({ id: z.string() })),
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+  }),
+});
+
 export const IssueData = z.object({ issue: IssueNode });
 
 export const IssueLabelsData = z.object({

@@ -139,6 +139,23 @@ describe('webhooks: scope, freshness, replays and order', () => {
     expect(jiraEdits(h, issue.id)).toBe(editsBefore);
   });
 
+  it('finding 2: an incremental Linear sync removes issues that were completed or moved to a team not synced', async () => {
+    const [done, moved] = [linearIssues.shift(), linearIssues.shift()];
+    if (!done || !moved) throw new Error('too few scored Linear issues');
+    const writesBefore = [linearWrites(h, done.id), linearWrites(h, moved.id)];
+    // No webhook: only the sync can notice. The pull's own filter no longer returns either.
+    h.linear.editIssue(done.key, { stateType: 'completed', valueLabel: '$900k' });
+    h.linear.editIssue(moved.key, { teamKey: 'DES', valueLabel: '$800k' });
+    const [linearRun] = (await syncAll(h)).filter((s) => s.trackerId === 'acme-linear');
+    expect(linearRun?.full).toBe(false);
+    expect(await h.ctx.store.get('acme-linear', done.id)).toBeNull();
+    expect(await h.ctx.store.get('acme-linear', moved.id)).toBeNull();
+    await drained(h);
+    const positions = await h.ctx.store.positionsOf('acme-linear');
+    expect(positions.has(done.id) || positions.has(moved.id)).toBe(false);
+    expect([linearWrites(h, done.id), linearWrites(h, moved.id)]).toEqual(writesBefore);
+  });
+
   it('finding 3: refuses a signed body older than server.webhookMaxAgeSec and queues nothing', async () => {
     const issue = nextJira();
     const fresh = JSON.parse(h.jira.webhook(issue.key, { secret: h.jira.webhookSecret }).body) as {
