@@ -12,12 +12,14 @@ import { completeRun } from '../src/pipeline/runs.js';
 import type { RankData, WriteData } from '../src/queues.js';
 import { AuditLog } from '../src/store/audit.js';
 import type { IssueRecord } from '../src/store/issue-record.js';
+import { writeOwner } from '../src/store/write-locks.js';
 import { trackerConfig, writeIssues, type WriteOutcome } from '../src/pipeline/write-issues.js';
 
 export async function processWrite(ctx: PipelineContext, data: WriteData, job: Job): Promise<void> {
   if (data.runId) await ctx.runs.touchLock(data.trackerId, data.runId);
   // Counts each accepted write in the run as it happens (a killed job's writes are not lost).
-  const outcome = await writeIssues(ctx, data, job.id ?? `${job.name}-${job.timestamp}`);
+  const owner = writeOwner(job.id ?? `${job.name}-${job.timestamp}`, job.token ?? 'no-token');
+  const outcome = await writeIssues(ctx, data, owner);
   if (data.receivedAtMs && outcome.written > 0)
     ctx.metrics.eventToWrite.observe((Date.now() - data.receivedAtMs) / 1000);
   if (outcome.rateLimitedMs !== null) {

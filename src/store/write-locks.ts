@@ -1,37 +1,41 @@
 /**
  * Per-issue write locks: an issue is written by one job at a time, so two jobs never send the
- * tracker competing values for it. Each lock is a key with a TTL and its owner (a job id).
+ * tracker competing values for it. Each lock is a key with a TTL and its owner (one run of a job).
  *
  * Next to each lock, a "sending" mark says a write of the issue went out and its result was not
  * recorded yet. A write job that died (SIGKILL, lost host) leaves its marks behind; whoever writes
  * the issue next (the same job re-run, or another) first reads what the tracker holds, so an edit
  * the tracker accepted but nobody recorded is recorded rather than sent again.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Keys } from './keys.js';
 
 /** How long a mark outlives a dead writer: longer than any stall recovery or job backoff. */
 const SENDING_TTL_MS = 3_600_000;
 
-// KEYS: lock, mark, lock, mark, ... ARGV: owner, ttl ms. Takes each free lock, or one this owner
-// already holds (a job re-run after its worker died finds its own locks and goes on at once).
-// Returns per issue 0 (held by another), 1 (taken) or 2 (taken, and a write of it may have gone
-// out unrecorded: read the tracker before writing).
+// KEYS: lock, mark, lock, mark, ... ARGV: owner, ttl ms, the owner's job part (`<job id>#`).
+// Takes each free lock, or one held by any run of the same job: a job re-run after its worker died
+// (or lost its queue lock) takes its locks back at once, and the run it replaces, if still alive,
+// fails its next CLAIM (the owner names the run's queue-lock token), so the two never both send.
+// Returns per issue 0 (held by another job), 1 (taken) or 2 (taken, and a write of it may have
+// gone out unrecorded: read the tracker before writing).
 const LOCK = `
 local out = {}
 for i = 1, #KEYS, 2 do
   local lock, mark = KEYS[i], KEYS[i + 1]
-  if redis.call('SET', lock, ARGV[1], 'PX', ARGV[2], 'NX') or redis.call('GET', lock) == ARGV[1] then
-    redis.call('PEXPIRE', lock, ARGV[2])
+  local held = redis.call('GET', lock)
+  if not held or held == ARGV[1] or string.sub(held, 1, #ARGV[3]) == ARGV[3] then
+    redis.call('SET', lock, ARGV[1], 'PX', ARGV[2])
     out[#out + 1] = redis.call('EXISTS', mark) == 1 and 2 or 1
   else
     out[#out + 1] = 0
   end
 end
 return out`;
-// Same KEYS and ARGV: immediately before a call, makes sure this owner still holds each lock
-// (taking it again if it expired and nobody took it), extends it and marks the issue as sending.
-// Returns 1/0 per issue.
+// KEYS as LOCK; ARGV: owner, ttl ms, mark ttl ms. Immediately before a call, makes sure this very
+// run still holds each lock (taking it again if it expired and nobody took it), extends it and
+// marks the issue as sending. Returns 1/0 per issue.
 const CLAIM = `
 local out = {}
 for i = 1, #KEYS, 2 do
@@ -69,6 +73,24 @@ const QUEUED_TTL_MS = 15 * 60_000;
 
 export type LockState = 'taken' | 'unsure';
 
+/** How often a job waiting for another's locks looks again. */
+const LOCK_POLL_MS = 100;
+
+/**
+ * A lock owner: one run of one job. The job id alone let a re-run and the run it replaced (alive,
+ * but its queue lock lost to a slow event loop or a Redis restart) both send the same edits: the
+ * soak saw 40 duplicate Jira writes in 3 s that way. The run's queue-lock token tells them apart.
+ */
+export function writeOwner(jobId: string, runToken: string): string {
+  return `${jobId}#${runToken}`;
+}
+
+/** The job part of an owner (`<job id>#`), shared by every run of that job. */
+function jobPart(owner: string): string {
+  const at = owner.lastIndexOf('#');
+  return at < 0 ? `${owner}#` : owner.slice(0, at + 1);
+}
+
 export class WriteLocks {
   constructor(
     private readonly redis: Redis,
@@ -95,7 +117,14 @@ export class WriteLocks {
   ): Promise<Map<string, LockState>> {
     if (ids.length === 0) return new Map();
     const keys = this.lockAndMarkKeys(trackerId, ids);
-    const taken = (await this.redis.eval(LOCK, keys.length, ...keys, owner, ttlMs)) as number[];
+    const taken = (await this.redis.eval(
+      LOCK,
+      keys.length,
+      ...keys,
+      owner,
+      ttlMs,
+      jobPart(owner),
+    )) as number[];
     const out = new Map<string, LockState>();
     ids.forEach((id, i) => {
       if (taken[i] === 1) out.set(id, 'taken');
@@ -157,6 +186,18 @@ export class WriteLocks {
   async clearQueued(trackerId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.redis.del(...ids.map((id) => this.queuedKey(trackerId, id)));
+  }
+
+  /**
+   * Resolves once no job holds a lock on any of `ids`, or after `maxWaitMs`. A lock lasts only
+   * while its holder's calls go out, so this is short; polled, as lock expiry publishes nothing.
+   */
+  async waitUntilFree(trackerId: string, ids: readonly string[], maxWaitMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    const keys = ids.map((id) => this.keys.writeLock(trackerId, id));
+    const deadline = Date.now() + maxWaitMs;
+    while (Date.now() < deadline && (await this.redis.exists(...keys)) > 0)
+      await delay(Math.min(LOCK_POLL_MS, Math.max(1, deadline - Date.now())));
   }
 
   /** Releases those of `ids` that `owner` holds. */
