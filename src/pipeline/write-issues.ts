@@ -131,15 +131,25 @@ async function writePass(
     });
   for (const r of records) if (!locks.has(r.id)) busy(r);
 
-  /** Records what the tracker accepted, in one round trip, and counts it. */
-  const recordAccepted = async (items: readonly Item[]): Promise<void> => {
+  /**
+   * Records what the tracker accepted, in one round trip, and counts it. `sentAt` (when the call
+   * went out) becomes the issue's `lastWrittenAt`: a pulled snapshot older than it was read before
+   * our write and keeps the recorded values (score-record.ts heldValues), a newer one is the
+   * tracker's word. Stamping the time the answer came back instead hid a later change that landed
+   * while our answer was on its way (the soak found values left wrong by a replaced job's call).
+   */
+  const recordAccepted = async (items: readonly Item[], sentAt: string): Promise<void> => {
     if (items.length === 0) return;
     const at = new Date().toISOString();
     const states: TrackerState[] = [];
     const ranks = new Map<string, number>();
     const audit: AuditEntry[] = [];
     for (const { record, changes } of items) {
-      states.push({ id: record.id, current: { ...record.current, ...changes }, lastWrittenAt: at });
+      states.push({
+        id: record.id,
+        current: { ...record.current, ...changes },
+        lastWrittenAt: sentAt,
+      });
       if (changes.sortKey !== undefined) ranks.set(record.id, changes.sortKey);
       const base = { at, trackerId, issueId: record.id, key: record.key, why: data.why };
       for (const [field, to] of Object.entries(changes)) {
@@ -185,6 +195,7 @@ async function writePass(
       items = items.filter((i) => claimed.has(i.record.id));
       if (items.length === 0) return;
       let errors: unknown[];
+      const sentAt = new Date().toISOString();
       try {
         errors = await connector.write(
           items.map(({ record, changes }) => ({ ref: refOf(record), changes })),
@@ -207,7 +218,7 @@ async function writePass(
           retryAfterMs = Math.max(retryAfterMs, limitedFor);
         } else await classify(ctx, item.record, err, outcome);
       }
-      await recordAccepted(accepted);
+      await recordAccepted(accepted, sentAt);
       if (limited.length === 0) return;
       // Every process stops for exactly what the tracker asked, and the schedule moves with it.
       await ctx.limiter.pause(trackerId, Date.now() + retryAfterMs);
@@ -255,10 +266,15 @@ async function writePass(
         const index = todo[k] as number;
         const record = locked[index] as IssueRecord;
         let held: WriteValues;
+        let heldSince: string;
         try {
           const fetched = await connector.fetchIssue(record.id);
           if (fetched === null) continue; // gone or out of scope: the write decides
           held = { ...record.current, ...fetched.current };
+          // The unrecorded call landed no later than the tracker's last update of the issue.
+          heldSince = Number.isFinite(Date.parse(fetched.updatedAt))
+            ? fetched.updatedAt
+            : new Date().toISOString();
         } catch (err) {
           out[index] = null;
           outcome.transient.push({
@@ -270,7 +286,7 @@ async function writePass(
         }
         const wanted = changedValues(record.current, record.desired);
         if (wanted !== null && changedValues(held, record.desired) === null) {
-          await recordAccepted([{ record, changes: wanted }]);
+          await recordAccepted([{ record, changes: wanted }], heldSince);
           out[index] = null;
         } else {
           out[index] = { ...record, current: held };

@@ -97,3 +97,37 @@ describe('a write job meeting an issue another job is writing', () => {
     expect(h.jira.issue(record.key)?.netValue).toBe(record.desired.netValueUsd);
   });
 });
+
+describe('what a write records', () => {
+  let h: Harness | null = null;
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('stamps lastWrittenAt with when the call went out, never after the tracker applied it', async () => {
+    // A pulled snapshot newer than lastWrittenAt is the tracker's word (score-record.ts). Stamped
+    // with when the answer came back, a change landing while the answer was on its way looked
+    // older than our write and was ignored for good (the soak: wrong values after a full sync).
+    h = await startHarness({ jira: { issues: 12, seed: 93 }, linear: { issues: 2, seed: 94 } });
+    await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false });
+    const record = (await h.ctx.store.all('acme-jira')).find(
+      (r) => r.result.status === 'scored' && typeof r.desired.netValueUsd === 'number',
+    );
+    if (!record) throw new Error('no scored Jira issue');
+    await h.ctx.store.putMany(
+      [{ ...record, current: { ...record.current, netValueUsd: 1 } }],
+      [record.member],
+    );
+    // The edit is applied 150 ms after it was sent, then answered at once.
+    h.jira.faults.enqueueFor('edit', { kind: 'latency', ms: 150 });
+    const outcome = await writeIssues(
+      h.ctx,
+      { trackerId: 'acme-jira', runId: null, issueIds: [record.id], why: 'test' },
+      writeOwner('plan-11-w0', 'this-worker:1'),
+    );
+    expect(outcome.written).toBe(1);
+    const stored = await h.ctx.store.get('acme-jira', record.id);
+    const appliedMs = h.jira.issue(record.key)?.updatedMs ?? 0;
+    expect(Date.parse(stored?.lastWrittenAt ?? '')).toBeLessThanOrEqual(appliedMs - 100);
+  });
+});
