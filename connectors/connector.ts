@@ -33,6 +33,12 @@ export interface Connector {
   pullPage(req: PullRequest): Promise<PullPage>;
   /** One issue by id, or null when it is gone or outside the configured scope. */
   fetchIssue(id: string): Promise<Issue | null>;
+  /**
+   * Ids of issues updated since `sinceIso` that are outside the scope now (cheap: ids only), as
+   * an incremental pull's `removedIds`. Asked on its own when a long run holds the tracker, so
+   * an issue that left the scope does not wait for that run to end before it stops being written.
+   */
+  leftScope(sinceIso: string): Promise<string[]>;
   /** Which values this tracker should hold for a scored issue (only the fields config enables). */
   desired(target: WriteTarget): WriteValues;
   /** Items per `write` call (Jira: 1, one edit per issue; Linear: 25 aliased mutations). */

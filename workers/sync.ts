@@ -34,6 +34,9 @@ export async function processSyncStart(ctx: PipelineContext, data: SyncStartData
       { trackerId: data.trackerId, running: holder },
       'scheduled sync skipped: another is running',
     );
+    // Issues that left the scope still go at once: a long run (a first full reconcile under
+    // rate limits) must not keep them ranked and written until it ends (the soak: minutes).
+    if (watermark !== null) await forgetLeaversMeanwhile(ctx, data.trackerId, watermark);
     return runId;
   }
   await ctx.runs.create({
@@ -187,7 +190,7 @@ async function pullPaced(ctx: PipelineContext, data: SyncPageData): Promise<Pull
  */
 async function forgetLeavers(
   ctx: PipelineContext,
-  data: SyncPageData,
+  data: { trackerId: string; runId: string | null },
   ids: readonly string[],
 ): Promise<void> {
   const held = (await ctx.store.getMany(data.trackerId, ids)).filter((r) => r !== null);
@@ -215,5 +218,27 @@ async function failPull(ctx: PipelineContext, data: SyncPageData, err: unknown):
   await ctx.runs.markPullFailed(data.runId);
   if (await ctx.runs.finishPages(data.runId)) {
     await scorePhaseDone(ctx, data.runId, data.trackerId);
+  }
+}
+
+/**
+ * While another run holds the tracker: asks only for the issues that left the scope since the
+ * watermark and forgets them. Best effort (paced like every read; the next tick asks again).
+ */
+async function forgetLeaversMeanwhile(
+  ctx: PipelineContext,
+  trackerId: string,
+  sinceIso: string,
+): Promise<void> {
+  try {
+    if ((await ctx.limiter.pausedUntil(trackerId)) > Date.now()) return;
+    await ctx.limiter.readTurn(trackerId);
+    const ids = await connectorFor(ctx, trackerId).leftScope(sinceIso);
+    if (ids.length > 0) await forgetLeavers(ctx, { trackerId, runId: null }, ids);
+  } catch (err) {
+    ctx.logger.debug(
+      { trackerId, err: err instanceof Error ? err.message : String(err) },
+      'could not ask for issues that left the scope; the next tick asks again',
+    );
   }
 }

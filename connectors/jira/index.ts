@@ -27,7 +27,7 @@ import {
 import { currentRanks } from './current-ranks.js';
 import { safeTimeZone } from './jql.js';
 import { NotifyPolicy } from './notify.js';
-import { fetchIssue, pullPage } from './pull.js';
+import { fetchIssue, leavers, pullPage } from './pull.js';
 import { parseJiraWebhook, type WebhookContext } from './webhook.js';
 import { planRankCalls } from './rank.js';
 import { applyRankBatch, desiredValues, writeItems } from './write.js';
@@ -80,6 +80,9 @@ class JiraConnector implements Connector {
 
   pullPage(req: PullRequest): Promise<PullPage> {
     return pullPage(this.ctx, req);
+  }
+  leftScope(sinceIso: string): Promise<string[]> {
+    return leavers(this.ctx, sinceIso);
   }
   fetchIssue(id: string): Promise<Issue | null> {
     return fetchIssue(this.ctx, id);

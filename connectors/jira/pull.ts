@@ -70,7 +70,7 @@ const IdsPage = z.looseObject({
  * Ids of issues updated since the watermark that left the scope (see leaversJql): ids only, so
  * one cheap search per incremental pull on most sites. Read with the pull's first page.
  */
-async function leavers(ctx: JiraContext, sinceIso: string | null): Promise<string[]> {
+export async function leavers(ctx: JiraContext, sinceIso: string | null): Promise<string[]> {
   const jql = leaversJql(ctx.config.jql, sinceIso, ctx.timeZone);
   if (jql === null) return [];
   const ids: string[] = [];

@@ -14,7 +14,7 @@ import type {
 import { createLinearApi } from './client.js';
 import { LinearTrackerConfig } from './config.js';
 import { attachmentUrlPrefix, type LinearContext } from './context.js';
-import { fetchIssue, pullPage } from './pull.js';
+import { fetchIssue, leavers, pullPage } from './pull.js';
 import {
   COST_EXAMPLES,
   loadSetup,
@@ -69,6 +69,7 @@ function connectorFor(ctx: LinearContext): Connector {
     order,
     pullPage: (req) => pullPage(ctx, req),
     fetchIssue: (id) => fetchIssue(ctx, id),
+    leftScope: (sinceIso) => leavers(ctx, sinceIso),
     desired: (target) => desiredValues(config, target),
     write: (items) => writeMany(ctx, items),
     maxWriteBatch: LINEAR_WRITE_BATCH,

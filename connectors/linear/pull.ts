@@ -105,7 +105,7 @@ export function leaversFilter(
 type IdsPage = z.infer<typeof IssueIdsPageData>['issues'];
 
 /** Ids of the issues `leaversFilter` finds, read with an incremental pull's first page. */
-async function leavers(ctx: LinearContext, sinceIso: string | null): Promise<string[]> {
+export async function leavers(ctx: LinearContext, sinceIso: string | null): Promise<string[]> {
   if (sinceIso === null || !Number.isFinite(Date.parse(sinceIso))) return [];
   const filter = leaversFilter(ctx.mapping.config, sinceIso);
   const ids: string[] = [];

@@ -5,6 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureSchedulers, shouldRunFull } from '../../src/pipeline/scheduler.js';
+import { runSync } from '../../src/pipeline/sync-run.js';
+import { SyncStartData } from '../../src/queues.js';
+import { processSyncStart } from '../../workers/sync.js';
 import type { RunInfo } from '../../src/store/run-record.js';
 import { startHarness, type Harness } from './pipeline-harness.js';
 
@@ -94,5 +97,34 @@ describe('scheduled full reconcile', () => {
       (r) => r.record.trackerId === 'acme-jira' && r.record.id === left.id,
     );
     expect(stillRanked).toBe(false);
+  });
+});
+
+describe('issues that leave the scope while a long run holds the tracker', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('are forgotten by the skipped scheduled tick, for Jira and Linear, without waiting for the run', async () => {
+    h = await startHarness({ jira: { issues: 20, seed: 61 }, linear: { issues: 20, seed: 62 } });
+    await runSync(h.ctx, { trackerIds: ['acme-jira', 'acme-linear'], full: true, dryRun: false });
+    const [jiraIssue] = await h.ctx.store.all('acme-jira');
+    const [linearIssue] = await h.ctx.store.all('acme-linear');
+    if (!jiraIssue || !linearIssue) throw new Error('nothing synced');
+    // A run (a first full reconcile under rate limits, say) holds both trackers.
+    for (const t of ['acme-jira', 'acme-linear'])
+      expect(await h.ctx.runs.acquireLock(t, `${t}-long-run`)).toBeNull();
+    h.jira.editIssue(jiraIssue.key, { status: 'Done' }); // no webhook
+    h.linear.editIssue(linearIssue.key, { stateType: 'canceled' });
+
+    for (const trackerId of ['acme-jira', 'acme-linear'])
+      await processSyncStart(h.ctx, SyncStartData.parse({ trackerId }));
+
+    expect(await h.ctx.store.get('acme-jira', jiraIssue.id)).toBeNull();
+    expect(await h.ctx.store.get('acme-linear', linearIssue.id)).toBeNull();
+    // The tick started no run of its own: the long run still holds the trackers.
+    expect(await h.ctx.runs.acquireLock('acme-jira', 'another')).toBe('acme-jira-long-run');
   });
 });
