@@ -18,7 +18,11 @@ import { trackerConfig, writeIssues, type WriteOutcome } from '../src/pipeline/w
 export async function processWrite(ctx: PipelineContext, data: WriteData, job: Job): Promise<void> {
   if (data.runId) await ctx.runs.touchLock(data.trackerId, data.runId);
   // Counts each accepted write in the run as it happens (a killed job's writes are not lost).
-  const owner = writeOwner(job.id ?? `${job.name}-${job.timestamp}`, job.token ?? 'no-token');
+  const owner = writeOwner(
+    job.id ?? `${job.name}-${job.timestamp}`,
+    job.attemptsStarted,
+    job.token ?? 'no-token',
+  );
   const outcome = await writeIssues(ctx, data, owner);
   if (data.receivedAtMs && outcome.written > 0)
     ctx.metrics.eventToWrite.observe((Date.now() - data.receivedAtMs) / 1000);

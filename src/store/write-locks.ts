@@ -14,10 +14,11 @@ import type { Keys } from './keys.js';
 /** How long a mark outlives a dead writer: longer than any stall recovery or job backoff. */
 const SENDING_TTL_MS = 3_600_000;
 
-// KEYS: lock, mark, lock, mark, ... ARGV: owner, ttl ms, the owner's job part (`<job id>#`).
-// Takes each free lock, or one held by any run of the same job: a job re-run after its worker died
-// (or lost its queue lock) takes its locks back at once, and the run it replaces, if still alive,
-// fails its next CLAIM (the owner names the run's queue-lock token), so the two never both send.
+// KEYS: lock, mark, lock, mark, ... ARGV: owner, ttl ms, the owner's job part (`<job id>#`), the
+// owner's attempt. Takes each free lock, one this owner holds, or one held by an earlier attempt
+// of the same job: a job re-run after its worker died (or lost its queue lock) takes its locks
+// back at once, and the run it replaces, if still alive, fails its next CLAIM and can never take
+// them back (its attempt is older), so the two never both send.
 // Returns per issue 0 (held by another job), 1 (taken) or 2 (taken, and a write of it may have
 // gone out unrecorded: read the tracker before writing).
 const LOCK = `
@@ -25,7 +26,11 @@ local out = {}
 for i = 1, #KEYS, 2 do
   local lock, mark = KEYS[i], KEYS[i + 1]
   local held = redis.call('GET', lock)
-  if not held or held == ARGV[1] or string.sub(held, 1, #ARGV[3]) == ARGV[3] then
+  local heldAttempt = nil
+  if held and string.sub(held, 1, #ARGV[3]) == ARGV[3] then
+    heldAttempt = tonumber(string.match(string.sub(held, #ARGV[3] + 1), '^(%d+)#'))
+  end
+  if not held or held == ARGV[1] or (heldAttempt and heldAttempt < tonumber(ARGV[4])) then
     redis.call('SET', lock, ARGV[1], 'PX', ARGV[2])
     out[#out + 1] = redis.call('EXISTS', mark) == 1 and 2 or 1
   else
@@ -77,18 +82,20 @@ export type LockState = 'taken' | 'unsure';
 const LOCK_POLL_MS = 100;
 
 /**
- * A lock owner: one run of one job. The job id alone let a re-run and the run it replaced (alive,
- * but its queue lock lost to a slow event loop or a Redis restart) both send the same edits: the
- * soak saw 40 duplicate Jira writes in 3 s that way. The run's queue-lock token tells them apart.
+ * A lock owner: one run (attempt) of one job. The job id alone let a re-run and the run it
+ * replaced (alive, but its queue lock lost to a slow event loop or a Redis restart) both send the
+ * same edits: the soak saw 40 duplicate Jira writes in 3 s that way. The attempt (BullMQ's
+ * `attemptsStarted`, which a re-run after a stall increments) orders them; the queue-lock token
+ * makes each run's owner unique.
  */
-export function writeOwner(jobId: string, runToken: string): string {
-  return `${jobId}#${runToken}`;
+export function writeOwner(jobId: string, attempt: number, runToken: string): string {
+  return `${jobId}#${Math.max(0, Math.floor(attempt))}#${runToken}`;
 }
 
-/** The job part of an owner (`<job id>#`), shared by every run of that job. */
-function jobPart(owner: string): string {
-  const at = owner.lastIndexOf('#');
-  return at < 0 ? `${owner}#` : owner.slice(0, at + 1);
+/** The job part of an owner (`<job id>#`) and its attempt. */
+function ownerParts(owner: string): { job: string; attempt: number } {
+  const m = /^(.*)#(\d+)#[^#]*$/.exec(owner);
+  return m ? { job: `${m[1] ?? ''}#`, attempt: Number(m[2]) } : { job: `${owner}#`, attempt: 0 };
 }
 
 export class WriteLocks {
@@ -123,7 +130,8 @@ export class WriteLocks {
       ...keys,
       owner,
       ttlMs,
-      jobPart(owner),
+      ownerParts(owner).job,
+      ownerParts(owner).attempt,
     )) as number[];
     const out = new Map<string, LockState>();
     ids.forEach((id, i) => {

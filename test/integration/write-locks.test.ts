@@ -26,9 +26,9 @@ const TTL = 30_000;
 
 describe('write locks', () => {
   it('let a re-run of the same job take over, and refuse every call of the run it replaced', async () => {
-    const first = writeOwner('plan-36-w26', 'worker-a:1');
-    const rerun = writeOwner('plan-36-w26', 'worker-b:7');
-    const other = writeOwner('plan-37-w0', 'worker-a:2');
+    const first = writeOwner('plan-36-w26', 1, 'worker-a:1');
+    const rerun = writeOwner('plan-36-w26', 2, 'worker-b:7');
+    const other = writeOwner('plan-37-w0', 1, 'worker-a:2');
 
     expect(await locks.lock('t', ['1', '2'], TTL, first)).toEqual(
       new Map([
@@ -46,8 +46,10 @@ describe('write locks', () => {
         ['2', 'taken'],
       ]),
     );
-    // The replaced run, still alive, may send nothing more; the re-run may.
+    // The replaced run, still alive, may send nothing more, nor take the locks back; the re-run
+    // may send.
     expect(await locks.claim('t', ['1', '2'], TTL, first)).toEqual(new Set());
+    expect(await locks.lock('t', ['1', '2'], TTL, first)).toEqual(new Map());
     expect(await locks.claim('t', ['1', '2'], TTL, rerun)).toEqual(new Set(['1', '2']));
     // Its clean-up does not release the re-run's locks.
     await locks.unlock('t', ['1', '2'], first);
@@ -80,14 +82,14 @@ describe('a write job meeting an issue another job is writing', () => {
     );
     // Another job holds the issue for a moment (its lock lapses by itself, as a finished
     // job's does).
-    const other = writeOwner('plan-9-w0', 'other-worker:1');
+    const other = writeOwner('plan-9-w0', 1, 'other-worker:1');
     expect((await h.ctx.locks.lock('acme-jira', [record.id], 300, other)).size).toBe(1);
     const editsBefore = h.jira.log.count((e) => e.operation === 'edit' && e.status === 204);
 
     const outcome = await writeIssues(
       h.ctx,
       { trackerId: 'acme-jira', runId: null, issueIds: [record.id], why: 'test' },
-      writeOwner('plan-10-w0', 'this-worker:1'),
+      writeOwner('plan-10-w0', 1, 'this-worker:1'),
     );
     expect(outcome.transient).toEqual([]);
     expect(outcome.written).toBe(1);
@@ -123,7 +125,7 @@ describe('what a write records', () => {
     const outcome = await writeIssues(
       h.ctx,
       { trackerId: 'acme-jira', runId: null, issueIds: [record.id], why: 'test' },
-      writeOwner('plan-11-w0', 'this-worker:1'),
+      writeOwner('plan-11-w0', 1, 'this-worker:1'),
     );
     expect(outcome.written).toBe(1);
     const stored = await h.ctx.store.get('acme-jira', record.id);
