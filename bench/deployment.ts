@@ -18,11 +18,22 @@ export interface BenchDeployment {
 
 export async function startBenchDeployment(
   issuesPerTracker: number,
-  options: { seed?: number; concurrency?: number; port?: number; rankWriteBack?: boolean } = {},
+  options: {
+    seed?: number;
+    concurrency?: number;
+    port?: number;
+    rankWriteBack?: boolean;
+    /** Jira writes unified rank positions (the sandbox's default field); false leaves them out. */
+    positions?: boolean;
+  } = {},
 ): Promise<BenchDeployment> {
   const sandboxes = await startSandboxHost(issuesPerTracker, options.seed ?? 1);
   const [jira, linear] =
     await sandboxes.call<[Record<string, unknown>, Record<string, unknown>]>('configs');
+  if (options.positions === false) {
+    const { rankPosition: _position, ...fields } = jira['fields'] as Record<string, unknown>;
+    jira['fields'] = fields;
+  }
   const config = ConfigSchema.parse({
     redisUrl: REDIS_URL,
     redisPrefix: `bench-${randomUUID().slice(0, 8)}`,

@@ -5,12 +5,15 @@
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { benchCli } from './cli.js';
+import { benchCluster } from './cluster.js';
 import { benchFullSyncRun } from './full-sync.js';
 import { benchLimits, type LimitsResult } from './limits.js';
 import { benchMemory } from './memory.js';
 import { benchPlanner } from './planner.js';
 import { benchPositionWrites } from './position-writes.js';
-import { benchWebhooks } from './webhooks.js';
+import { benchServeReady } from './serve-ready.js';
+import { benchWebhooks, benchWebhooksDuringSync } from './webhooks.js';
 import { median, round } from './stats.js';
 
 const RESULTS = new URL('./results/latest.json', import.meta.url);
@@ -72,11 +75,29 @@ export async function runBenchmarks(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const planner = { ms10k: await benchPlanner(10_000), ms100k: await benchPlanner(100_000, 3) };
+  // `serve` and the CLI are measured as they ship: the compiled build, made fresh from these sources.
+  execSync('npx tsc -p tsconfig.build.json', { stdio: 'inherit' });
+  const cli = await benchCli(5);
+  results['cli'] = cli;
+  const serve = { readyMs: await benchServeReady(quick ? 1 : 3) };
+  results['serve'] = serve;
+  print('Start-up (compiled dist/, median of 5 / 3)', [
+    ['netvalue --help, whole process (ms)', cli.helpMs, `target <= 3 x node -e 0`],
+    ['node -e 0, same run (ms)', cli.nodeBaselineMs, ''],
+    ['netvalue --help, peak RSS (MB)', cli.helpRssMb, 'target <= 70'],
+    ['serve: process start to /readyz 200, empty state (ms)', serve.readyMs, 'target <= 1,500'],
+  ]);
+
+  const planner: Record<string, number> = {
+    ms10k: await benchPlanner(10_000),
+    ms100k: await benchPlanner(100_000, 3),
+  };
+  if (!quick) planner['ms1m'] = await benchPlanner(1_000_000, 1);
   results['planner'] = planner;
   print('Planner (random re-order: moves, Jira batches, Linear sort keys)', [
-    ['10,000 issues (ms)', planner.ms10k, 'target <= 200'],
-    ['100,000 issues (ms)', planner.ms100k, ''],
+    ['10,000 issues (ms)', planner['ms10k'] ?? NaN, 'target <= 200'],
+    ['100,000 issues (ms)', planner['ms100k'] ?? NaN, ''],
+    ['1,000,000 issues (ms)', planner['ms1m'] ?? 'skipped', 'target <= 3,000'],
   ]);
 
   const perTracker = quick ? 1000 : 5000;
@@ -146,24 +167,62 @@ export async function runBenchmarks(argv: string[]): Promise<number> {
       ['webhooks without a write', webhook.missed, 'target 0'],
     ],
   );
+  // One run: a first full sync of 10,000 issues in the same process as the HTTP server.
+  const duringSync = await benchWebhooksDuringSync(5000, 600, 100);
+  Object.assign(webhook, {
+    ackP50MsDuringSync: duringSync.ackP50Ms,
+    ackP99MsDuringSync: duringSync.ackP99Ms,
+    serverAckP99MsDuringSync: duringSync.serverAckP99Ms,
+    duringSyncMs: duringSync.syncMs,
+  });
+  print(`Webhooks at 100/s during a first full sync of 10,000 issues (one run)`, [
+    ['ack p50, sender side (ms)', duringSync.ackP50Ms, ''],
+    ['ack p99, sender side (ms)', duringSync.ackP99Ms, 'target <= 50'],
+    ['ack p99, service side (ms)', duringSync.serverAckP99Ms, ''],
+    ['the sync took (ms)', duringSync.syncMs, ''],
+  ]);
 
-  // One run each: seeding 100,000 issues dominates, and RSS varies little between runs.
+  // One run each: seeding the state dominates, and RSS varies little between runs.
   const perTrackerMemory = quick ? 10_000 : 50_000;
-  // `serve` is measured as it ships: the compiled build, made fresh from these sources.
-  execSync('npx tsc -p tsconfig.build.json', { stdio: 'inherit' });
   const memoryDefault = await benchMemory(perTrackerMemory);
-  const memoryCapped = await benchMemory(perTrackerMemory, ['--max-old-space-size=160']);
-  const memory = {
+  const memoryCapped = await benchMemory(perTrackerMemory, {
+    nodeFlags: ['--max-old-space-size=160'],
+  });
+  const memory: Record<string, number> = {
     issues: memoryDefault.issues,
-    rssMb100k: memoryDefault.rssMb100k,
-    rssMb100kHeapCapped: memoryCapped.rssMb100k,
-    redisMb100k: memoryDefault.redisMb100k,
+    rssMb100k: memoryDefault.rssMb,
+    rssMb100kHeapCapped: memoryCapped.rssMb,
+    redisMb100k: memoryDefault.redisMb,
+    rssMb100kAfterPlans: memoryDefault.rssMbAfterPlans,
+    plansMs100k: memoryDefault.plansMs,
   };
+  if (!quick) {
+    // 500,000 per tracker. No preview: its answer lists every issue that moves (README).
+    const million = await benchMemory(500_000, { preview: false, timeoutMs: 900_000 });
+    memory['rssMb1m'] = million.rssMb;
+    memory['redisMb1m'] = million.redisMb;
+    planner['plansMs1m'] = million.plansMs;
+  }
   results['memory'] = memory;
-  print(`Memory: netvalue serve with ${memory.issues} issues in state`, [
-    ['peak RSS, default node flags (MB)', memory.rssMb100k, 'target <= 300'],
-    ['peak RSS, --max-old-space-size=160 (MB)', memory.rssMb100kHeapCapped, 'target <= 300'],
-    ['Redis memory for the state (MB)', memory.redisMb100k, ''],
+  const perIssueKb = (mb: number | undefined, n: number) =>
+    mb === undefined ? 'skipped' : round((mb * 1024) / n, 2);
+  print(`Memory: netvalue serve with ${memory['issues']} / 1,000,000 issues in state`, [
+    ['peak RSS, default node flags (MB)', memory['rssMb100k'] ?? NaN, 'target <= 250'],
+    ['peak RSS, --max-old-space-size=160 (MB)', memory['rssMb100kHeapCapped'] ?? NaN, ''],
+    ['Redis memory for the state (MB)', memory['redisMb100k'] ?? NaN, ''],
+    ['Redis KB per issue', perIssueKb(memory['redisMb100k'], memoryDefault.issues), '~1.1'],
+    ['both start-up plans (ms)', memory['plansMs100k'] ?? NaN, ''],
+    ['1,000,000 issues: peak RSS (MB)', memory['rssMb1m'] ?? 'skipped', 'target <= 450'],
+    ['1,000,000 issues: Redis (MB)', memory['redisMb1m'] ?? 'skipped', ''],
+    ['1,000,000 issues: both start-up plans (ms)', planner['plansMs1m'] ?? 'skipped', ''],
+  ]);
+
+  // A local Redis Cluster (3 masters + 3 replicas): 10,000 issues, then a master killed.
+  const clusterRun = await benchCluster(quick ? 2000 : 5000);
+  results['cluster'] = clusterRun;
+  print(`Redis Cluster: full sync of ${clusterRun.issues} issues, then a master killed (one run)`, [
+    ['issues per second', clusterRun.issuesPerSec, 'single Redis: fullSync.issuesPerSec'],
+    ['master killed to /readyz 200 again (ms)', clusterRun.failoverRecoveryMs, 'node timeout 2 s'],
   ]);
 
   await limitsPart(results);

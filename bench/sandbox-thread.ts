@@ -89,6 +89,21 @@ const methods: Record<string, (...args: never[]) => unknown> = {
   jiraWebhook: (key: string, deliveryId: string) =>
     jira.webhook(key, { secret: jira.webhookSecret, deliveryId }),
   writtenAt: (ids: string[]) => ids.map((id) => writtenAt.get(id) ?? null),
+  /** `count` signed Jira webhooks, each for an issue whose Value just changed (sent elsewhere). */
+  signWebhooks: (count: number) => {
+    const stamp = Date.now();
+    return jira
+      .issues()
+      .filter((i) => i.status !== 'Done' && typeof i.cost === 'number')
+      .slice(0, count)
+      .map((issue, i) => {
+        jira.editIssue(issue.key, { value: 2_000_000 + i * 10 });
+        return jira.webhook(issue.key, {
+          secret: jira.webhookSecret,
+          deliveryId: `bench-signed-${i}-${stamp}`,
+        });
+      });
+  },
   /** Sends `count` signed Jira webhooks at `perSec`, each for an issue whose Value just changed. */
   fireWebhooks: async (url: string, count: number, perSec: number) => {
     const issues = jira

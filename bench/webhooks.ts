@@ -3,7 +3,9 @@
  * each for an issue whose Value changed. Ack latency is measured by the sender; event-to-write is
  * from sending the webhook to the sandbox recording the resulting write.
  */
+import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runSync, totals } from '../src/pipeline/sync-run.js';
 import { buildServer } from '../src/server/build-server.js';
@@ -71,5 +73,108 @@ export async function benchWebhooks(count = 500, perSec = 100): Promise<WebhookF
     await app.close();
     await workers.close();
     await d.close();
+  }
+}
+
+export interface DuringSyncFigures {
+  sent: number;
+  /** Sender-side ack p50/p99 of the webhooks sent while the sync ran. */
+  ackP50Ms: number;
+  ackP99Ms: number;
+  serverAckP99Ms: number;
+  syncMs: number;
+  /** Webhooks answered after the sync had finished (their acks are not counted). */
+  afterSync: number;
+}
+
+/**
+ * Webhook acks while the same process runs a first full sync of `perTracker` issues per tracker
+ * (pulls, scoring, both plans, every write): the HTTP server must not wait behind that work.
+ */
+export async function benchWebhooksDuringSync(
+  perTracker = 5000,
+  count = 600,
+  perSec = 100,
+): Promise<DuringSyncFigures> {
+  const d = await startBenchDeployment(perTracker, { seed: 11, concurrency: 16 });
+  const workers = startWorkers(d.ctx, { concurrency: 16 });
+  const app = await buildServer({ ctx: d.ctx, workersRunning: () => true });
+  const serverAcks: number[] = [];
+  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!req.url?.startsWith('/webhooks/')) return;
+    const start = performance.now();
+    res.on('finish', () => serverAcks.push(performance.now() - start));
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    // Signed up front, sent from a thread of their own: the sandboxes' thread is busy answering
+    // the sync, and its delays are not the service's.
+    const signed = await d.sandboxes.call<SignedRequest[]>('signWebhooks', count);
+    const start = performance.now();
+    const startWall = Date.now();
+    let syncEnd = Number.POSITIVE_INFINITY;
+    const sync = runSync(d.ctx, { trackerIds: [...TRACKERS], full: true, dryRun: false }).then(
+      (runs) => {
+        syncEnd = performance.now();
+        return totals(runs);
+      },
+    );
+    const fired = await sendFromThread(`${url}/webhooks/jira/${TRACKERS[0]}`, signed, perSec);
+    const summary = await sync;
+    if (summary.failed > 0) throw new Error('the sync under webhooks failed');
+    // Sent-at times are the sender thread's clock (Date.now() in both): acks that ended in the sync.
+    const during = fired.acks.filter(
+      (ack, i) => (fired.sentAt[i] ?? 0) + ack - startWall < syncEnd - start,
+    );
+    return {
+      sent: fired.acks.length,
+      ackP50Ms: round(percentile(during, 50)),
+      ackP99Ms: round(percentile(during, 99)),
+      serverAckP99Ms: round(percentile(serverAcks, 99)),
+      syncMs: round(syncEnd - start, 0),
+      afterSync: fired.acks.length - during.length,
+    };
+  } finally {
+    await app.close();
+    await workers.close();
+    await d.close();
+  }
+}
+
+interface SignedRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+// Plain JavaScript (an eval'd worker needs no loader): posts each request at its due time.
+const SENDER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, requests, perSec } = workerData;
+const start = Date.now();
+const acks = new Array(requests.length);
+const sentAt = new Array(requests.length);
+Promise.all(requests.map(async (req, i) => {
+  const wait = start + (i * 1000) / perSec - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  sentAt[i] = Date.now();
+  const t0 = performance.now();
+  const res = await fetch(url, { method: 'POST', headers: req.headers, body: req.body });
+  await res.arrayBuffer();
+  acks[i] = performance.now() - t0;
+})).then(() => parentPort.postMessage({ acks, sentAt }));
+`;
+
+/** Sends signed requests at `perSec` from a thread of their own; ack ms and Date.now() sent-at. */
+async function sendFromThread(
+  url: string,
+  requests: SignedRequest[],
+  perSec: number,
+): Promise<{ acks: number[]; sentAt: number[] }> {
+  const worker = new Worker(SENDER, { eval: true, workerData: { url, requests, perSec } });
+  try {
+    const [result] = (await once(worker, 'message')) as [{ acks: number[]; sentAt: number[] }];
+    return result;
+  } finally {
+    await worker.terminate();
   }
 }

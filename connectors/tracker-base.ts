@@ -28,6 +28,12 @@ export const TrackerBase = z.object({
    * is true (local test servers only). See `requireHttps`.
    */
   allowInsecureHttp: z.boolean().default(false),
+  /**
+   * `auto` writes what changed at once; `review` still pulls, scores and ranks but collects the
+   * tracker's writes (values and rank moves) into one pending plan until an admin approves them
+   * (README "Review before write").
+   */
+  writeMode: z.enum(['auto', 'review']).default('auto'),
 });
 
 /** A write rate across every process, with the tracker's own default. */

@@ -82,6 +82,12 @@ function applyEnvOverrides(raw: unknown, env: Env): unknown {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const out: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   if (env['REDIS_URL']) out['redisUrl'] = env['REDIS_URL'];
+  const clusterNodes = env['REDIS_CLUSTER_NODES']?.trim();
+  if (clusterNodes)
+    out['redisClusterNodes'] = clusterNodes
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== '');
   if (env['NETVALUE_REDIS_PREFIX']) out['redisPrefix'] = env['NETVALUE_REDIS_PREFIX'];
   return out;
 }

@@ -3,7 +3,6 @@
  * and tests build a context here and pass it down; nothing else creates clients.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { Connector } from '../connectors/connector.js';
 import { connectorModule, connectorModules } from '../connectors/registry.js';
@@ -13,7 +12,7 @@ import { Metrics } from './metrics.js';
 import { hashedSettings } from './scoring/defaults.js';
 import type { PipelineContext } from './pipeline/context.js';
 import { QueueSet } from './pipeline/queue-set.js';
-import { connectRedis } from './redis-connect.js';
+import { connectRedis, type RedisClient, type RedisTarget } from './redis-connect.js';
 import { AuditLog } from './store/audit.js';
 import { DeploymentStore } from './store/deployment.js';
 import type { OnCorrupt } from './store/corrupt.js';
@@ -21,8 +20,11 @@ import { HistoryStore } from './store/history.js';
 import { IssueStore } from './store/issue-store.js';
 import { redisKeys, type Keys } from './store/keys.js';
 import { MetaStore } from './store/meta.js';
+import { migrateLayout } from './store/migrate-layout.js';
+import { PendingPlans } from './store/pending-plans.js';
 import { RateLimiter } from './store/rate-limiter.js';
 import { RedisHealth } from './store/redis-health.js';
+import { ReviewStore } from './store/review-store.js';
 import { RunStore } from './store/run-store.js';
 import { WriteLocks } from './store/write-locks.js';
 
@@ -34,10 +36,12 @@ export const REDACT_PATHS = [
   '*.apiKey',
   '*.webhookSecret',
   '*.adminToken',
+  '*.webhookUrl',
   'apiToken',
   'apiKey',
   'webhookSecret',
   'adminToken',
+  'webhookUrl',
 ];
 
 export function createLogger(
@@ -76,7 +80,7 @@ export interface ContextOptions {
 
 export interface AppContext extends PipelineContext {
   /** The shared connection and key names, for tests and cleanup: code goes through the stores. */
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   close(): Promise<void>;
 }
@@ -86,12 +90,14 @@ export async function createContext(
   options: ContextOptions = {},
 ): Promise<AppContext> {
   const logger = options.logger ?? createLogger(config);
-  const redis = await connectRedis(config.redisUrl, { logger });
+  const target = redisTarget(config);
+  const redis = await connectRedis(target, { logger });
   const keys = redisKeys(config.redisPrefix);
   const settings = scoringSettings(config);
   // A prefix of another deployment, or a tracker that cannot be reached, stops the command:
   // close Redis too, so the process ends.
   const connectors = await (async () => {
+    await migrateKeys(redis, config, logger);
     await claimPrefix(config, new DeploymentStore(redis, keys));
     return options.connectors ?? (await createConnectors(config));
   })().catch(async (err: unknown) => {
@@ -105,6 +111,8 @@ export async function createContext(
     (err) => logger.warn({ err: err.message }, 'queue connection error'),
   );
   const metrics = new Metrics();
+  const digestStatus = () => ctx.reviews.digestStatus();
+  metrics.readDigestFailures = async () => (await digestStatus()).consecutiveFailures;
   const onCorrupt = corruptReporter(logger, metrics, () => meta);
   const meta = new MetaStore(redis, keys, onCorrupt);
   const ctx: PipelineContext = {
@@ -117,13 +125,16 @@ export async function createContext(
     audit: new AuditLog(redis, keys, onCorrupt),
     limiter: new RateLimiter(redis, keys),
     meta,
+    plans: new PendingPlans(redis, keys, onCorrupt),
+    reviews: new ReviewStore(redis, keys, onCorrupt),
     locks: new WriteLocks(redis, keys),
-    health: new RedisHealth(redis),
+    // One key per hash tag: on a cluster, readiness reaches every master holding them.
+    health: new RedisHealth(redis, [keys.layout, ...config.trackers.map((t) => keys.issues(t.id))]),
     queues,
     connectors,
     logger,
     metrics,
-    workerConnection: { url: config.redisUrl },
+    workerConnection: target,
   };
   return {
     ...ctx,
@@ -168,6 +179,29 @@ export function corruptReporter(
         ),
       );
   };
+}
+
+/** Where Redis is: the cluster's seed nodes when configured, else `redisUrl`. */
+export function redisTarget(config: Pick<Config, 'redisUrl' | 'redisClusterNodes'>): RedisTarget {
+  return { url: config.redisUrl, clusterNodes: config.redisClusterNodes };
+}
+
+/** Keys of the single-hash-tag layout move to the per-tracker one (src/store/migrate-layout.ts). */
+async function migrateKeys(redis: RedisClient, config: Readonly<Config>, logger: Logger) {
+  const report = await migrateLayout(redis, config.redisPrefix);
+  if (report === null) return;
+  if (report.moved > 0 || report.rankingMembers > 0) {
+    logger.info(
+      { moved: report.moved, rankingMembers: report.rankingMembers },
+      `moved the keys of {${config.redisPrefix}} to one hash tag per tracker`,
+    );
+  }
+  if (report.kept.length > 0) {
+    logger.warn(
+      { kept: report.kept.slice(0, 20), count: report.kept.length },
+      'old-layout keys left in place: their new names already hold values',
+    );
+  }
 }
 
 /** Refuses a Redis prefix that holds another deployment's state (same tracker id, other site). */

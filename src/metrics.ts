@@ -61,6 +61,32 @@ export class Metrics {
     labelNames: ['status'],
     registers: [this.registry],
   });
+  readonly reviewDigests = new Counter({
+    name: 'netvalue_review_digests_total',
+    help: 'Review digest delivery attempts by result (delivered, failed), in this process.',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  /**
+   * Where the digest's consecutive failures are read at scrape time (main.ts sets it to the
+   * stored status: the worker that sends may be another process). Null: the gauge stays 0.
+   */
+  readDigestFailures: (() => Promise<number>) | null = null;
+  readonly reviewDigestFailures: Gauge = new Gauge({
+    name: 'netvalue_review_digest_consecutive_failures',
+    help: 'Review digest delivery attempts that failed since the last one delivered (0: fine).',
+    registers: [this.registry],
+    collect: async () => {
+      const read = this.readDigestFailures;
+      if (read === null) return;
+      // A Redis that does not answer keeps the last value rather than stalling the scrape.
+      const failures = await Promise.race([
+        read().catch(() => null),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 2000).unref()),
+      ]);
+      if (failures !== null) this.reviewDigestFailures.set(failures);
+    },
+  });
   readonly jobs = new Gauge({
     name: 'netvalue_jobs',
     help: 'Jobs by queue and state.',

@@ -1,7 +1,9 @@
 /**
- * The job catalog: queue names, job names, payload schemas and default options. Every queue lives
- * under the hash-tagged prefix `{<redisPrefix>}`, so all keys of a deployment share one Redis
- * Cluster slot (BullMQ's Lua scripts touch several keys at once).
+ * The job catalog: queue names, job names, payload schemas and default options. BullMQ's Lua
+ * scripts touch several keys of a queue at once, so each queue's keys share one hash tag (one Redis
+ * Cluster slot): the score queue lives under the deployment's tag `{<redisPrefix>}`, each tracker's
+ * queue under that tracker's tag `{<redisPrefix>:<trackerId>}` (next to its state, src/store/keys.ts),
+ * so a deployment's trackers spread over a cluster's masters. No flow spans two queues.
  *
  * Topology: one `tracker-<id>` queue per tracker carries that tracker's API calls (sync pages,
  * writes, rank moves), so a 429 pauses only that tracker; the shared `score` queue carries the
@@ -9,10 +11,15 @@
  */
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import { deploymentTag, trackerTag } from './store/keys.js';
 
 export const SCORE_QUEUE = 'score';
 export const trackerQueueName = (trackerId: string): string => `tracker-${trackerId}`;
-export const bullPrefix = (redisPrefix: string): string => `{${redisPrefix}}`;
+/** BullMQ's prefix of the score queue (the deployment's hash tag). */
+export const bullPrefix = (redisPrefix: string): string => deploymentTag(redisPrefix);
+/** BullMQ's prefix of a tracker's queue (the tracker's hash tag). */
+export const trackerBullPrefix = (redisPrefix: string, trackerId: string): string =>
+  trackerTag(redisPrefix, trackerId);
 
 export const JOB = {
   syncStart: 'sync-start',
@@ -22,6 +29,8 @@ export const JOB = {
   scorePage: 'score-page',
   scoreIssue: 'score-issue',
   plan: 'plan',
+  reviewSnapshot: 'review-snapshot',
+  reviewDigest: 'review-digest',
 } as const;
 
 const TrackerId = z.string().min(1);
@@ -129,6 +138,10 @@ export const RankData = z
   })
   .strict();
 export type RankData = z.infer<typeof RankData>;
+
+/** The review's scheduled jobs (src/review/schedule.ts) carry nothing: config says the rest. */
+export const ReviewJobData = z.object({}).strict();
+export type ReviewJobData = z.infer<typeof ReviewJobData>;
 
 /** Retries with exponential backoff and jitter; bounded retention of finished jobs. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -1,10 +1,21 @@
 /**
- * The one way to open the main Redis connection. The first connect is bounded: a process that
- * cannot reach Redis at start fails fast with one line, so a supervisor sees a dead process and
- * restarts it. Once connected, the client reconnects forever, so workers survive Redis restarts.
+ * The one way to open the main Redis connection: a single Redis (`redisUrl`) or a Redis Cluster
+ * (`redisClusterNodes`, README "Running on Redis Cluster"). The first connect is bounded: a
+ * process that cannot reach Redis at start fails fast with one line, so a supervisor sees a dead
+ * process and restarts it. Once connected, the client reconnects forever, so workers survive Redis
+ * restarts and, on a cluster, a master's failover (the client follows the new slot map).
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisClient } from './store/redis-client.js';
+
+export type { RedisClient };
+
+/** Where the deployment's Redis is: `clusterNodes` (seed nodes) when non-empty, else `url`. */
+export interface RedisTarget {
+  url: string;
+  clusterNodes: readonly string[];
+}
 
 export interface ConnectRedisOptions {
   /** How long the first connect (TCP, auth and ready check) may take. @defaultValue 5000 */
@@ -18,6 +29,14 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//[redacted]@');
 }
 
+/** The target for messages, without passwords. */
+export function describeTarget(target: string | RedisTarget): string {
+  const t = typeof target === 'string' ? { url: target, clusterNodes: [] } : target;
+  return t.clusterNodes.length > 0
+    ? `Redis Cluster ${t.clusterNodes.map(redactUrl).join(', ')}`
+    : `Redis at ${redactUrl(t.url)}`;
+}
+
 /** The most useful text of a connect error (Node's AggregateError for dual-stack hosts has none). */
 export function errorReason(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
@@ -28,19 +47,69 @@ export function errorReason(err: unknown): string {
   return typeof code === 'string' ? code : err.name;
 }
 
-/** Connects to Redis or throws `cannot reach Redis at <url>: <reason>` with nothing left open. */
-export async function connectRedis(url: string, opts: ConnectRedisOptions = {}): Promise<Redis> {
+/** Cluster seed nodes and the options every node connection takes (auth and TLS from the URL). */
+function clusterSetup(
+  nodes: readonly string[],
+  options: { connectTimeoutMs: number; retry: (attempt: number) => number | null },
+): { startup: { host: string; port: number }[]; options: ClusterOptions } {
+  const urls = nodes.map((n) => new URL(n));
+  const first = urls[0];
+  const username = first?.username ? decodeURIComponent(first.username) : undefined;
+  const password = first?.password ? decodeURIComponent(first.password) : undefined;
+  return {
+    startup: urls.map((u) => ({ host: u.hostname, port: Number(u.port || 6379) })),
+    options: {
+      lazyConnect: true,
+      enableReadyCheck: true,
+      clusterRetryStrategy: options.retry,
+      // While a master fails over, MOVED/CLUSTERDOWN answers are retried after these delays
+      // (commands wait: maxRetriesPerRequest is null) until the promoted replica answers.
+      retryDelayOnClusterDown: 200,
+      retryDelayOnFailover: 200,
+      retryDelayOnTryAgain: 200,
+      slotsRefreshTimeout: options.connectTimeoutMs,
+      redisOptions: {
+        // Commands wait for a reconnect instead of failing (BullMQ requires this).
+        maxRetriesPerRequest: null,
+        connectTimeout: options.connectTimeoutMs,
+        ...(username ? { username } : {}),
+        ...(password ? { password } : {}),
+        ...(first?.protocol === 'rediss:' ? { tls: {} } : {}),
+      },
+    },
+  };
+}
+
+function toTarget(target: string | RedisTarget): RedisTarget {
+  return typeof target === 'string' ? { url: target, clusterNodes: [] } : target;
+}
+
+/**
+ * Connects to Redis (or the cluster) or throws `cannot reach <target>: <reason>` with nothing
+ * left open.
+ */
+export async function connectRedis(
+  target: string | RedisTarget,
+  opts: ConnectRedisOptions = {},
+): Promise<RedisClient> {
+  const t = toTarget(target);
   const timeoutMs = opts.connectTimeoutMs ?? 5000;
   let connected = false;
   let lastError: unknown;
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    // Commands wait for a reconnect instead of failing (BullMQ requires this).
-    maxRetriesPerRequest: null,
-    connectTimeout: timeoutMs,
-    // Give up during the first connect (fail fast); after it, retry forever, at most every 2 s.
-    retryStrategy: (attempt) => (connected ? Math.min(attempt * 100, 2000) : null),
-  });
+  // Give up during the first connect (fail fast); after it, retry forever, at most every 2 s.
+  const retry = (attempt: number) => (connected ? Math.min(attempt * 100, 2000) : null);
+  let redis: RedisClient;
+  if (t.clusterNodes.length > 0) {
+    const setup = clusterSetup(t.clusterNodes, { connectTimeoutMs: timeoutMs, retry });
+    redis = new Cluster(setup.startup, setup.options);
+  } else {
+    redis = new Redis(t.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: null,
+      connectTimeout: timeoutMs,
+      retryStrategy: retry,
+    });
+  }
   let down = false;
   // A listener, so ioredis never prints "Unhandled error event" stack traces.
   redis.on('error', (err: unknown) => {
@@ -66,7 +135,7 @@ export async function connectRedis(url: string, opts: ConnectRedisOptions = {}):
     if (redis.status !== 'end') redis.disconnect();
     // The 'error' event carries the cause (ECONNREFUSED, WRONGPASS); the rejection often only
     // says "Connection is closed."
-    throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${errorReason(lastError ?? err)}`, {
+    throw new Error(`cannot reach ${describeTarget(t)}: ${errorReason(lastError ?? err)}`, {
       cause: err,
     });
   } finally {
@@ -74,4 +143,18 @@ export async function connectRedis(url: string, opts: ConnectRedisOptions = {}):
   }
   connected = true;
   return redis;
+}
+
+/**
+ * A connection for BullMQ workers (each Worker duplicates it for its blocking reads): commands
+ * wait for a reconnect, and reconnecting never stops.
+ */
+export function workerConnection(target: RedisTarget): RedisClient {
+  if (target.clusterNodes.length === 0)
+    return new Redis(target.url, { maxRetriesPerRequest: null });
+  const setup = clusterSetup(target.clusterNodes, {
+    connectTimeoutMs: 5000,
+    retry: (attempt) => Math.min(attempt * 100, 2000),
+  });
+  return new Cluster(setup.startup, setup.options);
 }

@@ -11,6 +11,7 @@ import {
   JOB,
   PlanData,
   RankData,
+  ReviewJobData,
   ScoreIssueData,
   ScorePageData,
   SyncPageData,
@@ -18,6 +19,7 @@ import {
   WriteData,
 } from '../src/queues.js';
 import { processPlan } from './plan.js';
+import { processReviewDigest, processReviewSnapshot } from './review-digest.js';
 import { processScoreIssue, processScorePage } from './score.js';
 import { processSyncPage, processSyncStart } from './sync.js';
 import { processRank, processWrite } from './write.js';
@@ -48,4 +50,6 @@ export const JOB_CATALOG: Readonly<Record<string, JobDefinition>> = {
   [JOB.scorePage]: define('score', ScorePageData, processScorePage),
   [JOB.scoreIssue]: define('score', ScoreIssueData, processScoreIssue),
   [JOB.plan]: define('score', PlanData, processPlan),
+  [JOB.reviewSnapshot]: define('score', ReviewJobData, processReviewSnapshot),
+  [JOB.reviewDigest]: define('score', ReviewJobData, processReviewDigest),
 };

@@ -4,9 +4,9 @@
  * and processor; the dispatcher here validates the payload once, before the processor runs.
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { PipelineContext } from '../src/pipeline/context.js';
-import { bullPrefix, SCORE_QUEUE, trackerQueueName } from '../src/queues.js';
+import { bullPrefix, SCORE_QUEUE, trackerBullPrefix, trackerQueueName } from '../src/queues.js';
+import { workerConnection } from '../src/redis-connect.js';
 import { JOB_CATALOG, type JobDefinition } from './catalog.js';
 
 /** How many times a job may be picked up again after its worker died. */
@@ -49,10 +49,10 @@ export interface RunningWorkers {
 }
 
 export function startWorkers(ctx: PipelineContext, options: WorkerOptions): RunningWorkers {
-  const connection = new Redis(ctx.workerConnection.url, { maxRetriesPerRequest: null });
+  // A single Redis or a cluster: each queue's keys share a hash tag (src/queues.ts).
+  const connection = workerConnection(ctx.workerConnection);
   const common = {
     connection,
-    prefix: bullPrefix(ctx.config.redisPrefix),
     ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
     ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
     // A job whose worker died is handed to another (every processor is safe to run again). BullMQ
@@ -63,12 +63,14 @@ export function startWorkers(ctx: PipelineContext, options: WorkerOptions): Runn
   const workers = [
     new Worker(SCORE_QUEUE, dispatch(ctx, 'score'), {
       ...common,
+      prefix: bullPrefix(ctx.config.redisPrefix),
       concurrency: options.concurrency,
     }),
     ...ctx.config.trackers.map(
       (t) =>
         new Worker(trackerQueueName(t.id), dispatch(ctx, 'tracker'), {
           ...common,
+          prefix: trackerBullPrefix(ctx.config.redisPrefix, t.id),
           concurrency: options.concurrency,
           // A limiter must be set for queue.rateLimit() (our 429 pause) to take effect; the real
           // write rate is the Redis rate limiter in write-issues.ts.
@@ -99,17 +101,45 @@ export function startWorkers(ctx: PipelineContext, options: WorkerOptions): Runn
     workers,
     async close(timeoutMs = 10_000) {
       const graceful = Promise.all(workers.map((w) => w.close()));
-      const timer = new Promise<'timeout'>((resolve) =>
-        setTimeout(() => resolve('timeout'), timeoutMs).unref(),
-      );
-      if ((await Promise.race([graceful, timer])) === 'timeout') {
+      if ((await within(graceful, timeoutMs)) === 'timeout') {
         ctx.logger.warn(
           { timeoutMs },
           'jobs still running at shutdown; closing anyway (they will be retried)',
         );
-        await Promise.all(workers.map((w) => w.close(true)));
+        // close(true) would return the close already under way (BullMQ), which can wait for good
+        // on a blocking read to a Redis Cluster node that failed over: cut the connections.
+        await within(Promise.all(workers.map((w) => w.disconnect())), CUT_GRACE_MS);
+        await within(graceful, CUT_GRACE_MS);
       }
-      await connection.quit().catch(() => undefined);
+      if (
+        (await within(
+          connection.quit().catch(() => undefined),
+          CUT_GRACE_MS,
+        )) === 'timeout'
+      )
+        connection.disconnect();
     },
   };
+}
+
+/** How long closing may take once the connections are cut. */
+const CUT_GRACE_MS = 2000;
+
+/** Whether `promise` settled within `ms` (its rejection counts as settled). */
+async function within(promise: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => 'done' as const,
+        () => 'done' as const,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

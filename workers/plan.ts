@@ -4,16 +4,15 @@
  */
 import type { Job } from 'bullmq';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
-import { planTracker } from '../src/pipeline/plan-tracker.js';
+import { planStored } from '../src/pipeline/plan-stored.js';
 import { completeRun } from '../src/pipeline/runs.js';
-import { rescoreStale, SETTINGS_CHANGED } from '../src/pipeline/rescore.js';
+import { SETTINGS_CHANGED } from '../src/pipeline/rescore.js';
+import { inReviewMode, savePendingPlan } from '../src/pipeline/review-plans.js';
 import { JOB, WRITE_BATCH, type PlanData, type RankData } from '../src/queues.js';
-import type { IssueRecord } from '../src/store/issue-record.js';
 import type { RunInfo } from '../src/store/run-record.js';
-import type { TrackerRank } from '../src/domain/index.js';
-import { plannedOf } from '../src/store/issue-store.js';
 
-// Plans hold a whole tracker in memory: one at a time per process keeps the peak at one tracker.
+// One plan at a time per process: plans stream in windows, and this keeps the peak at one window
+// set and one tracker's compact columns.
 const planChains = new WeakMap<PipelineContext, Promise<unknown>>();
 
 export function processPlan(ctx: PipelineContext, data: PlanData, job: Job): Promise<void> {
@@ -28,44 +27,32 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
   // A run is planned once: a second plan job for it (a score phase seen twice) has nothing to do.
   if (run?.planned) return;
   const connector = connectorFor(ctx, data.trackerId);
-  let records = await ctx.store.all(data.trackerId);
-  if (run) {
-    await ctx.runs.touchLock(data.trackerId, run.runId);
-    records = await dropUnseen(ctx, run, records);
-  }
-  records = await rescoreStale(ctx, connector, records, data.rescore);
-  // Unified positions cost a read of the whole ranking: only when this tracker writes them.
-  const positions = connector.writes.has('rankPosition')
-    ? await ctx.store.positionsOf(data.trackerId)
-    : new Map<string, number>();
-  let decided = planTracker(records, positions, connector, ctx.settings);
-  const order = connector.order;
-  // A complete full pull has just read every rank; otherwise stored ranks may be stale (a
-  // tracker renumbers its ranks without touching `updated`): before moving anything, plan again
-  // on the order the tracker has now.
-  const ranksFresh = run !== null && run.full && !run.pullFailed;
-  if (decided.moved > 0 && !ranksFresh && order?.currentRanks) {
-    records = await refreshRanks(ctx, data.trackerId, records, () => order.currentRanks!());
-    decided = planTracker(records, positions, connector, ctx.settings);
-  }
-  // Only the planner's own values are saved (rank position, sort key), and only where they moved:
-  // a score saved meanwhile by a webhook's job is never overwritten with the older one read here.
-  const plannedBefore = new Map(records.map((r) => [r.id, JSON.stringify(plannedOf(r.desired))]));
-  await ctx.store.putPlanned(
-    data.trackerId,
-    decided.records
-      .map((r) => ({ id: r.id, planned: plannedOf(r.desired) }))
-      .filter((e) => plannedBefore.get(e.id) !== JSON.stringify(e.planned)),
-  );
+  if (run) await ctx.runs.touchLock(data.trackerId, run.runId);
+  // The tracker's records are streamed in windows, never all held at once (plan-stored.ts).
+  const decided = await planStored(ctx, data.trackerId, connector, {
+    run,
+    rescore: data.rescore,
+    lines: run?.dryRun ?? false,
+    keepRecords: inReviewMode(ctx, data.trackerId),
+  });
 
   const dryRun = run?.dryRun ?? false;
   if (data.runId) {
-    const scored = records.length - decided.writeIds.length;
+    const scored = decided.total - decided.writeIds.length;
     await ctx.runs.count(data.runId, { unchanged: scored, moved: decided.moved });
   }
   if (dryRun && data.runId) {
     await ctx.runs.addChanges(data.runId, decided.lines);
     if (await ctx.runs.planWrites(data.runId, 0)) await completeRun(ctx, data.runId);
+    return;
+  }
+  if (inReviewMode(ctx, data.trackerId)) {
+    // Review mode: the writes wait in the tracker's pending plan, re-planned here every time,
+    // until an admin approves them (README "Review before write").
+    const pending = await savePendingPlan(ctx, data.trackerId, decided.records, decided.orderSteps);
+    if (data.runId && (await ctx.runs.planWrites(data.runId, 0)))
+      await completeRun(ctx, data.runId);
+    ctx.logger.debug({ trackerId: data.trackerId, runId: data.runId, pending }, 'plan pending');
     return;
   }
 
@@ -113,48 +100,4 @@ function why(data: PlanData, run: RunInfo | null): string {
   if (data.rescore) return SETTINGS_CHANGED;
   if (run) return run.reason ?? `sync ${run.runId}`;
   return 'issues changed (webhooks)';
-}
-
-/** Records with the tracker's current ranks (saved); on a failed read, the stored ones. */
-async function refreshRanks(
-  ctx: PipelineContext,
-  trackerId: string,
-  records: IssueRecord[],
-  currentRanks: () => Promise<Map<string, TrackerRank>>,
-): Promise<IssueRecord[]> {
-  let ranks: Map<string, TrackerRank>;
-  try {
-    ranks = await currentRanks();
-  } catch (err) {
-    ctx.logger.warn(
-      { trackerId, err: err instanceof Error ? err.message : String(err) },
-      'could not read the current order; planning on stored ranks',
-    );
-    return records;
-  }
-  const changed = new Map<string, TrackerRank>();
-  const next = records.map((r) => {
-    const rank = ranks.get(r.id);
-    if (rank === undefined || rank === r.rank) return r;
-    changed.set(r.id, rank);
-    return { ...r, rank };
-  });
-  await ctx.store.putRanks(trackerId, changed);
-  return next;
-}
-
-/** A full run saw every issue in scope: the rest left the scope (done, moved, deleted). */
-async function dropUnseen(
-  ctx: PipelineContext,
-  run: RunInfo,
-  records: IssueRecord[],
-): Promise<IssueRecord[]> {
-  const { runId } = run;
-  if (!run.full || run.pullFailed) return records;
-  const seen = await ctx.runs.seen(runId);
-  const gone = records.filter((r) => !seen.has(r.id));
-  for (const record of gone) await ctx.store.remove(record);
-  if (gone.length > 0)
-    ctx.logger.info({ runId, removed: gone.map((r) => r.key) }, 'issues left the scope');
-  return records.filter((r) => seen.has(r.id));
 }

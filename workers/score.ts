@@ -2,6 +2,7 @@
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
 import { scorePhaseDone } from '../src/pipeline/runs.js';
 import { scoreRecord } from '../src/pipeline/score-record.js';
+import { inReviewMode } from '../src/pipeline/review-plans.js';
 import { HISTORY_WHY, saveWithHistory } from '../src/pipeline/score-history.js';
 import { JOB, type ScoreIssueData, type ScorePageData } from '../src/queues.js';
 import { changedValues } from '../src/scoring/write-diff.js';
@@ -69,7 +70,8 @@ export async function processScoreIssue(ctx: PipelineContext, data: ScoreIssueDa
     await saveWithHistory(ctx, [previous], [record], HISTORY_WHY.webhook, () =>
       ctx.store.putMany([record], [previous?.member ?? null]),
     );
-    if (changedValues(record.current, record.desired)) {
+    // Review mode writes nothing now: the plan job below brings the pending plan up to date.
+    if (changedValues(record.current, record.desired) && !inReviewMode(ctx, data.trackerId)) {
       // Its own job, for a write within seconds; marked queued so a plan meanwhile adds none.
       // A job already waiting (queued by a plan that ran between the save and here) re-reads
       // the values when it runs, so it covers this change: no second job.

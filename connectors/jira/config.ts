@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requireHttps, TrackerBase, writesPerSec } from '../tracker-base.js';
+import { JiraWorkTypeConfig } from './work-type.js';
 
 /** The `trackers[]` entry for a Jira Cloud site (see docs/architecture.md and the README). */
 export const JiraTrackerConfig = TrackerBase.extend({
@@ -46,6 +47,8 @@ export const JiraTrackerConfig = TrackerBase.extend({
    * always sends it (Jira refuses such edits, 403, without those rights); `true` never does.
    */
   notifyUsers: z.boolean().optional(),
+  /** Technical or product work, by labels and issue types (README "Backlog reviews"). */
+  workType: JiraWorkTypeConfig,
   /** Write rate across every process (Jira's burst limits are per site). */
   writesPerSec: writesPerSec(10),
 })

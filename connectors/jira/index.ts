@@ -144,6 +144,7 @@ export async function createJiraConnector(config: JiraTrackerConfig): Promise<Co
       fields,
       costUnit: config.fields.costUnit,
       pinLabel: config.pinLabel,
+      workType: config.workType,
     },
   });
 }

@@ -8,6 +8,7 @@ import {
   type RawInput,
 } from '../../src/domain/index.js';
 import { riskFields, type JiraFields, type ResolvedField } from './fields.js';
+import { DEFAULT_JIRA_WORK_TYPE, jiraWorkType, type JiraWorkTypeConfig } from './work-type.js';
 
 // Loose: Jira adds keys over time, and only the ones below matter here.
 export const RawIssue = z.looseObject({
@@ -26,6 +27,8 @@ export interface IssueMapping {
   fields: JiraFields;
   costUnit: CostUnit;
   pinLabel: string;
+  /** Work-type rules; the defaults when absent. */
+  workType?: JiraWorkTypeConfig;
 }
 
 /** The fields a pull asks for: nothing more (search pages shrink as fields grow). */
@@ -120,5 +123,13 @@ export function toIssue(raw: RawIssue, m: IssueMapping): Issue {
     current,
     rank: typeof rank === 'string' && rank !== '' ? rank : null,
     pinned: labelList.includes(m.pinLabel),
+    workType: jiraWorkType(
+      {
+        key: raw.key,
+        issueType: issueType.success ? issueType.data.name : undefined,
+        labels: labelList,
+      },
+      m.workType ?? DEFAULT_JIRA_WORK_TYPE,
+    ),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requireHttps, TrackerBase, writesPerSec } from '../tracker-base.js';
+import { LinearWorkTypeConfig } from './work-type.js';
 
 const CostFromEstimate = z
   .object({
@@ -39,6 +40,8 @@ export const LinearTrackerConfig = TrackerBase.extend({
     })
     .strict()
     .default({ prioritySortOrder: true, priority: false, attachment: false }),
+  /** Technical or product work, by labels and label groups (README "Backlog reviews"). */
+  workType: LinearWorkTypeConfig,
   /** Include completed and canceled issues. */
   includeCompleted: z.boolean().default(false),
   /**

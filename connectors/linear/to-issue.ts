@@ -6,6 +6,7 @@
 import type { Issue, MoneyInputs, RawInput, WriteValues } from '../../src/domain/index.js';
 import type { LinearTrackerConfig } from './config.js';
 import { readHoursLabel, readValueLabel, type LabelReading } from './money-label.js';
+import { linearWorkType } from './work-type.js';
 
 export interface LinearLabelRecord {
   id: string;
@@ -145,5 +146,9 @@ export function toIssue(record: LinearIssueRecord, ctx: MappingContext): Issue {
     current,
     rank: record.prioritySortOrder,
     pinned: record.labels.some((l) => l.name.toLowerCase() === pin),
+    workType: linearWorkType(
+      { key: record.identifier, labels: record.labels },
+      ctx.config.workType,
+    ),
   };
 }

@@ -1,25 +1,50 @@
-/** `netvalue check`'s Redis section: reachable, recent enough, never evicting, persistent. */
-import type { Redis } from 'ioredis';
-import { connectRedis, errorReason } from '../redis-connect.js';
+/**
+ * `netvalue check`'s Redis section: reachable, recent enough, never evicting, persistent. On a
+ * Redis Cluster every master is checked, plus the cluster's state and which master holds each
+ * hash tag of the deployment (README "Running on Redis Cluster").
+ */
+import { Cluster, type Redis } from 'ioredis';
+import { connectRedis, errorReason, type RedisTarget } from '../redis-connect.js';
+import { deploymentTag, trackerTag } from '../store/keys.js';
 import type { CheckLine } from './check-lines.js';
+import { clusterLines } from './check-cluster.js';
 
 /** README's prerequisite; BullMQ relies on commands of this version. */
 const MIN_VERSION = [6, 2] as const;
 
-export async function checkRedis(url: string): Promise<CheckLine[]> {
-  let redis: Redis;
+/** The deployment whose slots a cluster check places: its prefix and tracker ids. */
+export interface Placement {
+  redisPrefix: string;
+  trackerIds: readonly string[];
+}
+
+export async function checkRedis(
+  target: string | RedisTarget,
+  placement: Placement = { redisPrefix: 'netvalue', trackerIds: [] },
+): Promise<CheckLine[]> {
+  let redis: Redis | Cluster;
   try {
-    redis = await connectRedis(url, { connectTimeoutMs: 3000 });
+    redis = await connectRedis(target, { connectTimeoutMs: 3000 });
   } catch (err) {
     return [{ mark: 'fail', text: errorReason(err) }];
   }
   try {
-    const info = parseInfo(await redis.info());
-    return [
-      versionLine(info['redis_version'] ?? '?'),
-      evictionLine(info['maxmemory_policy'] ?? (await configGet(redis, 'maxmemory-policy'))),
-      await persistenceLine(redis, info),
+    if (!(redis instanceof Cluster)) return await nodeLines(redis);
+    const masters = redis.nodes('master');
+    const perNode = await Promise.all(
+      masters.map(async (node) => {
+        const where = `${node.options.host ?? '?'}:${node.options.port ?? '?'}`;
+        return (await nodeLines(node)).map((l) => ({ ...l, text: `${where}: ${l.text}` }));
+      }),
+    );
+    const tags = [
+      { name: 'deployment-wide keys', tag: deploymentTag(placement.redisPrefix) },
+      ...placement.trackerIds.map((id) => ({
+        name: `tracker ${id}`,
+        tag: trackerTag(placement.redisPrefix, id),
+      })),
     ];
+    return [...(await clusterLines(redis, tags)), ...perNode.flat()];
   } catch (err) {
     return [{ mark: 'fail', text: `Redis answered with an error: ${errorReason(err)}` }];
   } finally {
@@ -27,7 +52,17 @@ export async function checkRedis(url: string): Promise<CheckLine[]> {
   }
 }
 
-function parseInfo(text: string): Record<string, string> {
+/** Version, eviction policy and persistence of one Redis (a cluster: of one master). */
+async function nodeLines(redis: Redis): Promise<CheckLine[]> {
+  const info = parseInfo(await redis.info());
+  return [
+    versionLine(info['redis_version'] ?? '?'),
+    evictionLine(info['maxmemory_policy'] ?? (await configGet(redis, 'maxmemory-policy'))),
+    await persistenceLine(redis, info),
+  ];
+}
+
+export function parseInfo(text: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {
     const at = line.indexOf(':');

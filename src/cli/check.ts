@@ -4,7 +4,7 @@
  */
 import { connectorModule } from '../../connectors/registry.js';
 import type { Env } from '../config.js';
-import { publicUrl } from '../main.js';
+import { publicUrl, redisTarget } from '../main.js';
 import { redactUrl } from '../redis-connect.js';
 import { parseFlags } from './args.js';
 import { printSection } from './check-lines.js';
@@ -19,8 +19,16 @@ export async function runCheck(argv: string[], io: Io, env: Env): Promise<number
   if (typeof config === 'number') return config;
   io.out(`config ok: ${config.trackers.length} tracker(s), redis prefix '${config.redisPrefix}'`);
   let ok = printSection(io.out, 'secrets', checkSecrets(config));
-  const redisLines = await checkRedis(config.redisUrl);
-  ok = printSection(io.out, `redis (${redactUrl(config.redisUrl)})`, redisLines) && ok;
+  const target = redisTarget(config);
+  const redisLines = await checkRedis(target, {
+    redisPrefix: config.redisPrefix,
+    trackerIds: config.trackers.map((t) => t.id),
+  });
+  const where =
+    target.clusterNodes.length > 0
+      ? `cluster ${target.clusterNodes.map(redactUrl).join(', ')}`
+      : redactUrl(config.redisUrl);
+  ok = printSection(io.out, `redis (${where})`, redisLines) && ok;
   for (const tracker of config.trackers) {
     const report = await connectorModule(tracker).check(tracker, { publicUrl: publicUrl(config) });
     io.out(`\n${tracker.id} (${tracker.kind}): ${report.ok ? 'ok' : 'PROBLEMS'}`);

@@ -76,6 +76,30 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
     usage: 'ranking [--limit N] [--json]',
     summary: 'the unified ranking from stored state: the first N (default 50) of all issues',
   },
+  plan: {
+    run: lazy(
+      () => import('./plan.js'),
+      (m) => m.runPlan,
+    ),
+    usage: 'plan [--tracker ID] [--json]',
+    summary: 'the pending plans of trackers in review mode (writes waiting for approval)',
+  },
+  approve: {
+    run: lazy(
+      () => import('./approve.js'),
+      (m) => m.runApprove,
+    ),
+    usage: 'approve --tracker ID [--keys K1,K2] [--json]',
+    summary: "approve a review-mode tracker's pending writes (all, or these issue keys)",
+  },
+  review: {
+    run: lazy(
+      () => import('./review.js'),
+      (m) => m.runReview,
+    ),
+    usage: 'review [--since 7d] [--top 20] [--tracker ID] [--json|--markdown]',
+    summary: 'the backlog review: technical/product share of the top N, movers, needs input',
+  },
   demo: {
     run: runDemoLazily,
     usage: 'demo [--once] [--port N] [--issues N]',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TrackerConfig } from '../../connectors/tracker-config.js';
 import { ownSecret } from '../domain/secrets.js';
+import { ReviewsConfig } from '../review/config.js';
 import { DEFAULT_SCORING_SETTINGS as D } from '../scoring/defaults.js';
 
 const Server = z
@@ -84,6 +85,13 @@ export const ConfigSchema = z
       .string()
       .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
       .default('redis://127.0.0.1:6379'),
+    /**
+     * Seed nodes of a Redis Cluster (`redis://host:port`, a password as in redisUrl). When
+     * non-empty, netvalue connects to the cluster and redisUrl is not used.
+     */
+    redisClusterNodes: z
+      .array(z.string().regex(/^rediss?:\/\/[^/]+:\d+\/?$/, 'must be redis://host:port'))
+      .default([]),
     /** Every key and queue lives under it, so deployments can share one Redis. */
     redisPrefix: z
       .string()
@@ -98,6 +106,8 @@ export const ConfigSchema = z
       metrics: {},
     }),
     sync: Sync.default({ intervalSec: 300, fullEverySec: 86_400, rankSettleMs: 2000 }),
+    /** Backlog reviews: the scheduled digest (README "Backlog reviews"). */
+    reviews: ReviewsConfig.prefault({}),
     /** Workers per process for the score and write queues. */
     concurrency: z.number().int().positive().default(16),
     logLevel: z

@@ -82,6 +82,19 @@ export type WriteField = keyof WriteValues;
  */
 export const TrackerRankSchema = z.union([z.string(), z.number(), z.null()]);
 
+/**
+ * What kind of work an issue is (README "Backlog reviews"): `technical` (tech debt, performance,
+ * upgrades, ...) or `product`, by the tracker's `workType` rules; `unclassified` when none matched.
+ * `rule` names the rule that matched (`label tech-debt`, `issue type Story`), or why none did.
+ */
+export const WorkTypeSchema = z
+  .object({
+    type: z.enum(['technical', 'product', 'unclassified']),
+    rule: z.string(),
+  })
+  .strict();
+export type WorkType = z.infer<typeof WorkTypeSchema>;
+
 /** An issue as a connector maps it; validated again wherever it crosses a process boundary. */
 export const IssueSchema = z
   .object({
@@ -103,6 +116,8 @@ export const IssueSchema = z
     rank: TrackerRankSchema,
     /** A person pinned the issue (pin label): rank moves never touch it. */
     pinned: z.boolean(),
+    /** Technical or product work, by the tracker's `workType` rules (connectors/<kind>/work-type.ts). */
+    workType: WorkTypeSchema.optional(),
   })
   .strict();
 export type Issue = z.infer<typeof IssueSchema>;

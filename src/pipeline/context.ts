@@ -3,12 +3,15 @@ import type { Connector } from '../../connectors/connector.js';
 import type { Config } from '../config.js';
 import type { ScoringSettings } from '../domain/index.js';
 import type { Metrics } from '../metrics.js';
+import type { RedisTarget } from '../redis-connect.js';
 import type { AuditLog } from '../store/audit.js';
 import type { HistoryStore } from '../store/history.js';
 import type { IssueStore } from '../store/issue-store.js';
 import type { MetaStore } from '../store/meta.js';
+import type { PendingPlans } from '../store/pending-plans.js';
 import type { RateLimiter } from '../store/rate-limiter.js';
 import type { RedisHealth } from '../store/redis-health.js';
+import type { ReviewStore } from '../store/review-store.js';
 import type { RunStore } from '../store/run-store.js';
 import type { WriteLocks } from '../store/write-locks.js';
 import type { QueueSet } from './queue-set.js';
@@ -26,6 +29,10 @@ export interface PipelineContext {
   audit: AuditLog;
   limiter: RateLimiter;
   meta: MetaStore;
+  /** Review mode: the writes waiting for approval, one plan per tracker. */
+  plans: PendingPlans;
+  /** Backlog reviews: ranking snapshots and the digest's delivery status. */
+  reviews: ReviewStore;
   /** Per-issue write locks (one write job per issue at a time). */
   locks: WriteLocks;
   /** Redis readiness (PING). */
@@ -34,8 +41,8 @@ export interface PipelineContext {
   connectors: ReadonlyMap<string, Connector>;
   logger: Logger;
   metrics: Metrics;
-  /** The BullMQ connection for workers (a separate ioredis per worker, created by BullMQ). */
-  workerConnection: { url: string };
+  /** Where workers connect (a single Redis or a cluster; workers/index.ts opens it). */
+  workerConnection: RedisTarget;
 }
 
 export function connectorFor(

@@ -2,11 +2,17 @@
  * What one tracker should hold after a sync or a burst of webhooks: every issue's values
  * (including its unified rank position) and the fewest order changes. Pure: records in, plan out.
  * The tracker-neutral planner picks which issues move; the connector's `order` says how its
- * tracker moves them (docs/architecture.md, "Ordering").
+ * tracker moves them (docs/architecture.md, "Ordering"). The plan job streams a tracker's records
+ * through these pieces in windows (plan-stored.ts); `planTracker` runs them on records in memory.
  */
-import type { Connector, OrderChanges, OrderStep } from '../../connectors/connector.js';
+import type {
+  Connector,
+  OrderChanges,
+  OrderStep,
+  TrackerOrder,
+} from '../../connectors/connector.js';
 import type { ScoringSettings, TrackerRank, WriteValues } from '../domain/index.js';
-import { planMoves } from '../scoring/plan-moves.js';
+import { planPositions } from '../scoring/plan-moves.js';
 import { priorityBucket } from '../scoring/rank.js';
 import { changedValues } from '../scoring/write-diff.js';
 import type { IssueRecord } from '../store/issue-record.js';
@@ -24,15 +30,6 @@ export interface TrackerPlan {
   lines: string[];
 }
 
-function compareTrackerRank(a: IssueRecord, b: IssueRecord): number {
-  const ra = a.rank;
-  const rb = b.rank;
-  if (ra === null || rb === null) return ra === rb ? (a.id < b.id ? -1 : 1) : ra === null ? 1 : -1;
-  if (ra < rb) return -1;
-  if (ra > rb) return 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 /** A value as shown in a change line: JSON, numbers rounded to 2 decimals (display only). */
 function shown(value: unknown, round: boolean): string {
   if (round && typeof value === 'number' && Number.isFinite(value)) {
@@ -46,7 +43,7 @@ function shown(value: unknown, round: boolean): string {
  * `<tracker> <key>: <field> <from> -> <to>, ...`, what a dry run prints. Numbers are rounded for
  * display (a sort key -87594.4812345 shows as -87594.48), unless that would hide the change.
  */
-function describe(record: IssueRecord, changes: WriteValues): string {
+export function describe(record: IssueRecord, changes: WriteValues): string {
   const parts = Object.entries(changes).map(([field, to]) => {
     const from: unknown = record.current[field as keyof WriteValues];
     const round = shown(from, true) !== shown(to, true);
@@ -55,8 +52,98 @@ function describe(record: IssueRecord, changes: WriteValues): string {
   return `${record.trackerId} ${record.key}: ${parts.join(', ')}`;
 }
 
-const NO_ORDER: OrderChanges = { values: new Map(), steps: [] };
+export const NO_ORDER: OrderChanges = { values: new Map(), steps: [] };
 
+/** What the tracker should hold for one record, and what of it differs from what it holds. */
+export function decideValues(
+  record: IssueRecord,
+  position: number | null,
+  orderValues: WriteValues | undefined,
+  connector: Pick<Connector, 'desired'>,
+  settings: ScoringSettings,
+): { desired: WriteValues; changes: WriteValues | null } {
+  const scored = record.result.status === 'scored';
+  const desired: WriteValues = {
+    ...connector.desired({
+      result: record.result,
+      rankPosition: scored ? position : null,
+      priority: priorityBucket(record.result.netValueUsd, settings.priorityThresholdsUsd),
+    }),
+    ...orderValues,
+  };
+  return { desired, changes: changedValues(record.current, desired) };
+}
+
+/**
+ * One tracker's issues as compact columns for order planning: issue i is `ids[i]`, its tracker
+ * rank `ranks[i]`; `target` lists indexes in unified ranking order. Strings are shared with the
+ * records they came from, so this costs a few pointers per issue.
+ */
+export interface OrderColumns {
+  ids: readonly string[];
+  ranks: readonly (TrackerRank | null)[];
+  pinned: ReadonlySet<string>;
+  target: ArrayLike<number>;
+}
+
+/** The tracker's current order: by its own rank (unranked last), ties by id. */
+export function compareRankAt(
+  ids: readonly string[],
+  ranks: readonly (TrackerRank | null)[],
+): (a: number, b: number) => number {
+  return (a, b) => {
+    const ra = ranks[a] ?? null;
+    const rb = ranks[b] ?? null;
+    const ia = ids[a] as string;
+    const ib = ids[b] as string;
+    if (ra === null || rb === null) return ra === rb ? (ia < ib ? -1 : 1) : ra === null ? 1 : -1;
+    if (ra < rb) return -1;
+    if (ra > rb) return 1;
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
+  };
+}
+
+/** The fewest moves from `current` (indexes in tracker order) to the target, as the tracker's calls. */
+export function planOrder(
+  columns: OrderColumns,
+  current: ArrayLike<number>,
+  order: TrackerOrder,
+): { changes: OrderChanges; moved: number } {
+  const { ids } = columns;
+  const n = current.length;
+  // Compact arrays throughout: positions in the current order, no map keyed by id.
+  const positionOf = new Int32Array(ids.length);
+  const currentIds: string[] = new Array<string>(n);
+  const isPinned = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const i = current[p] as number;
+    positionOf[i] = p;
+    currentIds[p] = ids[i] as string;
+    if (columns.pinned.has(ids[i] as string)) isPinned[p] = 1;
+  }
+  const target = Int32Array.from(columns.target, (i) => positionOf[i] as number);
+  const rankPlan = planPositions(currentIds, target, isPinned);
+  const ranks = new Map<string, TrackerRank>();
+  columns.ranks.forEach((rank, i) => {
+    if (rank !== null) ranks.set(ids[i] as string, rank);
+  });
+  return { changes: order.plan(rankPlan, ranks), moved: rankPlan.moves.length };
+}
+
+/** `<tracker> rank: <keys> before|after <anchor>` for each order step (dry runs and logs). */
+export function orderLines(
+  trackerId: string,
+  steps: readonly OrderStep[],
+  keyOf: (id: string) => string | undefined,
+): string[] {
+  return steps.map((step) => {
+    const anchor = keyOf(step.before ?? step.after ?? '') ?? '?';
+    const keys = step.ids.map((id) => keyOf(id) ?? id).join(', ');
+    return `${trackerId} rank: ${keys} ${step.before ? 'before' : 'after'} ${anchor}`;
+  });
+}
+
+/** The plan of records held in memory (tests, benchmarks); the plan job streams (plan-stored.ts). */
 export function planTracker(
   records: readonly IssueRecord[],
   positions: ReadonlyMap<string, number | null>,
@@ -67,31 +154,33 @@ export function planTracker(
   let moved = 0;
   let order = NO_ORDER;
   if (connector.order) {
-    const target = [...records]
-      .sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0))
-      .map((r) => r.id);
-    const current = [...records].sort(compareTrackerRank).map((r) => r.id);
-    const pinned = new Set(records.filter((r) => r.pinned).map((r) => r.id));
-    const rankPlan = planMoves(current, target, pinned);
-    const ranks = new Map<string, TrackerRank>();
-    for (const r of records) if (r.rank !== null) ranks.set(r.id, r.rank);
-    order = connector.order.plan(rankPlan, ranks);
-    moved = rankPlan.moves.length;
+    const ids = records.map((r) => r.id);
+    const byMember = (a: number, b: number): number => {
+      const ma = (records[a] as IssueRecord).member;
+      const mb = (records[b] as IssueRecord).member;
+      return ma < mb ? -1 : ma > mb ? 1 : 0;
+    };
+    const indexes = records.map((_, i) => i);
+    const columns: OrderColumns = {
+      ids,
+      ranks: records.map((r) => r.rank),
+      pinned: new Set(records.filter((r) => r.pinned).map((r) => r.id)),
+      target: [...indexes].sort(byMember),
+    };
+    const current = [...indexes].sort(compareRankAt(ids, columns.ranks));
+    ({ changes: order, moved } = planOrder(columns, current, connector.order));
   }
 
   const lines: string[] = [];
   const writeIds: string[] = [];
   const updated = records.map((record) => {
-    const scored = record.result.status === 'scored';
-    const desired: WriteValues = {
-      ...connector.desired({
-        result: record.result,
-        rankPosition: scored ? (positions.get(record.id) ?? null) : null,
-        priority: priorityBucket(record.result.netValueUsd, settings.priorityThresholdsUsd),
-      }),
-      ...order.values.get(record.id),
-    };
-    const changes = changedValues(record.current, desired);
+    const { desired, changes } = decideValues(
+      record,
+      positions.get(record.id) ?? null,
+      order.values.get(record.id),
+      connector,
+      settings,
+    );
     if (changes) {
       writeIds.push(record.id);
       lines.push(describe(record, changes));
@@ -100,10 +189,6 @@ export function planTracker(
   });
 
   const trackerId = records[0]?.trackerId ?? '';
-  for (const step of order.steps) {
-    const anchor = byId.get(step.before ?? step.after ?? '')?.key ?? '?';
-    const keys = step.ids.map((id) => byId.get(id)?.key ?? id).join(', ');
-    lines.push(`${trackerId} rank: ${keys} ${step.before ? 'before' : 'after'} ${anchor}`);
-  }
+  lines.push(...orderLines(trackerId, order.steps, (id) => byId.get(id)?.key));
   return { records: updated, writeIds, orderSteps: order.steps, moved, lines };
 }

@@ -1,7 +1,16 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
-import { bullPrefix, DEFAULT_JOB_OPTIONS, SCORE_QUEUE, trackerQueueName } from '../queues.js';
+import {
+  bullPrefix,
+  DEFAULT_JOB_OPTIONS,
+  SCORE_QUEUE,
+  trackerBullPrefix,
+  trackerQueueName,
+} from '../queues.js';
 
-/** The BullMQ queues of one deployment: the shared score queue and one queue per tracker. */
+/**
+ * The BullMQ queues of one deployment: the shared score queue and one queue per tracker, each
+ * under its own hash tag (queues.ts).
+ */
 export class QueueSet {
   readonly score: Queue;
   private readonly trackers = new Map<string, Queue>();
@@ -13,13 +22,12 @@ export class QueueSet {
     /** Told about connection errors (BullMQ prints them with console.error when nobody listens). */
     onError: (err: Error) => void = () => undefined,
   ) {
-    const opts = {
-      connection,
-      prefix: bullPrefix(redisPrefix),
-      defaultJobOptions: DEFAULT_JOB_OPTIONS,
-    };
-    this.score = new Queue(SCORE_QUEUE, opts);
-    for (const id of trackerIds) this.trackers.set(id, new Queue(trackerQueueName(id), opts));
+    const opts = { connection, defaultJobOptions: DEFAULT_JOB_OPTIONS };
+    this.score = new Queue(SCORE_QUEUE, { ...opts, prefix: bullPrefix(redisPrefix) });
+    for (const id of trackerIds) {
+      const prefix = trackerBullPrefix(redisPrefix, id);
+      this.trackers.set(id, new Queue(trackerQueueName(id), { ...opts, prefix }));
+    }
     for (const queue of this.all()) queue.on('error', onError);
   }
 

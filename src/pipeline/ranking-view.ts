@@ -1,5 +1,16 @@
 /** The contract's ranking item (`netvalue ranking --json`, `GET /admin/ranking`). */
+import type { WorkType } from '../domain/index.js';
 import type { IssueRecord } from '../store/issue-record.js';
+
+/** A record stored before work types were kept: unclassified until its next pull. */
+export const NOT_CLASSIFIED_YET: WorkType = {
+  type: 'unclassified',
+  rule: 'not classified yet (stored before work types; the next pull classifies it)',
+};
+
+export function workTypeOf(record: Pick<IssueRecord, 'workType'>): WorkType {
+  return record.workType ?? NOT_CLASSIFIED_YET;
+}
 
 export interface RankingItem {
   rank: number;
@@ -21,6 +32,10 @@ export interface RankingItem {
   cd3: number | null;
   reason: string;
   explanation: string;
+  /** Technical or product work (README "Backlog reviews"). */
+  workType: WorkType['type'];
+  /** The workType rule that matched (`label tech-debt`), or why none did. */
+  workTypeRule: string;
 }
 
 export function rankingItem(rank: number, record: IssueRecord): RankingItem {
@@ -41,5 +56,7 @@ export function rankingItem(rank: number, record: IssueRecord): RankingItem {
     cd3: result.cd3,
     reason: result.reason,
     explanation: result.explanation,
+    workType: workTypeOf(record).type,
+    workTypeRule: workTypeOf(record).rule,
   };
 }

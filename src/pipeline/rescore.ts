@@ -50,7 +50,8 @@ export async function rescoreIfSettingsChanged(ctx: PipelineContext): Promise<bo
   for (const t of ctx.config.trackers) {
     const connector = ctx.connectors.get(t.id);
     if (!connector) continue;
-    await rescoreStale(ctx, connector, await ctx.store.all(t.id));
+    // Window by window (HSCAN): never every record of a tracker at once.
+    for await (const records of ctx.store.scan(t.id)) await rescoreStale(ctx, connector, records);
   }
   return true;
 }

@@ -5,6 +5,7 @@
  * them (`keepSchedules`): a schedule lost with Redis's data is re-created within a minute.
  */
 import { JOB } from '../queues.js';
+import { ensureReviewSchedulers, restoreReviewSchedulers } from '../review/schedule.js';
 import type { PipelineContext } from './context.js';
 
 export const schedulerIds = (trackerId: string) => ({
@@ -43,11 +44,14 @@ async function upsertScheduler(ctx: SchedulerCtx, trackerId: string, kind: Sched
   );
 }
 
-export async function ensureSchedulers(ctx: SchedulerCtx): Promise<void> {
+export async function ensureSchedulers(
+  ctx: SchedulerCtx & Pick<PipelineContext, 'reviews'>,
+): Promise<void> {
   for (const tracker of ctx.config.trackers) {
     await upsertScheduler(ctx, tracker.id, 'incremental');
     await upsertScheduler(ctx, tracker.id, 'full');
   }
+  await ensureReviewSchedulers(ctx);
 }
 
 /** Whether each of a tracker's schedules exists. */
@@ -102,7 +106,7 @@ export function keepsSchedules(ctx: Pick<PipelineContext, 'queues'>): boolean {
  * (logged at warn), and while it runs `/readyz` reports missing schedules as not ready.
  */
 export function keepSchedules(
-  ctx: Pick<PipelineContext, 'config' | 'queues' | 'logger'>,
+  ctx: Pick<PipelineContext, 'config' | 'queues' | 'logger' | 'reviews'>,
   everyMs: number,
 ): { stop(): void } {
   kept.set(ctx.queues, (kept.get(ctx.queues) ?? 0) + 1);
@@ -111,7 +115,10 @@ export function keepSchedules(
     if (running) return;
     running = true;
     try {
-      const restored = await restoreMissingSchedulers(ctx);
+      const restored = [
+        ...(await restoreMissingSchedulers(ctx)),
+        ...(await restoreReviewSchedulers(ctx)),
+      ];
       if (restored.length > 0) {
         ctx.logger.warn({ schedulers: restored }, 'sync schedules were missing: re-created');
       }

@@ -79,20 +79,50 @@ export function backlogPoint(
   records: readonly IssueRecord[],
   at: string,
 ): BacklogPoint {
-  let scored = 0;
-  let positive = 0;
+  const sums = { total: 0, scored: 0, positive: 0 };
+  addToBacklog(sums, records);
+  return pointOf(trackerId, sums, at);
+}
+
+interface BacklogSums {
+  total: number;
+  scored: number;
+  positive: number;
+}
+
+function addToBacklog(sums: BacklogSums, records: readonly Pick<IssueRecord, 'result'>[]): void {
   for (const r of records) {
+    sums.total += 1;
     if (r.result.status !== 'scored') continue;
-    scored += 1;
-    if ((r.result.netValueUsd ?? 0) > 0) positive += r.result.netValueUsd ?? 0;
+    sums.scored += 1;
+    if ((r.result.netValueUsd ?? 0) > 0) sums.positive += r.result.netValueUsd ?? 0;
   }
+}
+
+function pointOf(trackerId: string, sums: BacklogSums, at: string): BacklogPoint {
   return {
     at,
     trackerId,
-    scored,
-    needsInput: records.length - scored,
-    positiveNetValueUsd: Math.round(positive * 100) / 100,
+    scored: sums.scored,
+    needsInput: sums.total - sums.scored,
+    positiveNetValueUsd: Math.round(sums.positive * 100) / 100,
   };
+}
+
+/** The backlog point of a tracker's stored records, read window by window (never all at once). */
+async function storedBacklogPoint(
+  ctx: HistoryContext,
+  trackerId: string,
+  at: string,
+): Promise<BacklogPoint> {
+  const sums = { total: 0, scored: 0, positive: 0 };
+  const counted = new Set<string>(); // HSCAN may return an issue twice while the hash grows
+  for await (const window of ctx.store.scanScores(trackerId)) {
+    const fresh = window.filter((r) => !counted.has(r.id));
+    for (const r of fresh) counted.add(r.id);
+    addToBacklog(sums, fresh);
+  }
+  return pointOf(trackerId, sums, at);
 }
 
 /**
@@ -106,7 +136,7 @@ export async function recordBacklogHistory(
   try {
     const now = Date.now();
     const at = new Date(now).toISOString();
-    const point = backlogPoint(trackerId, await ctx.store.all(trackerId), at);
+    const point = await storedBacklogPoint(ctx, trackerId, at);
     const others = await Promise.all(
       ctx.config.trackers.filter((t) => t.id !== trackerId).map((t) => ctx.history.latest(t.id)),
     );

@@ -39,6 +39,7 @@ export function scoreRecord(
     ),
     scoredWith: env.settingsHash,
     lastWrittenAt: previous?.lastWrittenAt ?? null,
+    workType: issue.workType,
   };
 }
 

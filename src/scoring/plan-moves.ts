@@ -7,13 +7,14 @@
 import type { Move, RankPlan } from '../domain/index.js';
 
 /** Indexes (into `seq`) of one longest strictly increasing subsequence, O(n log n). */
-export function longestIncreasing(seq: readonly number[]): number[] {
-  const tails: number[] = []; // tails[k] = index in seq of the smallest tail of a run of length k+1
+export function longestIncreasing(seq: ArrayLike<number>): number[] {
+  const tails = new Int32Array(seq.length); // tails[k] = index in seq of the smallest tail of a run of length k+1
+  let length = 0;
   const prev = new Int32Array(seq.length).fill(-1);
   for (let i = 0; i < seq.length; i++) {
     const v = seq[i] as number;
     let lo = 0;
-    let hi = tails.length;
+    let hi = length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if ((seq[tails[mid] as number] as number) < v) lo = mid + 1;
@@ -21,10 +22,11 @@ export function longestIncreasing(seq: readonly number[]): number[] {
     }
     if (lo > 0) prev[i] = tails[lo - 1] as number;
     tails[lo] = i;
+    if (lo === length) length++;
   }
-  const out: number[] = new Array<number>(tails.length);
-  let k = tails.length > 0 ? (tails[tails.length - 1] as number) : -1;
-  for (let j = tails.length - 1; j >= 0; j--) {
+  const out: number[] = new Array<number>(length);
+  let k = length > 0 ? (tails[length - 1] as number) : -1;
+  for (let j = length - 1; j >= 0; j--) {
     out[j] = k;
     k = prev[k] as number;
   }
@@ -32,61 +34,99 @@ export function longestIncreasing(seq: readonly number[]): number[] {
 }
 
 /**
- * The final order: pinned issues stay in the slots they hold now; the others fill the remaining
- * slots in target order. Ids in `targetOrder` missing from `currentOrder` are ignored.
+ * The final order as current positions: pinned issues stay in the slots they hold now; the others
+ * fill the remaining slots in target order. Positions repeated in `target` count once; issues the
+ * target does not mention keep their relative order after the ranked ones.
  */
-function finalOrder(
-  currentOrder: readonly string[],
-  targetOrder: readonly string[],
-  pinned: ReadonlySet<string>,
-): string[] {
-  const present = new Set(currentOrder);
-  const free = targetOrder.filter((id) => present.has(id) && !pinned.has(id));
-  const seen = new Set(free);
-  // Issues the target does not mention keep their relative order after the ranked ones.
-  for (const id of currentOrder) if (!pinned.has(id) && !seen.has(id)) free.push(id);
+function finalOrder(n: number, target: ArrayLike<number>, isPinned: Uint8Array): Int32Array {
+  const used = new Uint8Array(n);
+  const free = new Int32Array(n);
+  let count = 0;
+  for (let k = 0; k < target.length; k++) {
+    const p = target[k] as number;
+    if (isPinned[p] === 1 || used[p] === 1) continue;
+    used[p] = 1;
+    free[count++] = p;
+  }
+  for (let p = 0; p < n; p++) if (isPinned[p] === 0 && used[p] === 0) free[count++] = p;
+  const order = new Int32Array(n);
   let next = 0;
-  return currentOrder.map((id) => (pinned.has(id) ? id : (free[next++] as string)));
+  for (let p = 0; p < n; p++) order[p] = isPinned[p] === 1 ? p : (free[next++] as number);
+  return order;
 }
 
+/**
+ * The plan on compact arrays: issues are their positions in the tracker's current order
+ * (`currentOrder[p]` is the id at position p), `target` lists positions in target order and
+ * `isPinned[p]` flags pinned ones. No map from ids, so a plan over hundreds of thousands of issues
+ * costs a few bytes per issue (README "Performance").
+ */
+export function planPositions(
+  currentOrder: readonly string[],
+  target: ArrayLike<number>,
+  isPinned: Uint8Array,
+): RankPlan {
+  const n = currentOrder.length;
+  // slot[i]: the current position of the issue in final slot i.
+  const slot = finalOrder(n, target, isPinned);
+  const kept = new Uint8Array(n);
+  let keptCount = 0;
+  // Pinned issues are always kept; between two pinned issues only issues whose current place is
+  // also between them can be kept, so an LIS is taken per segment within those bounds.
+  let segmentStart = 0;
+  let lowerBound = -1;
+  const closeSegment = (end: number, upperBound: number): void => {
+    const eligible: number[] = [];
+    for (let i = segmentStart; i < end; i++) {
+      const p = slot[i] as number;
+      if (p > lowerBound && p < upperBound) eligible.push(p);
+    }
+    for (const j of longestIncreasing(eligible)) {
+      kept[eligible[j] as number] = 1;
+      keptCount++;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const p = slot[i] as number;
+    if (isPinned[p] === 0) continue;
+    closeSegment(i, p);
+    kept[p] = 1;
+    keptCount++;
+    lowerBound = p;
+    segmentStart = i + 1;
+  }
+  closeSegment(n, Number.POSITIVE_INFINITY);
+
+  const moves: Move[] = [];
+  const ids: string[] = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const p = slot[i] as number;
+    const id = currentOrder[p] as string;
+    ids[i] = id;
+    if (kept[p] === 0) moves.push({ id, afterId: i === 0 ? null : (ids[i - 1] as string) });
+  }
+  return { target: ids, moves, keptCount };
+}
+
+/** `planPositions` for ids; ids in `targetOrder` missing from `currentOrder` are ignored. */
 export function planMoves(
   currentOrder: readonly string[],
   targetOrder: readonly string[],
   pinned: ReadonlySet<string> = new Set(),
 ): RankPlan {
-  const target = finalOrder(currentOrder, targetOrder, pinned);
-  const position = new Map(currentOrder.map((id, i) => [id, i]));
-  const kept = new Set<string>();
-  // Pinned issues are always kept; between two pinned issues only issues whose current place is
-  // also between them can be kept, so an LIS is taken per segment within those bounds.
-  let segment: number[] = [];
-  let lowerBound = -1;
-  const closeSegment = (upperBound: number): void => {
-    const eligible = segment.filter((i) => {
-      const p = position.get(target[i] as string) as number;
-      return p > lowerBound && p < upperBound;
-    });
-    const seq = eligible.map((i) => position.get(target[i] as string) as number);
-    for (const j of longestIncreasing(seq)) kept.add(target[eligible[j] as number] as string);
-    segment = [];
-  };
-  target.forEach((id, i) => {
-    if (!pinned.has(id)) {
-      segment.push(i);
-      return;
-    }
-    const p = position.get(id) as number;
-    closeSegment(p);
-    kept.add(id);
-    lowerBound = p;
-  });
-  closeSegment(Number.POSITIVE_INFINITY);
-
-  const moves: Move[] = [];
-  target.forEach((id, i) => {
-    if (!kept.has(id)) moves.push({ id, afterId: i === 0 ? null : (target[i - 1] as string) });
-  });
-  return { target, moves, keptCount: kept.size };
+  const position = new Map<string, number>();
+  currentOrder.forEach((id, i) => position.set(id, i));
+  const isPinned = new Uint8Array(currentOrder.length);
+  for (const id of pinned) {
+    const p = position.get(id);
+    if (p !== undefined) isPinned[p] = 1;
+  }
+  const target: number[] = [];
+  for (const id of targetOrder) {
+    const p = position.get(id);
+    if (p !== undefined) target.push(p);
+  }
+  return planPositions(currentOrder, target, isPinned);
 }
 
 /** Applies a plan to an order, move by move, as a tracker would. For tests and dry runs. */

@@ -127,72 +127,110 @@ export function mergeSettings(
   };
 }
 
-const idOf = (r: Pick<IssueRecord, 'trackerId' | 'id'>): string => `${r.trackerId}\u0002${r.id}`;
+/** What a preview keeps of a record's score: its ranking member and result. */
+type Scored = Pick<IssueRecord, 'member' | 'result'>;
 
-const byMember = (a: IssueRecord, b: IssueRecord): number =>
-  a.member < b.member ? -1 : a.member > b.member ? 1 : 0;
-
-/** Unified positions from the ranking members (what the sorted set holds). */
-function positions(records: readonly IssueRecord[]): Map<string, PreviewPosition> {
-  return new Map(
-    [...records]
-      .sort(byMember)
-      .map((item, index) => [
-        idOf(item),
-        { rank: index + 1, netValueUsd: item.result.netValueUsd, status: item.result.status },
-      ]),
-  );
+/**
+ * What a preview keeps of one record: no snapshot, inputs or tracker values, so the state can be
+ * read window by window (preview-stored.ts) and each window's records dropped.
+ */
+export interface PreviewRow {
+  trackerId: string;
+  id: string;
+  key: string;
+  title: string;
+  pinned: boolean;
+  rank: TrackerRank | null;
+  before: Scored;
+  after: Scored;
 }
 
-/** What the tracker is to hold for a record at a unified position (as the planner decides it). */
+/** Row indexes in ranking order before and after the change. */
+export interface PreviewOrders {
+  before: ArrayLike<number>;
+  after: ArrayLike<number>;
+}
+
+/** Compares rows by their ranking member before or after (what the sorted set holds). */
+export function byMemberOf(
+  rows: readonly PreviewRow[],
+  side: 'before' | 'after',
+): (a: number, b: number) => number {
+  // One flat array: the comparator runs n log n times.
+  const members = rows.map((row) => row[side].member);
+  return (a, b) => {
+    const ma = members[a] as string;
+    const mb = members[b] as string;
+    return ma < mb ? -1 : ma > mb ? 1 : 0;
+  };
+}
+
+function sortedOrders(rows: readonly PreviewRow[]): PreviewOrders {
+  const indexes = rows.map((_, i) => i);
+  return {
+    before: [...indexes].sort(byMemberOf(rows, 'before')),
+    after: [...indexes].sort(byMemberOf(rows, 'after')),
+  };
+}
+
+/** 1-based unified rank of each row (by row index) in one order. */
+function ranksOf(n: number, order: ArrayLike<number>): Int32Array {
+  const rank = new Int32Array(n);
+  for (let i = 0; i < order.length; i++) rank[order[i] as number] = i + 1;
+  return rank;
+}
+
+function positionOf(scored: Scored, rank: number): PreviewPosition {
+  return { rank, netValueUsd: scored.result.netValueUsd, status: scored.result.status };
+}
+
+/** What the tracker is to hold for a score at a unified rank (as the planner decides it). */
 function desiredAt(
-  record: IssueRecord,
-  position: PreviewPosition | undefined,
+  scored: Scored,
+  rank: number,
   connector: Connector,
   settings: ScoringSettings,
 ): WriteValues {
-  const scored = record.result.status === 'scored';
+  const isScored = scored.result.status === 'scored';
   return connector.desired({
-    result: record.result,
-    rankPosition: scored ? (position?.rank ?? null) : null,
-    priority: priorityBucket(record.result.netValueUsd, settings.priorityThresholdsUsd),
+    result: scored.result,
+    rankPosition: isScored ? rank : null,
+    priority: priorityBucket(scored.result.netValueUsd, settings.priorityThresholdsUsd),
   });
 }
 
 /** The writes and order calls one tracker would get from the change. */
 function trackerWrites(
   trackerId: string,
-  pairs: readonly { before: IssueRecord; after: IssueRecord }[],
+  rows: readonly PreviewRow[],
+  orders: PreviewOrders,
+  ranks: { before: Int32Array; after: Int32Array },
   connector: Connector,
-  current: ScoringSettings,
-  next: ScoringSettings,
-  before: Map<string, PreviewPosition>,
-  after: Map<string, PreviewPosition>,
+  settings: { current: ScoringSettings; next: ScoringSettings },
 ): PreviewWrites {
   const writing = new Set<string>();
-  for (const { before: b, after: a } of pairs) {
-    const was = desiredAt(b, before.get(idOf(b)), connector, current);
-    const will = desiredAt(a, after.get(idOf(a)), connector, next);
-    if (changedValues(was, will)) writing.add(a.id);
+  const mine = (order: ArrayLike<number>): number[] =>
+    Array.from(order).filter((i) => (rows[i] as PreviewRow).trackerId === trackerId);
+  const currentOrder = mine(orders.before);
+  for (const i of currentOrder) {
+    const row = rows[i] as PreviewRow;
+    const was = desiredAt(row.before, ranks.before[i] as number, connector, settings.current);
+    const will = desiredAt(row.after, ranks.after[i] as number, connector, settings.next);
+    if (changedValues(was, will)) writing.add(row.id);
   }
   let moved = 0;
   let orderCalls = 0;
   const order = connector.order ?? null;
   if (order) {
-    const currentOrder = pairs.map((p) => p.before).sort(byMember);
-    const target = pairs
-      .map((p) => p.after)
-      .sort(byMember)
-      .map((r) => r.id);
-    const pinned = new Set(pairs.filter((p) => p.before.pinned).map((p) => p.before.id));
-    const plan = planMoves(
-      currentOrder.map((r) => r.id),
-      target,
-      pinned,
-    );
-    const ranks = new Map<string, TrackerRank>();
-    for (const r of currentOrder) if (r.rank !== null) ranks.set(r.id, r.rank);
-    const changes = order.plan(plan, ranks);
+    const idOf = (i: number): string => (rows[i] as PreviewRow).id;
+    const pinned = new Set(currentOrder.filter((i) => rows[i]?.pinned).map(idOf));
+    const plan = planMoves(currentOrder.map(idOf), mine(orders.after).map(idOf), pinned);
+    const trackerRanks = new Map<string, TrackerRank>();
+    for (const i of currentOrder) {
+      const rank = (rows[i] as PreviewRow).rank;
+      if (rank !== null) trackerRanks.set(idOf(i), rank);
+    }
+    const changes = order.plan(plan, trackerRanks);
     moved = plan.moves.length;
     orderCalls = changes.steps.length;
     for (const id of changes.values.keys()) writing.add(id);
@@ -203,30 +241,96 @@ function trackerWrites(
 /**
  * Issues whose Cost in points uses the tracker's own hours per point (a Linear tracker's
  * `cost.hoursPerPoint` or `hoursPerPointByTeam`): the global `hoursPerPoint` does not apply.
+ * Counted window by window (`add`), reported once (`overrides`).
  */
-function hoursPerPointOverrides(
+export class OverrideTally {
+  private readonly byTracker = new Map<string, { issues: number; values: Set<number> }>();
+
+  add(records: readonly IssueRecord[]): void {
+    for (const r of records) {
+      if (r.inputs.costUnit !== 'points' || r.inputs.hoursPerPoint === undefined) continue;
+      const entry = this.byTracker.get(r.trackerId) ?? { issues: 0, values: new Set<number>() };
+      entry.issues += 1;
+      entry.values.add(r.inputs.hoursPerPoint);
+      this.byTracker.set(r.trackerId, entry);
+    }
+  }
+
+  overrides(settings: ScoringSettings): PreviewOverride[] {
+    return [...this.byTracker].map(([trackerId, { issues, values }]) => {
+      const list = [...values].sort((a, b) => a - b);
+      const perPoint = list.map((v) => `${formatNumber(v)} h/pt`).join(', ');
+      return {
+        trackerId,
+        setting: 'hoursPerPoint' as const,
+        issues,
+        values: list,
+        message: `tracker ${trackerId}: ${issues} issue${issues === 1 ? '' : 's'} estimated in points use${issues === 1 ? 's' : ''} the tracker's own hours per point (${perPoint}: its cost.hoursPerPoint or hoursPerPointByTeam), so scoring.hoursPerPoint (${formatNumber(settings.hoursPerPoint)}) does not change ${issues === 1 ? 'it' : 'them'}`,
+      };
+    });
+  }
+}
+
+/** A window of stored records re-scored with `settings`, reduced to preview rows. */
+export function previewRows(
   records: readonly IssueRecord[],
   settings: ScoringSettings,
-): PreviewOverride[] {
-  const byTracker = new Map<string, { issues: number; values: Set<number> }>();
-  for (const r of records) {
-    if (r.inputs.costUnit !== 'points' || r.inputs.hoursPerPoint === undefined) continue;
-    const entry = byTracker.get(r.trackerId) ?? { issues: 0, values: new Set<number>() };
-    entry.issues += 1;
-    entry.values.add(r.inputs.hoursPerPoint);
-    byTracker.set(r.trackerId, entry);
-  }
-  return [...byTracker].map(([trackerId, { issues, values }]) => {
-    const list = [...values].sort((a, b) => a - b);
-    const perPoint = list.map((v) => `${formatNumber(v)} h/pt`).join(', ');
+  connectorFor: (trackerId: string) => Connector,
+): PreviewRow[] {
+  return records.map((record) => {
+    const after = rescoreRecord(record, {
+      settings,
+      settingsHash: 'preview',
+      connector: connectorFor(record.trackerId),
+    });
     return {
-      trackerId,
-      setting: 'hoursPerPoint' as const,
-      issues,
-      values: list,
-      message: `tracker ${trackerId}: ${issues} issue${issues === 1 ? '' : 's'} estimated in points use${issues === 1 ? 's' : ''} the tracker's own hours per point (${perPoint}: its cost.hoursPerPoint or hoursPerPointByTeam), so scoring.hoursPerPoint (${formatNumber(settings.hoursPerPoint)}) does not change ${issues === 1 ? 'it' : 'them'}`,
+      trackerId: record.trackerId,
+      id: record.id,
+      key: record.key,
+      title: record.title,
+      pinned: record.pinned,
+      rank: record.rank,
+      before: { member: record.member, result: record.result },
+      after: { member: after.member, result: after.result },
     };
   });
+}
+
+/**
+ * The preview of rows (every stored issue, re-scored) and the overrides counted over them;
+ * `orders` may be sorted beforehand (preview-stored.ts sorts in slices that yield).
+ */
+export function previewOf(
+  rows: readonly PreviewRow[],
+  overrides: PreviewOverride[],
+  settings: ScoringSettings,
+  connectorFor: (trackerId: string) => Connector,
+  current: ScoringSettings = settings,
+  orders: PreviewOrders = sortedOrders(rows),
+): Preview {
+  const ranks = {
+    before: ranksOf(rows.length, orders.before),
+    after: ranksOf(rows.length, orders.after),
+  };
+  const changed: PreviewChange[] = [];
+  // Trackers in the order the current ranking first names them.
+  const trackers = new Set(Array.from(orders.before, (i) => (rows[i] as PreviewRow).trackerId));
+  for (let k = 0; k < orders.after.length; k++) {
+    const i = orders.after[k] as number;
+    const row = rows[i] as PreviewRow;
+    const from = positionOf(row.before, ranks.before[i] as number);
+    const to = positionOf(row.after, k + 1);
+    const same =
+      from.rank === to.rank && from.netValueUsd === to.netValueUsd && from.status === to.status;
+    if (!same) changed.push({ trackerId: row.trackerId, key: row.key, title: row.title, from, to });
+  }
+  const writes = [...trackers].map((trackerId) =>
+    trackerWrites(trackerId, rows, orders, ranks, connectorFor(trackerId), {
+      current,
+      next: settings,
+    }),
+  );
+  return { settings, changed, unchangedCount: rows.length - changed.length, writes, overrides };
 }
 
 /**
@@ -240,38 +344,8 @@ export function previewScoring(
   connectorFor: (trackerId: string) => Connector,
   current: ScoringSettings = settings,
 ): Preview {
-  const rescored = records.map((record) =>
-    rescoreRecord(record, {
-      settings,
-      settingsHash: 'preview',
-      connector: connectorFor(record.trackerId),
-    }),
-  );
-  const before = positions(records);
-  const after = positions(rescored);
-  const changed: PreviewChange[] = [];
-  const perTracker = new Map<string, { before: IssueRecord; after: IssueRecord }[]>();
-  rescored.forEach((record, i) => {
-    const pairs = perTracker.get(record.trackerId) ?? [];
-    pairs.push({ before: records[i] as IssueRecord, after: record });
-    perTracker.set(record.trackerId, pairs);
-    const from = before.get(idOf(record));
-    const to = after.get(idOf(record));
-    if (!from || !to) return;
-    const same =
-      from.rank === to.rank && from.netValueUsd === to.netValueUsd && from.status === to.status;
-    if (!same)
-      changed.push({ trackerId: record.trackerId, key: record.key, title: record.title, from, to });
-  });
-  changed.sort((a, b) => a.to.rank - b.to.rank);
-  const writes = [...perTracker].map(([trackerId, pairs]) =>
-    trackerWrites(trackerId, pairs, connectorFor(trackerId), current, settings, before, after),
-  );
-  return {
-    settings,
-    changed,
-    unchangedCount: records.length - changed.length,
-    writes,
-    overrides: hoursPerPointOverrides(records, settings),
-  };
+  const tally = new OverrideTally();
+  tally.add(records);
+  const rows = previewRows(records, settings, connectorFor);
+  return previewOf(rows, tally.overrides(settings), settings, connectorFor, current);
 }

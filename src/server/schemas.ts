@@ -3,11 +3,13 @@
  * (OpenAPI). Each mirrors a type from the core; `satisfies`-style annotations keep them in step.
  */
 import { z } from 'zod';
-import { WriteValuesSchema } from '../domain/issue.js';
+import { WorkTypeSchema, WriteValuesSchema } from '../domain/issue.js';
 import { AuditEntrySchema } from '../store/audit.js';
 import { HistoryEntrySchema } from '../store/history.js';
 import { FailureRecordSchema } from '../store/meta.js';
 import type { RankingItem } from '../pipeline/ranking-view.js';
+import type { PlanItem, PlanView } from '../pipeline/review-plans.js';
+import { PlanChangeSchema, PlanMoveSchema } from '../store/pending-plans.js';
 import { MoneyInputsSchema } from '../store/issue-record.js';
 import type { RunSummary } from '../store/run-store.js';
 
@@ -29,6 +31,8 @@ export const RankingItemSchema: z.ZodType<RankingItem> = z.object({
   cd3: z.number().nullable().describe('mean Value ($/month) per mean Cost hour; null if unknown'),
   reason: z.string(),
   explanation: z.string(),
+  workType: z.enum(['technical', 'product', 'unclassified']),
+  workTypeRule: z.string().describe('the workType rule that matched, or why none did'),
 });
 
 export const RunSummarySchema: z.ZodType<RunSummary> = z.object({
@@ -82,6 +86,7 @@ export const IssueDetail = z.object({
     .describe("the tracker's own rank value (Jira LexoRank, Linear prioritySortOrder)"),
   scoredWith: z.string().describe('hash of the scoring settings the result was computed with'),
   lastWrittenAt: z.string().nullable(),
+  workType: WorkTypeSchema.describe('technical or product work, and the rule that matched'),
   audit: z.array(AuditEntrySchema),
   history: z
     .array(HistoryEntrySchema)
@@ -129,3 +134,29 @@ export function trackerIdOf(ids: readonly string[]) {
 }
 
 export { AuditEntrySchema, FailureRecordSchema as FailureSchema };
+
+/** One issue's pending writes in review mode (`GET /admin/plans`). */
+export const PlanItemSchema: z.ZodType<PlanItem> = z.object({
+  key: z.string().describe('issue key, e.g. APP-9'),
+  issueId: z.string(),
+  title: z.string(),
+  url: z.string().nullable(),
+  changes: z.array(PlanChangeSchema),
+  move: PlanMoveSchema.nullable().describe("the issue's move in the tracker's order, in words"),
+  why: z.string().describe('the explanation of the net value behind the change'),
+});
+
+/** A review-mode tracker's pending plan. */
+export const PlanViewSchema: z.ZodType<PlanView> = z.object({
+  trackerId: z.string(),
+  kind: z.string().describe('jira, linear'),
+  writeMode: z.literal('review'),
+  updatedAt: z.string().describe('when the plan was last re-planned'),
+  items: z.array(PlanItemSchema),
+});
+
+/** Which items an approve or discard is about; absent = all of them. */
+export const PlanKeysBody = z
+  .object({ keys: z.array(z.string().min(1)).min(1).optional() })
+  .strict()
+  .optional();

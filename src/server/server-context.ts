@@ -14,6 +14,8 @@ export type ServerContext = Pick<
   | 'runs'
   | 'audit'
   | 'meta'
+  | 'plans'
+  | 'reviews'
   | 'health'
   | 'queues'
   | 'connectors'

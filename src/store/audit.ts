@@ -1,11 +1,13 @@
 /**
  * The audit log of every write: one capped stream for the whole deployment plus a short list per
- * issue, so an issue's history is one read rather than a scan of the stream.
+ * issue (under its tracker's hash tag), so an issue's history is one read rather than a scan of
+ * the stream.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { z } from 'zod';
 import { parseStored, parseStoredJson, type OnCorrupt } from './corrupt.js';
 import type { Keys } from './keys.js';
+import { TaggedBatch } from './tagged-batch.js';
 
 /** One audit entry, as stored and as the admin API answers it. */
 export const AuditEntrySchema = z.object({
@@ -28,7 +30,7 @@ const show = (v: unknown): string =>
 
 export class AuditLog {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     /** Told about every stored entry that does not parse (it is then left out). */
     private readonly onCorrupt: OnCorrupt,
@@ -37,13 +39,13 @@ export class AuditLog {
   /** Appends entries in one round trip. */
   async append(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    this.addTo(pipeline, entries);
-    await pipeline.exec();
+    const batch = new TaggedBatch(this.redis, 'pipeline');
+    this.addTo(batch, entries);
+    await batch.exec();
   }
 
   /** Adds the entries to a caller's MULTI (a write unit's results are recorded in one). */
-  addTo(pipeline: ChainableCommander, entries: readonly AuditEntry[]): void {
+  addTo(batch: TaggedBatch, entries: readonly AuditEntry[]): void {
     for (const e of entries) {
       const fields = [
         'at',
@@ -63,14 +65,30 @@ export class AuditLog {
         'why',
         e.why,
       ];
-      pipeline.xadd(this.keys.audit, 'MAXLEN', '~', STREAM_MAX, '*', ...fields);
-      const perIssue = `${this.keys.audit}:${e.trackerId}:${e.issueId}`;
-      pipeline.lpush(perIssue, JSON.stringify(e)).ltrim(perIssue, 0, PER_ISSUE_MAX - 1);
+      batch.at(this.keys.audit).xadd(this.keys.audit, 'MAXLEN', '~', STREAM_MAX, '*', ...fields);
+      const perIssue = this.keys.auditIssue(e.trackerId, e.issueId);
+      batch
+        .at(perIssue)
+        .lpush(perIssue, JSON.stringify(e))
+        .ltrim(perIssue, 0, PER_ISSUE_MAX - 1);
     }
   }
 
   static entry(base: Omit<AuditEntry, 'from' | 'to'>, from: unknown, to: unknown): AuditEntry {
     return { ...base, from: show(from), to: show(to) };
+  }
+
+  /**
+   * Review mode: who approved or discarded a pending item, and when (`at`). Field `review`; `to`
+   * says what the item asked for; the writes that follow an approval are logged as usual.
+   */
+  static review(
+    base: Omit<AuditEntry, 'from' | 'to' | 'field' | 'why'>,
+    decision: 'approved' | 'discarded',
+    by: string,
+    asked: string,
+  ): AuditEntry {
+    return { ...base, field: 'review', from: '', to: asked, why: `${decision} by ${by}` };
   }
 
   /** Newest first. */
@@ -101,7 +119,7 @@ export class AuditLog {
   }
 
   async forIssue(trackerId: string, issueId: string): Promise<AuditEntry[]> {
-    const raw = await this.redis.lrange(`${this.keys.audit}:${trackerId}:${issueId}`, 0, -1);
+    const raw = await this.redis.lrange(this.keys.auditIssue(trackerId, issueId), 0, -1);
     const at = { subject: 'audit' as const, trackerId, id: issueId, field: 'audit entry' };
     return raw
       .map((json) => parseStoredJson(AuditEntrySchema, json, at, this.onCorrupt))

@@ -3,7 +3,7 @@
  * in Redis so the limit holds across every process: a fixed one-minute window per address and
  * scope. An address over the limit is refused (429) until its window ends.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Keys } from './keys.js';
 
 export type AuthScope = 'admin' | 'webhook';
@@ -13,7 +13,7 @@ export const AUTH_FAILURE_WINDOW_MS = 60_000;
 
 export class AuthFailures {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

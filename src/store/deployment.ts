@@ -3,7 +3,7 @@
  * deployments copied from the same example share tracker ids (and, by default, the prefix); without
  * this check they would take each other's jobs and write values to unrelated issues.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Keys } from './keys.js';
 
 export interface SiteConflict {
@@ -25,7 +25,7 @@ return out`;
 
 export class DeploymentStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

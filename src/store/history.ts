@@ -5,11 +5,12 @@
  * input, sum of positive net value), one point per slot (15 min) at most, kept for
  * `seriesMaxAgeMs` (120 days by default: at least the 90 days the contract promises).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { z } from 'zod';
 import { parseStoredJson, type OnCorrupt } from './corrupt.js';
 import type { IssueRecord } from './issue-record.js';
 import type { Keys } from './keys.js';
+import { TaggedBatch } from './tagged-batch.js';
 
 /** One changed value of an issue (numbers, or the raw text an input held). */
 export const HistoryChangeSchema = z.object({
@@ -136,7 +137,7 @@ export class HistoryStore {
   private readonly options: HistoryOptions;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly onCorrupt: OnCorrupt,
     options: Partial<HistoryOptions> = {},
@@ -150,21 +151,25 @@ export class HistoryStore {
   ): Promise<void> {
     if (entries.length === 0) return;
     const { perIssue, maxAgeMs } = this.options;
-    const pipeline = this.redis.pipeline();
+    // One pipeline per tracker's hash tag (a Redis Cluster pipeline stays on one node).
+    const batch = new TaggedBatch(this.redis, 'pipeline');
     for (const { trackerId, issueId, entry } of entries) {
       const ms = Date.parse(entry.at);
-      pipeline.eval(
-        PUSH_ENTRY,
-        1,
-        this.keys.issueHistory(trackerId, issueId),
-        String(ms),
-        JSON.stringify(entry),
-        String(perIssue),
-        String(ms - maxAgeMs),
-        String(maxAgeMs),
-      );
+      const key = this.keys.issueHistory(trackerId, issueId);
+      batch
+        .at(key)
+        .eval(
+          PUSH_ENTRY,
+          1,
+          key,
+          String(ms),
+          JSON.stringify(entry),
+          String(perIssue),
+          String(ms - maxAgeMs),
+          String(maxAgeMs),
+        );
     }
-    await pipeline.exec();
+    await batch.exec();
   }
 
   /** An issue's entries, newest first. */
@@ -191,20 +196,23 @@ export class HistoryStore {
   async addPoints(points: readonly BacklogPoint[]): Promise<void> {
     if (points.length === 0) return;
     const { seriesSlotMs, seriesMaxAgeMs } = this.options;
-    const pipeline = this.redis.pipeline();
+    const batch = new TaggedBatch(this.redis, 'pipeline');
     for (const point of points) {
       const ms = Date.parse(point.at);
-      pipeline.eval(
-        ADD_POINT,
-        1,
-        this.keys.backlogHistory(point.trackerId),
-        String(ms),
-        JSON.stringify(point),
-        String(Math.floor(ms / seriesSlotMs) * seriesSlotMs),
-        String(ms - seriesMaxAgeMs),
-      );
+      const key = this.keys.backlogHistory(point.trackerId);
+      batch
+        .at(key)
+        .eval(
+          ADD_POINT,
+          1,
+          key,
+          String(ms),
+          JSON.stringify(point),
+          String(Math.floor(ms / seriesSlotMs) * seriesSlotMs),
+          String(ms - seriesMaxAgeMs),
+        );
     }
-    await pipeline.exec();
+    await batch.exec();
   }
 
   /** The latest point of a series, or null. */

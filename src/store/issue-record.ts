@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { Issue, NetValue, WriteValues } from '../domain/index.js';
-import { MoneyInputsSchema, TrackerRankSchema, WriteValuesSchema } from '../domain/issue.js';
+import {
+  MoneyInputsSchema,
+  TrackerRankSchema,
+  WorkTypeSchema,
+  WriteValuesSchema,
+  type WorkType,
+} from '../domain/issue.js';
 
 export { IssueSchema, MoneyInputsSchema, parseIssue } from '../domain/issue.js';
 
@@ -26,6 +32,8 @@ export interface IssueRecord {
   /** Hash of the scoring settings the result was computed with. */
   scoredWith: string;
   lastWrittenAt: string | null;
+  /** Technical or product work and the rule that said so; absent on records stored before it. */
+  workType?: WorkType | undefined;
 }
 
 /**
@@ -77,6 +85,7 @@ export const StoredRecordSchema = z.object({
   pinned: z.boolean(),
   member: z.string().min(1),
   scoredWith: z.string(),
+  workType: WorkTypeSchema.optional(),
 }) satisfies z.ZodType<Omit<IssueRecord, 'current' | 'rank' | 'lastWrittenAt'>>;
 
 /** The values a tracker holds (written by pulls and by write-back). */

@@ -3,11 +3,13 @@
  * records (snapshot, score, the values scoring wants), planned values (rank position, sort key:
  * the planner's), tracker state (the values the tracker holds, when we last wrote) and tracker
  * rank. Scorers, the planner, writers and rank moves each touch only their own hash, so none of
- * them can overwrite what another just saved. One sorted set holds the unified ranking: its
- * members sort lexicographically in ranking order (all scores 0), so a change re-ranks in
- * O(log N) and a position is one ZRANK.
+ * them can overwrite what another just saved. Each tracker's sorted set holds its part of the
+ * unified ranking: members sort lexicographically in ranking order (all scores 0), so a change
+ * re-ranks in O(log N); the unified order is their merge (ranking-reader.ts). Everything of one
+ * tracker shares its hash tag, so each save is one MULTI in one Redis Cluster slot.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { parseStoredJson, type OnCorrupt } from './corrupt.js';
 import {
   PlannedSchema,
@@ -17,6 +19,8 @@ import {
   type IssueRecord,
 } from './issue-record.js';
 import type { Keys } from './keys.js';
+import { DEFAULT_RANKING_CHUNK, RankingReader } from './ranking-reader.js';
+import { TaggedBatch } from './tagged-batch.js';
 
 /** The values a tracker holds (written by pulls and by write-back). */
 export type TrackerState = Pick<IssueRecord, 'id' | 'current' | 'lastWrittenAt'>;
@@ -83,13 +87,23 @@ export function parseMember(member: string): { trackerId: string; id: string } {
   return { trackerId: parts[1] ?? '', id: parts[2] ?? '' };
 }
 
+export interface IssueStoreOptions {
+  /** Members per ZRANGE window when the unified ranking is merged. @defaultValue 1000 */
+  rankingChunk?: number;
+}
+
 export class IssueStore {
+  private readonly ranking: RankingReader;
+
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     /** Told about every stored part that does not parse (the part is then read as absent). */
     private readonly onCorrupt: OnCorrupt,
-  ) {}
+    options: IssueStoreOptions = {},
+  ) {
+    this.ranking = new RankingReader(redis, keys, options.rankingChunk ?? DEFAULT_RANKING_CHUNK);
+  }
 
   async getMany(trackerId: string, ids: readonly string[]): Promise<(IssueRecord | null)[]> {
     return this.read(ids.map((id) => ({ trackerId, id })));
@@ -111,6 +125,62 @@ export class IssueStore {
     return (await this.getMany(trackerId, ids)).filter((r): r is IssueRecord => r !== null);
   }
 
+  /**
+   * A tracker's records in windows of about `chunk` (HSCAN), so a caller never holds them all.
+   * HSCAN may return an issue twice while the hash grows: callers that count de-duplicate.
+   */
+  async *scan(trackerId: string, chunk = 200): AsyncGenerator<IssueRecord[]> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(
+        this.keys.issues(trackerId),
+        cursor,
+        'COUNT',
+        chunk,
+      );
+      cursor = next;
+      const ids = flat.filter((_, i) => i % 2 === 0);
+      // Small hashes answer in one reply whatever COUNT says: read their records in windows too.
+      for (let i = 0; i < ids.length; i += chunk) {
+        const records = await this.getMany(trackerId, ids.slice(i, i + chunk));
+        yield records.filter((r): r is IssueRecord => r !== null);
+      }
+    } while (cursor !== '0');
+  }
+
+  /**
+   * A tracker's scores in windows of about `chunk`, from the record part HSCAN returns (one parse
+   * per issue, no other part read): for totals over every issue. May repeat an issue, as `scan`.
+   */
+  async *scanScores(
+    trackerId: string,
+    chunk = 200,
+  ): AsyncGenerator<{ id: string; result: IssueRecord['result'] }[]> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(
+        this.keys.issues(trackerId),
+        cursor,
+        'COUNT',
+        chunk,
+      );
+      cursor = next;
+      const scores: { id: string; result: IssueRecord['result'] }[] = [];
+      for (let k = 0; k + 1 < flat.length; k += 2) {
+        const id = flat[k] as string;
+        const at = { subject: 'issue' as const, trackerId, id, field: 'issue record' };
+        const record = parseStoredJson(
+          StoredRecordSchema,
+          flat[k + 1] as string,
+          at,
+          this.onCorrupt,
+        );
+        if (record) scores.push({ id, result: record.result });
+      }
+      yield scores;
+    } while (cursor !== '0');
+  }
+
   /** Record, tracker state, tracker rank, planned values: the four hashes a record lives in. */
   private hashes(trackerId: string): [string, string, string, string] {
     return [
@@ -122,8 +192,9 @@ export class IssueStore {
   }
 
   /**
-   * Reads issues' four parts in one MULTI (so they are seen at one instant) and merges them;
-   * null where the record is absent or corrupt. Results are in the order of `refs`.
+   * Reads issues' four parts in one MULTI per tracker (so each issue is seen at one instant; the
+   * MULTIs go out together) and merges them; null where the record is absent or corrupt. Results
+   * are in the order of `refs`.
    */
   private async read(
     refs: readonly { trackerId: string; id: string }[],
@@ -135,25 +206,26 @@ export class IssueStore {
       if (indexes) indexes.push(i);
       else byTracker.set(ref.trackerId, [i]);
     });
-    const multi = this.redis.multi();
-    for (const [trackerId, indexes] of byTracker) {
-      const ids = indexes.map((i) => (refs[i] as { id: string }).id);
-      for (const hash of this.hashes(trackerId)) multi.hmget(hash, ...ids);
-    }
-    const replies = (await multi.exec()) ?? [];
+    const groups = [...byTracker];
+    const replies = await Promise.all(
+      groups.map(([trackerId, indexes]) => {
+        const ids = indexes.map((i) => (refs[i] as { id: string }).id);
+        const multi = this.redis.multi();
+        for (const hash of this.hashes(trackerId)) multi.hmget(hash, ...ids);
+        return multi.exec();
+      }),
+    );
     const out: (IssueRecord | null)[] = [];
-    let reply = 0;
-    for (const indexes of byTracker.values()) {
-      const parts = replies.slice(reply, reply + 4).map(([err, values]) => {
+    groups.forEach(([, indexes], g) => {
+      const parts = (replies[g] ?? []).map(([err, values]) => {
         if (err) throw err;
         return values as (string | null)[];
       });
-      reply += 4;
       indexes.forEach((refIndex, k) => {
         const stored = parts.map((values) => values[k] ?? null) as StoredParts;
         out[refIndex] = this.merge(refs[refIndex] as { trackerId: string; id: string }, stored);
       });
-    }
+    });
     return out;
   }
 
@@ -201,36 +273,45 @@ export class IssueStore {
     previousMembers: readonly (string | null)[] = [],
   ): Promise<void> {
     if (records.length === 0) return;
-    const multi = this.redis.multi();
-    this.addScores(multi, records, previousMembers);
+    const batch = new TaggedBatch(this.redis);
+    this.addScores(batch, records, previousMembers);
     for (const record of records) {
       const [, stateJson, rankJson] = split(record);
+      const multi = batch.at(this.keys.trackerTag(record.trackerId));
       multi.hset(this.keys.trackerState(record.trackerId), record.id, stateJson);
       multi.hset(this.keys.trackerRank(record.trackerId), record.id, rankJson);
       multi.hset(this.keys.keyIndex(record.trackerId), record.key, record.id);
     }
-    await multi.exec();
+    await batch.exec();
   }
 
-  /** The scoring part of a save: record, ranking member, status counts. */
+  /**
+   * The scoring part of a save: record, ranking member, status counts (one MULTI per tracker),
+   * and the tracker's name in the list of ranked trackers (deployment-wide, alongside).
+   */
   private addScores(
-    multi: ChainableCommander,
+    batch: TaggedBatch,
     records: readonly IssueRecord[],
     previousMembers: readonly (string | null)[],
   ): void {
+    const trackers = new Set<string>();
     records.forEach((record, i) => {
       const previous = previousMembers[i] ?? null;
+      const ranking = this.keys.ranking(record.trackerId);
+      const multi = batch.at(ranking);
+      trackers.add(record.trackerId);
       multi.hset(this.keys.issues(record.trackerId), record.id, split(record)[0]);
       if (previous !== record.member) {
-        if (previous !== null) multi.zrem(this.keys.ranking, previous);
-        multi.zadd(this.keys.ranking, 0, record.member);
+        if (previous !== null) multi.zrem(ranking, previous);
+        multi.zadd(ranking, 0, record.member);
       }
     });
-    this.countStatuses(multi, records);
+    batch.at(this.keys.rankedTrackers).sadd(this.keys.rankedTrackers, ...trackers);
+    this.countStatuses((trackerId) => batch.at(this.keys.trackerTag(trackerId)), records);
   }
 
   private countStatuses(
-    multi: ChainableCommander,
+    multiOf: (trackerId: string) => ChainableCommander,
     records: readonly IssueRecord[],
     removed = false,
   ): void {
@@ -241,7 +322,7 @@ export class IssueStore {
       byTracker.set(r.trackerId, args);
     }
     for (const [trackerId, args] of byTracker) {
-      multi.eval(
+      multiOf(trackerId).eval(
         UPDATE_COUNTS,
         2,
         this.keys.statusIndex(trackerId),
@@ -269,9 +350,9 @@ export class IssueStore {
     previousMembers: readonly (string | null)[],
   ): Promise<void> {
     if (records.length === 0) return;
-    const multi = this.redis.multi();
-    this.addScores(multi, records, previousMembers);
-    await multi.exec();
+    const batch = new TaggedBatch(this.redis);
+    this.addScores(batch, records, previousMembers);
+    await batch.exec();
   }
 
   /** Saves the planner's values (rank position, sort key); an empty one is removed. */
@@ -300,16 +381,19 @@ export class IssueStore {
 
   /**
    * Records one write unit in one MULTI, right after the tracker accepted it: what the tracker now
-   * holds, the sort keys it took, and what the caller's other stores add to the same MULTI (audit
-   * entries, the end of the sending marks), so a crash never leaves half of it.
+   * holds, the sort keys it took, and what the caller's other stores add of the tracker's keys
+   * (its issues' audit lists, the end of the sending marks), so a crash never leaves half of it.
+   * Deployment-wide additions (the audit stream, run counters) go alongside in a MULTI of their
+   * own on a Redis Cluster (tagged-batch.ts), in the same one on a single Redis.
    */
   async recordWritten(
     trackerId: string,
     states: readonly TrackerState[],
     ranks: ReadonlyMap<string, string | number | null>,
-    also: (multi: ChainableCommander) => void = () => undefined,
+    also: (batch: TaggedBatch) => void = () => undefined,
   ): Promise<void> {
-    const multi = this.redis.multi();
+    const batch = new TaggedBatch(this.redis);
+    const multi = batch.at(this.keys.trackerTag(trackerId));
     if (states.length > 0)
       multi.hset(
         this.keys.trackerState(trackerId),
@@ -320,8 +404,8 @@ export class IssueStore {
         this.keys.trackerRank(trackerId),
         ...[...ranks].flatMap(([id, rank]) => [id, JSON.stringify(rank)]),
       );
-    also(multi);
-    await multi.exec();
+    also(batch);
+    await batch.exec();
   }
 
   /** Saves what the tracker now holds (after a write). */
@@ -339,36 +423,33 @@ export class IssueStore {
       .hdel(this.keys.planned(record.trackerId), record.id)
       .hdel(this.keys.issues(record.trackerId), record.id)
       .hdel(this.keys.keyIndex(record.trackerId), record.key)
-      .zrem(this.keys.ranking, record.member);
-    this.countStatuses(multi, [record], true);
+      .zrem(this.keys.ranking(record.trackerId), record.member);
+    this.countStatuses(() => multi, [record], true);
     await multi.exec();
   }
 
   /**
-   * 1-based unified positions of one tracker's issues, by id: one read of the ranking (cheaper in
-   * round trips and memory than a ZRANK per issue when a whole tracker is planned).
+   * 1-based unified positions of one tracker's issues, by id: one walk of the merged ranking
+   * (cheaper in round trips than a position per issue when a whole tracker is planned).
    */
   async positionsOf(trackerId: string): Promise<Map<string, number>> {
-    const members = await this.redis.zrange(this.keys.ranking, 0, -1);
     const positions = new Map<string, number>();
-    members.forEach((member, i) => {
+    for await (const { index, member } of this.ranking.walk()) {
       const ref = parseMember(member);
-      if (ref.trackerId === trackerId) positions.set(ref.id, i + 1);
-    });
+      if (ref.trackerId === trackerId) positions.set(ref.id, index + 1);
+    }
     return positions;
   }
 
   /** 1-based unified positions of the given members, one round trip. */
   async positions(members: readonly string[]): Promise<(number | null)[]> {
-    if (members.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const m of members) pipeline.zrank(this.keys.ranking, m);
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([, rank]) => (typeof rank === 'number' ? rank + 1 : null));
+    return this.ranking.positions(
+      members.map((member) => ({ member, trackerId: parseMember(member).trackerId })),
+    );
   }
 
   async rankingSize(): Promise<number> {
-    return this.redis.zcard(this.keys.ranking);
+    return this.ranking.size();
   }
 
   /** A page of the unified ranking, rank 1 first. */
@@ -377,13 +458,14 @@ export class IssueStore {
     limit: number,
   ): Promise<{ rank: number; record: IssueRecord }[]> {
     if (limit <= 0) return [];
-    const members = await this.redis.zrange(this.keys.ranking, offset, offset + limit - 1);
-    return this.recordsFor(members, offset);
+    return this.recordsFor(await this.ranking.page(offset, limit), offset);
   }
 
   /** The whole ranking (for filters and previews). */
   async rankingAll(): Promise<{ rank: number; record: IssueRecord }[]> {
-    return this.recordsFor(await this.redis.zrange(this.keys.ranking, 0, -1), 0);
+    const members: string[] = [];
+    for await (const { member } of this.ranking.walk()) members.push(member);
+    return this.recordsFor(members, 0);
   }
 
   private async recordsFor(

@@ -1,21 +1,35 @@
 /**
- * Every Redis key netvalue uses, under the hash-tagged prefix `{<redisPrefix>}` (the same tag as
- * the queues, so Lua scripts and MULTI blocks stay within one Redis Cluster slot).
+ * Every Redis key netvalue uses (docs/architecture.md "Redis layout"). Two kinds of hash tag:
+ * deployment-wide keys live under `{<redisPrefix>}`, and each tracker's keys (its issue state,
+ * ranking, locks, pace, deliveries, history and its BullMQ queue) under `{<redisPrefix>:<trackerId>}`,
+ * so on a Redis Cluster a deployment's trackers spread over the masters while every Lua script,
+ * MULTI and multi-key command still touches one tag (one slot). Neither a prefix nor a tracker id
+ * may contain `:` (config schema), so the two kinds never collide.
  */
 export interface Keys {
+  /** The deployment-wide hash tag, `{<redisPrefix>}`. */
   prefix: string;
+  /** A tracker's hash tag, `{<redisPrefix>:<trackerId>}`. */
+  trackerTag(trackerId: string): string;
   issues(trackerId: string): string;
   trackerState(trackerId: string): string;
   trackerRank(trackerId: string): string;
   planned(trackerId: string): string;
+  /** Review mode: the tracker's pending plan (writes waiting for approval). */
+  pendingPlan(trackerId: string): string;
   statusIndex(trackerId: string): string;
   statusCounts(trackerId: string): string;
   keyIndex(trackerId: string): string;
-  ranking: string;
+  /** A tracker's part of the unified ranking (members sort in ranking order; merged at read). */
+  ranking(trackerId: string): string;
+  /** Tracker ids that have a ranking set (which sets the unified ranking merges). */
+  rankedTrackers: string;
   watermarks: string;
   /** Per tracker: when the last complete full reconcile started. */
   lastFull: string;
   audit: string;
+  /** The last writes of one issue (a short list). */
+  auditIssue(trackerId: string, issueId: string): string;
   run(runId: string): string;
   runFailures(runId: string): string;
   runChanges(runId: string): string;
@@ -38,39 +52,67 @@ export interface Keys {
   backlogHistory(trackerId: string): string;
   /** Failed authentications of one client address in the current minute (`admin`, `webhook`). */
   authFailures(scope: string, address: string): string;
+  /** Which key layout the prefix holds (src/store/migrate-layout.ts). */
+  layout: string;
+  /** Backlog reviews: daily snapshots of the ranking, and the digest's delivery status (ReviewStore). */
+  reviewSnapshots: string;
+  reviewDigest: string;
 }
 
+/** The deployment-wide hash tag of a prefix. */
+export const deploymentTag = (redisPrefix: string): string => `{${redisPrefix}}`;
+
+/** A tracker's hash tag. */
+export const trackerTag = (redisPrefix: string, trackerId: string): string =>
+  `{${redisPrefix}:${trackerId}}`;
+
 export function redisKeys(redisPrefix: string): Keys {
-  const p = `{${redisPrefix}}`;
+  const p = deploymentTag(redisPrefix);
+  const t = (trackerId: string) => trackerTag(redisPrefix, trackerId);
   return {
     prefix: p,
-    issues: (t) => `${p}:issues:${t}`,
-    trackerState: (t) => `${p}:state:${t}`,
-    trackerRank: (t) => `${p}:rank:${t}`,
-    planned: (t) => `${p}:planned:${t}`,
-    statusIndex: (t) => `${p}:status:${t}`,
-    statusCounts: (t) => `${p}:counts:${t}`,
-    keyIndex: (t) => `${p}:keys:${t}`,
-    ranking: `${p}:ranking`,
+    trackerTag: t,
+    issues: (id) => `${t(id)}:issues`,
+    trackerState: (id) => `${t(id)}:state`,
+    trackerRank: (id) => `${t(id)}:rank`,
+    planned: (id) => `${t(id)}:planned`,
+    pendingPlan: (id) => `${t(id)}:pending-plan`,
+    statusIndex: (id) => `${t(id)}:status`,
+    statusCounts: (id) => `${t(id)}:counts`,
+    keyIndex: (id) => `${t(id)}:keys`,
+    ranking: (id) => `${t(id)}:ranking`,
+    rankedTrackers: `${p}:ranked-trackers`,
     watermarks: `${p}:watermarks`,
     lastFull: `${p}:last-full`,
     audit: `${p}:audit`,
+    auditIssue: (id, issueId) => `${t(id)}:audit:${issueId}`,
     run: (r) => `${p}:run:${r}`,
     runFailures: (r) => `${p}:run:${r}:failures`,
     runChanges: (r) => `${p}:run:${r}:changes`,
     runAccounted: (r) => `${p}:run:${r}:accounted`,
     runsByTracker: `${p}:runs`,
-    activeRun: (t) => `${p}:active-run:${t}`,
+    activeRun: (id) => `${t(id)}:active-run`,
     failures: `${p}:failures`,
     settings: `${p}:settings`,
-    writeLock: (t, id) => `${p}:wlock:${t}:${id}`,
-    rateLimit: (t) => `${p}:rate:${t}`,
-    delivery: (t, d) => `${p}:delivery:${t}:${d}`,
+    writeLock: (id, issueId) => `${t(id)}:wlock:${issueId}`,
+    rateLimit: (id) => `${t(id)}:rate`,
+    delivery: (id, d) => `${t(id)}:delivery:${d}`,
     events: `${p}:events`,
     deployment: `${p}:deployment`,
-    snapshots: (t) => `${p}:snapshots:${t}`,
-    issueHistory: (t, id) => `${p}:history:${t}:${id}`,
-    backlogHistory: (t) => `${p}:history-backlog:${t}`,
+    snapshots: (id) => `${t(id)}:snapshots`,
+    issueHistory: (id, issueId) => `${t(id)}:history:${issueId}`,
+    backlogHistory: (id) => (id === '*' ? `${p}:history-backlog:*` : `${t(id)}:history-backlog`),
     authFailures: (scope, address) => `${p}:auth-failures:${scope}:${address}`,
+    layout: `${p}:layout`,
+    reviewSnapshots: `${p}:review-snapshots`,
+    reviewDigest: `${p}:review-digest`,
   };
+}
+
+/** The hash tag of a key (the text between its first `{` and the next `}`), or the key itself. */
+export function hashTagOf(key: string): string {
+  const open = key.indexOf('{');
+  if (open < 0) return key;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
 }

@@ -2,7 +2,7 @@
  * Small per-deployment facts: sync watermarks, the scoring settings in force, write failures,
  * webhook de-duplication and snapshots, and (through `authFailures`) failed authentications.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { z } from 'zod';
 import { IssueSchema, type Issue } from '../domain/issue.js';
 import { AuthFailures } from './auth-failures.js';
@@ -52,7 +52,7 @@ export class MetaStore {
   readonly authFailures: AuthFailures;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     /** Told about every stored value that does not parse (it is then read as absent). */
     private readonly onCorrupt: OnCorrupt,

@@ -25,7 +25,7 @@
  *   at a faster pace before take a new slot at the slow pace, and reads take one while it lasts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Keys } from './keys.js';
 
 const SHIFT_TTL_MS = 86_400_000;
@@ -238,7 +238,7 @@ export function budgetPace(
 
 export class RateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

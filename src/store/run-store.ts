@@ -4,9 +4,11 @@
  * Each transition is one Lua script (run-scripts.ts), so two workers can never both (or neither)
  * take it. The store also owns a tracker's active-run lock and the run events channel.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { OnCorrupt } from './corrupt.js';
 import type { Keys } from './keys.js';
+import { TaggedBatch } from './tagged-batch.js';
 import {
   parseRunInfo,
   parseRunSummary,
@@ -46,7 +48,7 @@ export interface RunEvents {
 
 export class RunStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     /** Told about every stored value that does not parse (it is then read as absent). */
     private readonly onCorrupt: OnCorrupt,
@@ -92,12 +94,16 @@ export class RunStore {
     await multi.exec();
   }
 
-  /** Adds counters to another store's MULTI, so they land with what they count or not at all. */
+  /**
+   * Adds counters to another store's MULTI, so they land with what they count or not at all (on a
+   * Redis Cluster: in the MULTI of the deployment's tag, sent alongside; tagged-batch.ts).
+   */
   addCount(
-    multi: ChainableCommander,
+    batch: ChainableCommander | TaggedBatch,
     runId: string,
     counters: Partial<Record<RunCounter, number>>,
   ): void {
+    const multi = batch instanceof TaggedBatch ? batch.at(this.keys.run(runId)) : batch;
     for (const [field, n] of Object.entries(counters))
       if (n) multi.hincrby(this.keys.run(runId), field, n);
     multi.publish(this.keys.events, runId);

@@ -8,8 +8,9 @@
  * the tracker accepted but nobody recorded is recorded rather than sent again.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Keys } from './keys.js';
+import type { TaggedBatch } from './tagged-batch.js';
 
 /** How long a mark outlives a dead writer: longer than any stall recovery or job backoff. */
 const SENDING_TTL_MS = 3_600_000;
@@ -100,7 +101,7 @@ function ownerParts(owner: string): { job: string; attempt: number } {
 
 export class WriteLocks {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 
@@ -164,9 +165,10 @@ export class WriteLocks {
     return new Set(ids.filter((_, i) => claimed[i] === 1));
   }
 
-  /** Adds to `multi` the end of the issues' sending marks (their result is recorded with it). */
-  addDone(multi: ChainableCommander, trackerId: string, ids: readonly string[]): void {
-    if (ids.length > 0) multi.del(...ids.map((id) => this.mark(trackerId, id)));
+  /** Adds to `batch` the end of the issues' sending marks (their result is recorded with it). */
+  addDone(batch: TaggedBatch, trackerId: string, ids: readonly string[]): void {
+    if (ids.length > 0)
+      batch.at(this.keys.trackerTag(trackerId)).del(...ids.map((id) => this.mark(trackerId, id)));
   }
 
   private queuedKey(trackerId: string, issueId: string): string {

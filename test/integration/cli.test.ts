@@ -45,7 +45,7 @@ describe('netvalue CLI', () => {
   it('--help lists every command of the contract', async () => {
     const { code, stdout } = await netvalue(['--help']);
     expect(code).toBe(0);
-    for (const command of ['serve', 'worker', 'sync', 'ranking', 'check', 'demo'])
+    for (const command of ['serve', 'worker', 'sync', 'ranking', 'review', 'check', 'demo'])
       expect(stdout).toContain(`  ${command}`);
   });
 
@@ -113,9 +113,11 @@ describe('netvalue CLI', () => {
     expect(ranking.code).toBe(0);
     const { items } = JSON.parse(ranking.stdout) as { items: Record<string, unknown>[] };
     expect(items.map((i) => i['rank'])).toEqual([1, 2, 3, 4, 5]);
-    // The contract's keys, plus the risk figures and CD3 of issue 13.
+    // The contract's keys, plus the risk figures and CD3 of issue 13 and the work type of issue 17.
     expect(Object.keys(items[0] ?? {}).sort()).toEqual(
       [
+        'workType',
+        'workTypeRule',
         'cd3',
         'confidencePct',
         'netValueHighUsd',

@@ -3,8 +3,9 @@
  * workers. `close()` stops everything and deletes every key under the prefix (never a flush).
  */
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import {
   startJiraSandbox,
   type JiraSandbox,
@@ -30,6 +31,10 @@ export interface HarnessOptions {
   jiraTracker?: Record<string, unknown>;
   linearTracker?: Record<string, unknown>;
   workers?: boolean;
+  /** Seed URLs of a Redis Cluster (test/cluster/redis-cluster.ts) instead of the shared Redis. */
+  clusterNodes?: string[];
+  /** A fixed key prefix (a private cluster); otherwise a random one. */
+  prefix?: string;
 }
 
 export interface Harness {
@@ -53,6 +58,7 @@ export function testConfig(
   return ConfigSchema.parse({
     redisUrl: REDIS_URL,
     redisPrefix: prefix,
+    ...(options.clusterNodes ? { redisClusterNodes: options.clusterNodes } : {}),
     adminToken: 'test-admin-token-0123456789abcdef0123456789',
     logLevel: 'info',
     sync: { rankSettleMs: 50 },
@@ -70,7 +76,7 @@ export function testConfig(
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const prefix = `t-${randomUUID().slice(0, 12)}`;
+  const prefix = options.prefix ?? `t-${randomUUID().slice(0, 12)}`;
   const [jira, linear] = await Promise.all([
     startJiraSandbox(options.jira),
     startLinearSandbox(options.linear),
@@ -96,16 +102,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await workers?.close();
       await ctx.close();
-      await deletePrefix(prefix);
+      await deletePrefix(prefix, options.clusterNodes);
       await Promise.all([jira.close(), linear.close()]);
     },
   };
 }
 
 /** Deletes every key of a test prefix (the shared Redis is never flushed). */
-export async function deletePrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
+export async function deletePrefix(prefix: string, clusterNodes?: string[]): Promise<void> {
+  const redis = clusterNodes ? new Cluster(clusterNodes) : new Redis(REDIS_URL);
   try {
+    if (redis instanceof Cluster) await once(redis, 'ready');
     await deleteKeysWithPrefix(redis, prefix);
   } finally {
     await redis.quit();

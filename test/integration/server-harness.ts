@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { buildServer } from '../../src/server/build-server.js';
 import type { PipelineContext } from '../../src/pipeline/context.js';
 import { runSync } from '../../src/pipeline/sync-run.js';
+import { scanKeys } from '../../src/store/cleanup.js';
 import type { RunSummary } from '../../src/store/run-store.js';
 import { REDIS_URL, startHarness, type Harness, type HarnessOptions } from './pipeline-harness.js';
 
@@ -80,15 +81,15 @@ export async function dumpPrefix(prefix: string): Promise<Map<string, string>> {
   const redis = new Redis(REDIS_URL);
   try {
     const out = new Map<string, string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) {
-        const dump = await redis.dumpBuffer(key);
-        if (dump) out.set(key, dump.toString('hex'));
+    // The deployment's tag and every tracker's tag (src/store/keys.ts).
+    for (const pattern of [`{${prefix}}*`, `{${prefix}:*`]) {
+      for await (const keys of scanKeys(redis, pattern)) {
+        for (const key of keys) {
+          const dump = await redis.dumpBuffer(key);
+          if (dump) out.set(key, dump.toString('hex'));
+        }
       }
-    } while (cursor !== '0');
+    }
     return out;
   } finally {
     await redis.quit();

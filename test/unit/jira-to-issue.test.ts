@@ -64,6 +64,7 @@ describe('jira issue mapping', () => {
       current: { netValueUsd: 4500, rankPosition: null },
       rank: '0|i0003r:',
       pinned: true,
+      workType: { type: 'technical', rule: 'label tech-debt' },
     });
   });
 

@@ -1,7 +1,7 @@
 /**
  * Browser code shared by the dashboard's parts: the admin token, calls to the admin API, DOM
  * building and number formatting. Plain ES2020 in a string (no build step); the parts are
- * concatenated into one inline script (page.ts), so they share one function scope.
+ * concatenated into one script served from this origin (page.ts), so they share one function scope.
  *
  * Data reaches the DOM only through `textContent` and attributes (`el`), never `innerHTML`.
  * No template literals in here: the code itself lives inside a TypeScript template literal.
@@ -42,6 +42,9 @@ export const CLIENT_CORE = `
 const TOKEN_KEY = 'netvalue.adminToken';
 const PAGE_SIZE = 50;
 
+/** What the views draw, loaded on refresh: the whole ranking (every tracker) and the status. */
+const data = { items: [], trackerIds: [], status: null };
+
 function $(id) {
   return document.getElementById(id);
 }
@@ -51,8 +54,23 @@ function el(tag, attrs, children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs || {})) {
     if (value === null || value === undefined || value === false) continue;
-    if (name === 'onclick') node.addEventListener('click', value);
+    if (name.slice(0, 2) === 'on') node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of [].concat(children === undefined ? [] : children)) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** The same for SVG elements (they need their namespace). */
+function svgEl(tag, attrs, children) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.slice(0, 2) === 'on') node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, String(value));
   }
   for (const child of [].concat(children === undefined ? [] : children)) {
     if (child === null || child === undefined) continue;
@@ -76,6 +94,17 @@ function when(iso) {
 /** Only http(s) links from tracker data become hrefs (no javascript: URLs). */
 function safeUrl(url) {
   return /^https?:\\/\\//i.test(url || '') ? url : null;
+}
+
+/** A link to the issue in its tracker (opens a new tab), or the bare key. */
+function trackerLink(key, url) {
+  const href = safeUrl(url);
+  return href ? el('a', { href: href, target: '_blank', rel: 'noopener noreferrer' }, key) : key;
+}
+
+/** The dashboard's own address of an issue's detail. */
+function issueHash(trackerId, key) {
+  return '#issue/' + encodeURIComponent(trackerId) + '/' + encodeURIComponent(key);
 }
 
 class ApiError extends Error {

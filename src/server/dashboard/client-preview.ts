@@ -23,7 +23,7 @@ function position(p) {
 function previewRow(change) {
   return el('tr', {}, [
     el('td', {}, change.trackerId),
-    el('td', {}, change.key),
+    el('td', {}, el('a', { href: issueHash(change.trackerId, change.key) }, change.key)),
     el('td', {}, change.title),
     el('td', {}, position(change.from)),
     el('td', {}, '\u2192'),

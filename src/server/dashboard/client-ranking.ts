@@ -1,118 +1,92 @@
 /**
- * Browser code for the unified ranking (`GET /admin/ranking`): filters, 50 a page, a shaded row
- * with its status and reason when an issue needs input (unscored or invalid), and a detail row
- * per issue with its explanation and audit trail (`GET /admin/issues/:trackerId/:key`), loaded
- * when opened.
+ * Browser code for the unified ranking (`GET /admin/ranking`, read whole, 1,000 a page): search
+ * by key, title or tracker, filters by tracker and status, 50 rows a page, P10 / P90 / confidence
+ * columns when any issue has a range, a shaded row with its reason when an issue needs input.
+ * A key opens the issue's detail (client-detail.ts).
  */
 export const CLIENT_RANKING = `
 const ranking = { offset: 0 };
-const COLUMNS = 8;
+const RANKING_FETCH = 1000;
 
 function moneyCell(usd) {
   return el('td', { class: usd !== null && usd < 0 ? 'num negative' : 'num' }, money(usd));
 }
 
-function rankingRows(item) {
-  const detail = el('tr', { class: 'detail', hidden: true }, el('td', { colspan: COLUMNS }));
-  const toggle = el('button', {
-    type: 'button',
-    class: 'toggle',
-    'aria-expanded': 'false',
-    title: 'Show the explanation and the audit trail',
-    onclick: function () {
-      void toggleDetail(item, toggle, detail);
-    },
-  }, String(item.rank));
-  const href = safeUrl(item.url);
-  const key = href ? el('a', { href: href, target: '_blank', rel: 'noopener noreferrer' }, item.key)
-    : item.key;
-  const row = el('tr', { class: 'row ' + item.status, title: item.explanation }, [
-    el('td', { class: 'num' }, toggle),
-    el('td', {}, item.trackerId),
-    el('td', {}, key),
-    el('td', {}, item.title),
-    moneyCell(item.valueUsdPerMonth),
-    moneyCell(item.costUsd),
-    moneyCell(item.netValueUsd),
-    el('td', {}, statusText(item.status, item.reason)),
-  ]);
-  return [row, detail];
+function hasRanges(items) {
+  return items.some(function (i) {
+    return i.netValueLowUsd !== null && i.netValueLowUsd !== i.netValueHighUsd;
+  });
 }
 
-async function loadRanking() {
-  const params = new URLSearchParams({ offset: String(ranking.offset), limit: String(PAGE_SIZE) });
-  if ($('filter-tracker').value) params.set('trackerId', $('filter-tracker').value);
-  if ($('filter-status').value) params.set('status', $('filter-status').value);
-  const page = await answer(fetch('/admin/ranking?' + params.toString(), authed('GET')));
-  const rows = page.items.flatMap(rankingRows);
+function rankingRow(item, ranges) {
+  const cells = [
+    el('td', { class: 'num' }, String(item.rank)),
+    el('td', { class: 'nowrap hide-narrow' }, item.trackerId),
+    el('td', { class: 'nowrap' }, el('a', { href: issueHash(item.trackerId, item.key) }, item.key)),
+    el('td', {}, item.title),
+    el('td', { class: 'num hide-narrow' }, money(item.valueUsdPerMonth)),
+    el('td', { class: 'num hide-narrow' }, money(item.costUsd)),
+    moneyCell(item.netValueUsd),
+  ];
+  if (ranges) {
+    cells.push(moneyCell(item.netValueLowUsd), moneyCell(item.netValueHighUsd),
+      el('td', { class: 'num' }, item.confidencePct === null ? '\\u2014' : item.confidencePct + '%'));
+  }
+  cells.push(el('td', {}, statusText(item.status, item.reason)));
+  return el('tr', { class: 'row ' + item.status, title: item.explanation,
+    'data-tracker': item.trackerId, 'data-key': item.key }, cells);
+}
+
+function rankingHead(ranges) {
+  const heads = [['Rank', 'num'], ['Tracker', 'hide-narrow'], ['Key', ''], ['Title', ''],
+    ['Value $/mo', 'num hide-narrow'], ['Cost $', 'num hide-narrow'], ['Net value $', 'num']];
+  if (ranges) heads.push(['P10 $', 'num'], ['P90 $', 'num'], ['Confidence', 'num']);
+  heads.push(['Status', '']);
+  setChildren($('ranking-head'), heads.map(function (h) {
+    return el('th', { scope: 'col', class: h[1] || null }, h[0]);
+  }));
+  return heads.length;
+}
+
+function matchesFilters(item) {
+  const tracker = $('filter-tracker').value;
+  const status = $('filter-status').value;
+  const query = $('search').value.trim().toLowerCase();
+  if (tracker && item.trackerId !== tracker) return false;
+  if (status && item.status !== status) return false;
+  if (!query) return true;
+  return (item.key + ' ' + item.title + ' ' + item.trackerId).toLowerCase().indexOf(query) >= 0;
+}
+
+/** Draws the current page of the filtered ranking. */
+function drawRanking() {
+  const ranges = hasRanges(data.items);
+  const columns = rankingHead(ranges);
+  const matching = data.items.filter(matchesFilters);
+  if (ranking.offset >= matching.length) ranking.offset = 0;
+  const page = matching.slice(ranking.offset, ranking.offset + PAGE_SIZE);
+  const rows = page.map(function (item) { return rankingRow(item, ranges); });
   if (rows.length === 0) {
-    rows.push(el('tr', {}, el('td', { colspan: COLUMNS, class: 'empty' }, 'No issues match.')));
+    rows.push(el('tr', {}, el('td', { colspan: columns, class: 'empty' }, 'No issues match.')));
   }
   setChildren($('ranking-body'), rows);
-  const shown = page.items.length === 0 ? ''
-    : ' \u00b7 showing ' + (page.offset + 1) + '\u2013' + (page.offset + page.items.length);
-  $('ranking-count').textContent = page.total + ' issues' + shown;
-  $('prev').disabled = page.offset === 0;
-  $('next').disabled = page.offset + page.items.length >= page.total;
+  const shown = page.length === 0 ? ''
+    : ' \\u00b7 showing ' + (ranking.offset + 1) + '\\u2013' + (ranking.offset + page.length);
+  $('ranking-count').textContent = matching.length + ' of ' + data.items.length + ' issues' + shown;
+  $('prev').disabled = ranking.offset === 0;
+  $('next').disabled = ranking.offset + page.length >= matching.length;
 }
 
-async function toggleDetail(item, toggle, detail) {
-  const opening = detail.hidden;
-  detail.hidden = !opening;
-  toggle.setAttribute('aria-expanded', String(opening));
-  if (!opening || detail.dataset.loaded) return;
-  detail.dataset.loaded = 'yes';
-  const cell = detail.firstChild;
-  const line = el('p', { class: 'message' }, 'Loading the audit trail\u2026');
-  setChildren(cell, [el('p', {}, item.explanation), line]);
-  try {
-    const path = encodeURIComponent(item.trackerId) + '/' + encodeURIComponent(item.key);
-    const issue = await answer(fetch('/admin/issues/' + path, authed('GET')));
-    setChildren(cell, issueDetail(issue));
-  } catch (err) {
-    delete detail.dataset.loaded;
-    report(line, err);
+/** Reads the whole ranking into data.items. */
+async function loadRanking() {
+  const items = [];
+  for (let offset = 0; ; offset += RANKING_FETCH) {
+    const params = new URLSearchParams({ offset: String(offset), limit: String(RANKING_FETCH) });
+    const page = await answer(fetch('/admin/ranking?' + params.toString(), authed('GET')));
+    items.push.apply(items, page.items);
+    if (page.items.length === 0 || items.length >= page.total) break;
   }
-}
-
-/** "net value $3,000, priority 2" from the values a tracker holds or should hold. */
-function writeValues(values) {
-  const parts = [];
-  for (const [name, value] of Object.entries(values || {})) {
-    if (value === null || value === undefined) continue;
-    parts.push(name === 'netValueUsd' ? 'net value ' + money(value) : name + ' ' + value);
-  }
-  return parts.length ? parts.join(', ') : 'nothing';
-}
-
-function inputLine(raw, source) {
-  const text = raw === null ? 'missing' : String(raw);
-  return source ? text + ' (from ' + source + ')' : text;
-}
-
-function issueDetail(issue) {
-  const inputs = issue.inputs;
-  const facts = [
-    ['Explanation', issue.result.explanation],
-    ['Value input', inputLine(inputs.value, inputs.valueSource)],
-    ['Cost input', inputLine(inputs.cost, inputs.costSource) + ' ' + inputs.costUnit],
-    ['Tracker holds', writeValues(issue.current)],
-    ['Should hold', writeValues(issue.desired)],
-    ['Last written', when(issue.lastWrittenAt)],
-  ];
-  const list = el('dl', {}, facts.flatMap(function (f) {
-    return [el('dt', {}, f[0]), el('dd', {}, f[1])];
-  }));
-  if (issue.audit.length === 0) return [list, el('p', { class: 'message' }, 'No writes yet.')];
-  const head = el('tr', {}, ['When', 'Field', 'From', 'To', 'Why'].map(function (h) {
-    return el('th', {}, h);
-  }));
-  const rows = issue.audit.map(function (a) {
-    return el('tr', {}, [when(a.at), a.field, a.from || '\u2014', a.to, a.why].map(function (v) {
-      return el('td', {}, v);
-    }));
-  });
-  return [list, el('h4', {}, 'Audit trail'), el('table', { class: 'audit' }, [
-    el('thead', {}, head), el('tbody', {}, rows)])];
+  data.items = items;
+  drawRanking();
 }
 `;

@@ -1,8 +1,14 @@
 /**
- * Browser code for the header: one card per tracker from `GET /admin/status` (latest sync, issue
- * counts, queue, paused or rate-limited) and the "Sync now" button (`POST /admin/sync`).
+ * Browser code for sync status: one card per tracker from `GET /admin/status` (latest sync with a
+ * progress bar while it runs, issue counts, queue, paused or rate-limited, failures), "Sync" per
+ * tracker and "Sync now" for all (`POST /admin/sync`), and "Retry failed jobs"
+ * (`POST /admin/failed/retry`). While a sync runs the status is read again every 2 s; when it
+ * ends, every view is reloaded.
  */
 export const CLIENT_STATUS = `
+const STATUS_POLL_MS = 2000;
+const statusPoll = { timer: null, running: false };
+
 function runLine(run) {
   if (!run) return 'never synced';
   const counts =
@@ -23,6 +29,9 @@ function queueLine(queue) {
 
 function flags(tracker) {
   const out = [];
+  if (tracker.latestRun && tracker.latestRun.status === 'running') {
+    out.push(el('span', { class: 'flag good' }, 'syncing'));
+  }
   if (tracker.queue.paused) out.push(el('span', { class: 'flag warn' }, 'paused'));
   if (tracker.queue.rateLimitTtlMs > 0) {
     const seconds = Math.ceil(tracker.queue.rateLimitTtlMs / 1000);
@@ -32,6 +41,14 @@ function flags(tracker) {
     out.push(el('span', { class: 'flag bad' }, tracker.failures + ' failed writes'));
   }
   return out;
+}
+
+/** While a run is going: scored so far out of pulled so far. */
+function runProgress(run) {
+  if (!run || run.status !== 'running') return null;
+  const done = run.scored + run.unscored + run.invalid;
+  return el('p', {}, el('label', {}, ['Progress: ' + done + ' of ' + run.pulled + ' pulled issues scored ',
+    el('progress', { max: Math.max(1, run.pulled), value: done })]));
 }
 
 /** Why the latest run failed: its first failures (all are listed by GET /admin/failed). */
@@ -47,18 +64,23 @@ function runFailures(run) {
 
 function trackerCard(t) {
   const i = t.issues;
-  return el('section', { class: 'card' }, [
+  return el('section', { class: 'card', 'aria-label': 'Sync status of ' + t.trackerId }, [
     el('h3', {}, [t.trackerId + ' ', el('small', {}, t.kind)].concat(flags(t))),
     el('p', {}, 'Last ' + runLine(t.latestRun)),
+    runProgress(t.latestRun),
     runFailures(t.latestRun),
     el('p', {}, i.total + ' issues: ' + i.scored + ' scored, ' + needInput(i.unscored, i.invalid)),
     el('p', {}, queueLine(t.queue)),
+    el('button', { type: 'button', onclick: function () { void syncNow(t.trackerId); } },
+      'Sync ' + t.trackerId),
   ]);
 }
 
-/** Fills the tracker cards and the tracker filter; resolves with the status. */
+/** Fills the tracker cards and the tracker filter; polls while a sync runs. */
 async function loadStatus() {
   const status = await answer(fetch('/admin/status', authed('GET')));
+  data.status = status;
+  data.trackerIds = status.trackers.map(function (t) { return t.trackerId; });
   const cards = status.trackers.map(trackerCard);
   if (!status.workersRunning) {
     cards.unshift(el('p', { class: 'message warn' },
@@ -72,24 +94,56 @@ async function loadStatus() {
       return el('option', { value: t.trackerId, selected: t.trackerId === chosen }, t.trackerId);
     }),
   ));
-  return status;
+  const running = status.trackers.some(function (t) {
+    return t.latestRun && t.latestRun.status === 'running';
+  });
+  if (statusPoll.timer !== null) clearTimeout(statusPoll.timer);
+  statusPoll.timer = null;
+  if (running) statusPoll.timer = setTimeout(pollStatus, STATUS_POLL_MS);
+  const finished = statusPoll.running && !running;
+  statusPoll.running = running;
+  return finished;
 }
 
-async function syncNow() {
+function pollStatus() {
+  statusPoll.timer = null;
+  loadStatus().then(function (finished) {
+    if (finished) void refresh();
+  }, function (err) {
+    report($('sync-message'), err);
+  });
+}
+
+async function syncNow(trackerId) {
   const line = $('sync-message');
-  const button = $('sync');
-  button.disabled = true;
   line.className = 'message';
-  line.textContent = 'Queueing a sync\u2026';
+  line.textContent = 'Queueing a sync\\u2026';
   try {
-    const queued = await answer(fetch('/admin/sync', authed('POST', {})));
+    const body = trackerId ? { trackerId: trackerId } : {};
+    const queued = await answer(fetch('/admin/sync', authed('POST', body)));
     line.textContent = 'Sync queued: ' + queued.jobs.map(function (j) {
-      return j.trackerId + ' (job ' + j.jobId + ')';
-    }).join(', ') + '. Refresh to follow it.';
+      return j.trackerId;
+    }).join(', ') + '. Progress shows under Overview.';
+    // Reload every view once the status shows no run going (pollStatus).
+    statusPoll.running = true;
+    if (!statusPoll.timer) statusPoll.timer = setTimeout(pollStatus, STATUS_POLL_MS);
   } catch (err) {
     report(line, err);
-  } finally {
-    button.disabled = false;
+  }
+}
+
+async function retryFailed() {
+  const line = $('retry-message');
+  line.className = 'message';
+  try {
+    const result = await answer(fetch('/admin/failed/retry', authed('POST', {})));
+    const jobs = result.retriedQueues.reduce(function (n, q) { return n + q.jobs; }, 0);
+    line.textContent = 'Retried ' + jobs + ' failed job' + (jobs === 1 ? '' : 's') + '; ' +
+      result.failedIssues + ' issue' + (result.failedIssues === 1 ? '' : 's') +
+      ' still have a failed write.';
+    await loadStatus();
+  } catch (err) {
+    report(line, err);
   }
 }
 `;

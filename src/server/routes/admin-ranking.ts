@@ -4,7 +4,7 @@
  * audit trail and score history) and `GET /admin/audit` (the latest writes).
  */
 import { z } from 'zod';
-import { rankingItem } from '../../pipeline/ranking-view.js';
+import { rankingItem, workTypeOf } from '../../pipeline/ranking-view.js';
 import type { IssueRecord } from '../../store/issue-record.js';
 import { AppError, ErrorBody } from '../errors.js';
 import { BEARER } from '../openapi.js';
@@ -90,22 +90,8 @@ export const adminRankingRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, 
       },
     },
     async (request) => {
-      const { trackerId, key } = request.params;
-      if (!trackerIds.includes(trackerId)) {
-        throw new AppError(
-          'unknown_tracker',
-          404,
-          `no tracker '${trackerId}' is configured; configured: ${trackerIds.join(', ')}`,
-        );
-      }
-      const record = await ctx.store.getByKey(trackerId, key);
-      if (!record) {
-        throw new AppError(
-          'issue_not_found',
-          404,
-          `no issue ${key} is stored for ${trackerId}: it is outside the tracker's scope, or not synced yet (POST /admin/sync)`,
-        );
-      }
+      const { trackerId } = request.params;
+      const record = await storedIssue(ctx, request.params);
       const [[rank], audit, history] = await Promise.all([
         ctx.store.positions([record.member]),
         ctx.audit.forIssue(trackerId, record.id),
@@ -157,5 +143,30 @@ function detail(record: IssueRecord) {
     trackerRank: record.rank,
     scoredWith: record.scoredWith,
     lastWrittenAt: record.lastWrittenAt,
+    workType: workTypeOf(record),
   };
+}
+
+/** The stored issue `key` of `trackerId`, or a 404 naming what is wrong (issue routes). */
+export async function storedIssue(
+  ctx: AdminRoutesOptions['ctx'],
+  { trackerId, key }: { trackerId: string; key: string },
+): Promise<IssueRecord> {
+  const trackerIds = ctx.config.trackers.map((t) => t.id);
+  if (!trackerIds.includes(trackerId)) {
+    throw new AppError(
+      'unknown_tracker',
+      404,
+      `no tracker '${trackerId}' is configured; configured: ${trackerIds.join(', ')}`,
+    );
+  }
+  const record = await ctx.store.getByKey(trackerId, key);
+  if (!record) {
+    throw new AppError(
+      'issue_not_found',
+      404,
+      `no issue ${key} is stored for ${trackerId}: it is outside the tracker's scope, or not synced yet (POST /admin/sync)`,
+    );
+  }
+  return record;
 }

@@ -6,6 +6,7 @@ import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { TRACKER_KINDS } from '../../../connectors/registry.js';
 import { scheduleStatus } from '../../pipeline/scheduler.js';
+import { DigestStatusSchema } from '../../store/review-store.js';
 import { BEARER } from '../openapi.js';
 import { issueCounts, jobCounts } from '../queue-stats.js';
 import { QueueStatus, RateBudgetSchema, RunSummarySchema } from '../schemas.js';
@@ -38,6 +39,10 @@ const Status = z.object({
     }),
   ),
   scoreQueue: QueueStatus,
+  reviewDigest: DigestStatusSchema.extend({
+    configured: z.boolean().describe('whether reviews.webhookUrl is set'),
+    everySec: z.number().int(),
+  }).describe('the scheduled review digest: its last deliveries and failures'),
 });
 
 async function queueStatus(queue: Queue): Promise<z.infer<typeof QueueStatus>> {
@@ -66,12 +71,13 @@ export const adminStatusRoutes: ZodPlugin<AdminRoutesOptions> = (
       },
     },
     async () => {
-      const [latest, counts, failures, scoreQueue, schedules] = await Promise.all([
+      const [latest, counts, failures, scoreQueue, schedules, digest] = await Promise.all([
         ctx.runs.latestRuns(),
         issueCounts(ctx),
         ctx.meta.failures(),
         queueStatus(ctx.queues.score),
         scheduleStatus(ctx),
+        ctx.reviews.digestStatus(),
       ]);
       const trackers = await Promise.all(
         ctx.config.trackers.map(async (t) => {
@@ -97,6 +103,11 @@ export const adminStatusRoutes: ZodPlugin<AdminRoutesOptions> = (
         workersRunning: workersRunning(),
         trackers,
         scoreQueue,
+        reviewDigest: {
+          ...digest,
+          configured: ctx.config.reviews.webhookUrl !== undefined,
+          everySec: ctx.config.reviews.everySec,
+        },
       };
     },
   );

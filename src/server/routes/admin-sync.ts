@@ -9,7 +9,8 @@ import { enqueueSync } from '../../pipeline/runs.js';
 import { ConfigSchema } from '../../config/schema.js';
 import { ErrorBody } from '../errors.js';
 import { BEARER } from '../openapi.js';
-import { mergeSettings, previewScoring } from '../preview.js';
+import { mergeSettings } from '../preview.js';
+import { previewStored } from '../preview-stored.js';
 import { PreviewPositionSchema, trackerIdOf } from '../schemas.js';
 import { validationError, type ZodPlugin } from '../validation.js';
 import type { AdminRoutesOptions } from './admin-options.js';
@@ -156,11 +157,8 @@ export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, don
       // Cross-field rules (high >= medium) are checked on the merged settings, as at start-up.
       const checked = Scoring.safeParse(merged);
       if (!checked.success) throw validationError('body', checked.error);
-      const records = (await ctx.store.rankingAll())
-        .map((r) => r.record)
-        // Records of a tracker removed from the config have no connector to re-score them with.
-        .filter((r) => ctx.connectors.has(r.trackerId));
-      const preview = previewScoring(records, merged, (id) => connectorFor(ctx, id), ctx.settings);
+      // The state is read window by window, never every record at once (preview-stored.ts).
+      const preview = await previewStored(ctx, merged, (id) => connectorFor(ctx, id), ctx.settings);
       return { ...preview, settings: merged };
     },
   );

@@ -4,10 +4,13 @@
  */
 import { adminAuth } from '../auth.js';
 import type { ZodPlugin } from '../validation.js';
+import { adminDashboardRoutes } from './admin-dashboard.js';
 import { adminFailedRoutes } from './admin-failed.js';
 import { adminHistoryRoutes } from './admin-history.js';
 import type { AdminRoutesOptions } from './admin-options.js';
+import { adminPlansRoutes } from './admin-plans.js';
 import { adminRankingRoutes } from './admin-ranking.js';
+import { adminReviewRoutes } from './admin-review.js';
 import { adminStatusRoutes } from './admin-status.js';
 import { adminSyncRoutes } from './admin-sync.js';
 
@@ -20,5 +23,8 @@ export const adminRoutes: ZodPlugin<AdminRoutesOptions> = (app, options, done) =
   void app.register(adminHistoryRoutes, options);
   void app.register(adminSyncRoutes, options);
   void app.register(adminFailedRoutes, options);
+  void app.register(adminReviewRoutes, options);
+  void app.register(adminPlansRoutes, options);
+  void app.register(adminDashboardRoutes, options);
   done();
 };

@@ -1,0 +1,299 @@
+/**
+ * The plan of one tracker from its stored state, in windows: it never holds every record at once
+ * (README "Performance"). One pass streams the records (HSCAN windows): it drops issues a full run
+ * did not see, re-scores stale ones, decides each one's values at its unified position, saves the
+ * planner's own values that moved, and keeps only compact columns (id, ranking member, tracker
+ * rank, pinned, whether it needs a write). The order is then planned on those columns in slices
+ * that yield to the event loop, and only the issues the order gives values (a moved issue's sort
+ * key) are read again. Same decisions as `planTracker` on the whole tracker.
+ */
+import type { Connector, OrderChanges, OrderStep } from '../../connectors/connector.js';
+import type { TrackerRank } from '../domain/index.js';
+import type { IssueRecord } from '../store/issue-record.js';
+import { plannedOf, type Planned } from '../store/issue-store.js';
+import type { RunInfo } from '../store/run-record.js';
+import type { PipelineContext } from './context.js';
+import {
+  compareRankAt,
+  decideValues,
+  describe,
+  NO_ORDER,
+  orderLines,
+  planOrder,
+  type OrderColumns,
+} from './plan-tracker.js';
+import { rescoreStale } from './rescore.js';
+import { Slicer, sortIndexes } from './yield.js';
+
+/** Records per window: parsing one takes a few ms, so HTTP requests wait at most that long. */
+export const PLAN_CHUNK = 200;
+
+export interface StoredPlanOptions {
+  /** The run the plan completes (a full one drops the issues it did not see), or null. */
+  run: RunInfo | null;
+  /** Re-score every record, not only those made with other settings. */
+  rescore: boolean;
+  /** Records per window (tests vary it; the result does not depend on it). */
+  chunk?: number;
+  /** Collect dry-run lines (costs a key per issue). */
+  lines?: boolean;
+  /** Return every decided record too (review mode's pending plan needs them all). */
+  keepRecords?: boolean;
+}
+
+export interface StoredPlan {
+  /** Issues planned. */
+  total: number;
+  /** Issues whose tracker values differ from the desired ones, in ranking order. */
+  writeIds: string[];
+  orderSteps: OrderStep[];
+  moved: number;
+  lines: string[];
+  /** With `keepRecords`: the records with their decided values, in ranking order; else []. */
+  records: IssueRecord[];
+}
+
+type PlanContext = Pick<
+  PipelineContext,
+  'store' | 'runs' | 'history' | 'logger' | 'settings' | 'settingsHash'
+>;
+
+export async function planStored(
+  ctx: PlanContext,
+  trackerId: string,
+  connector: Connector,
+  options: StoredPlanOptions,
+): Promise<StoredPlan> {
+  const chunk = options.chunk ?? PLAN_CHUNK;
+  // Unified positions cost a walk of the ranking: only when this tracker writes them.
+  const positions: Positions = connector.writes.has('rankPosition')
+    ? await ctx.store.positionsOf(trackerId)
+    : new Map<string, number>();
+  const decided = new Map<string, IssueRecord>(); // review mode only
+  const plan: Decide = {
+    ctx,
+    trackerId,
+    connector,
+    positions,
+    options,
+    order: NO_ORDER,
+    columns: emptyColumns(),
+    onDecided: options.keepRecords ? (r) => decided.set(r.id, r) : () => undefined,
+  };
+  await readColumns(plan, chunk);
+  const { columns } = plan;
+  const n = columns.ids.length;
+  const slicer = new Slicer();
+  const { members } = columns;
+  const target = await sortIndexes(
+    n,
+    (a, b) => {
+      const ma = members[a] as string;
+      const mb = members[b] as string;
+      return ma < mb ? -1 : ma > mb ? 1 : 0;
+    },
+    slicer,
+  );
+  columns.members = []; // only the order was needed
+  let moved = 0;
+  const trackerOrder = connector.order;
+  if (trackerOrder) {
+    const orderColumns: OrderColumns = { ...columns, target };
+    const planOnce = async () =>
+      planOrder(
+        orderColumns,
+        await sortIndexes(n, compareRankAt(columns.ids, columns.ranks), slicer),
+        trackerOrder,
+      );
+    ({ changes: plan.order, moved } = await planOnce());
+    // A complete full pull has just read every rank; otherwise stored ranks may be stale (a
+    // tracker renumbers its ranks without touching `updated`): before moving anything, plan
+    // again on the order the tracker has now.
+    const run = options.run;
+    const ranksFresh = run !== null && run.full && !run.pullFailed;
+    if (moved > 0 && !ranksFresh && trackerOrder.currentRanks) {
+      const currentRanks = trackerOrder.currentRanks.bind(trackerOrder);
+      if (await refreshRanks(ctx, trackerId, columns, currentRanks))
+        ({ changes: plan.order, moved } = await planOnce());
+    }
+  }
+  if (plan.order.values.size > 0) await decideOrdered(plan, chunk);
+
+  const writeIds: string[] = [];
+  const lines: string[] = [];
+  for (const i of target) {
+    if (columns.writes[i] === 1) writeIds.push(columns.ids[i] as string);
+    const line = columns.lines.get(i);
+    if (line !== undefined) lines.push(line);
+  }
+  const { steps } = plan.order;
+  if (options.lines) {
+    const keyOf = new Map(columns.ids.map((id, i) => [id, columns.keys[i] as string]));
+    lines.push(...orderLines(trackerId, steps, (id) => keyOf.get(id)));
+  }
+  const records = options.keepRecords
+    ? Array.from(target, (i) => decided.get(columns.ids[i] as string)).filter(
+        (r): r is IssueRecord => r !== undefined,
+      )
+    : [];
+  return { total: n, writeIds, orderSteps: steps, moved, lines, records };
+}
+
+/** Pass 1's compact columns (index i is one issue) and what the rest of the plan needs. */
+interface Columns {
+  ids: string[];
+  members: string[];
+  ranks: (TrackerRank | null)[];
+  keys: string[];
+  pinned: Set<string>;
+  /** 1 where issue i's values differ from what the tracker holds. */
+  writes: number[];
+  /** Dry-run lines by issue index. */
+  lines: Map<number, string>;
+}
+
+function emptyColumns(): Columns {
+  return {
+    ids: [],
+    members: [],
+    ranks: [],
+    keys: [],
+    pinned: new Set(),
+    writes: [],
+    lines: new Map(),
+  };
+}
+
+type Positions = ReadonlyMap<string, number>;
+
+/** What deciding a record's values needs, and where the decisions go. */
+interface Decide {
+  ctx: PlanContext;
+  trackerId: string;
+  connector: Connector;
+  positions: Positions;
+  options: StoredPlanOptions;
+  order: OrderChanges;
+  columns: Columns;
+  onDecided: (record: IssueRecord) => void;
+}
+
+/**
+ * Decides issue i's values (with its order values, once the order is planned); the planner's own
+ * values to save when they moved, else null.
+ */
+function decide(
+  plan: Decide,
+  i: number,
+  record: IssueRecord,
+): { id: string; planned: Planned } | null {
+  const { desired, changes } = decideValues(
+    record,
+    plan.positions.get(record.id) ?? null,
+    plan.order.values.get(record.id),
+    plan.connector,
+    plan.ctx.settings,
+  );
+  plan.columns.writes[i] = changes ? 1 : 0;
+  if (plan.options.lines) {
+    if (changes) plan.columns.lines.set(i, describe(record, changes));
+    else plan.columns.lines.delete(i);
+  }
+  plan.onDecided({ ...record, desired });
+  // Only the planner's own values are saved, and only where they moved: a score saved meanwhile
+  // by a webhook's job is never overwritten with the older one read here.
+  const next = plannedOf(desired);
+  return JSON.stringify(next) === JSON.stringify(plannedOf(record.desired))
+    ? null
+    : { id: record.id, planned: next };
+}
+
+/** Saves the planner's values decided for a window. */
+async function savePlanned(
+  plan: Decide,
+  entries: ({ id: string; planned: Planned } | null)[],
+): Promise<void> {
+  const moved = entries.filter((e): e is { id: string; planned: Planned } => e !== null);
+  await plan.ctx.store.putPlanned(plan.trackerId, moved);
+}
+
+/** The pass: every stored record once, window by window, decided and reduced to columns. */
+async function readColumns(plan: Decide, chunk: number): Promise<void> {
+  const { ctx, trackerId, columns, options } = plan;
+  const { run } = options;
+  // A full run saw every issue in scope: the rest left the scope (done, moved, deleted).
+  const seen = run && run.full && !run.pullFailed ? await ctx.runs.seen(run.runId) : null;
+  const taken = new Set<string>(); // HSCAN may return an id twice while the hash grows
+  const gone: string[] = [];
+  for await (const window of ctx.store.scan(trackerId, chunk)) {
+    const fresh: IssueRecord[] = [];
+    for (const record of window) {
+      if (taken.has(record.id)) continue;
+      taken.add(record.id);
+      if (seen === null || seen.has(record.id)) fresh.push(record);
+      else {
+        await ctx.store.remove(record);
+        gone.push(record.key);
+      }
+    }
+    const rescored = await rescoreStale(ctx, plan.connector, fresh, options.rescore);
+    const planned = rescored.map((record) => {
+      const i = columns.ids.length;
+      columns.ids.push(record.id);
+      columns.members.push(record.member);
+      columns.ranks.push(record.rank);
+      if (options.lines) columns.keys.push(record.key);
+      if (record.pinned) columns.pinned.add(record.id);
+      return decide(plan, i, record);
+    });
+    await savePlanned(plan, planned);
+  }
+  if (gone.length > 0)
+    ctx.logger.info({ runId: run?.runId, removed: gone }, 'issues left the scope');
+}
+
+/**
+ * The issues the order gives values (Linear: a moved issue's sort key) are read again and decided
+ * with them; the pass decided every other issue already.
+ */
+async function decideOrdered(plan: Decide, chunk: number): Promise<void> {
+  const { columns } = plan;
+  const indexOf = new Map(columns.ids.map((id, i) => [id, i]));
+  const ids = [...plan.order.values.keys()].filter((id) => indexOf.has(id));
+  for (let start = 0; start < ids.length; start += chunk) {
+    const records = await plan.ctx.store.getMany(plan.trackerId, ids.slice(start, start + chunk));
+    const planned = records.map((record) =>
+      // A record removed meanwhile is left out.
+      record === null ? null : decide(plan, indexOf.get(record.id) as number, record),
+    );
+    await savePlanned(plan, planned);
+  }
+}
+
+/** The tracker's current ranks into the columns (saved); false when they could not be read. */
+async function refreshRanks(
+  ctx: PlanContext,
+  trackerId: string,
+  columns: Columns,
+  currentRanks: () => Promise<Map<string, TrackerRank>>,
+): Promise<boolean> {
+  let ranks: Map<string, TrackerRank>;
+  try {
+    ranks = await currentRanks();
+  } catch (err) {
+    ctx.logger.warn(
+      { trackerId, err: err instanceof Error ? err.message : String(err) },
+      'could not read the current order; planning on stored ranks',
+    );
+    return false;
+  }
+  const changed = new Map<string, TrackerRank>();
+  columns.ids.forEach((id, i) => {
+    const rank = ranks.get(id);
+    if (rank === undefined || rank === columns.ranks[i]) return;
+    changed.set(id, rank);
+    columns.ranks[i] = rank;
+  });
+  await ctx.store.putRanks(trackerId, changed);
+  return true;
+}

@@ -1,0 +1,158 @@
+/**
+ * Reads what a review needs from the stores and hands it to the pure computation (compute.ts):
+ * the ranking now, the baseline snapshot, the score history of the issues that may have moved,
+ * and the snapshots that say how long technical issues have stayed in the top N. Also takes the
+ * daily snapshot (the `review-snapshot` job) and builds the share-over-time series.
+ */
+import type { PipelineContext } from '../pipeline/context.js';
+import { workTypeOf } from '../pipeline/ranking-view.js';
+import type { HistoryEntry } from '../store/history.js';
+import type { SnapshotEntry } from '../store/review-store.js';
+import {
+  computeReview,
+  issueId,
+  moverCandidates,
+  ranked,
+  shareFigures,
+  stepWaits,
+  topOf,
+  type CurrentIssue,
+  type ReviewScope,
+} from './compute.js';
+import type { Review, Trend } from './schema.js';
+
+export type ReviewContext = Pick<
+  PipelineContext,
+  'config' | 'store' | 'history' | 'reviews' | 'meta' | 'runs'
+>;
+
+export interface ReviewRequest {
+  sinceMs: number;
+  nowMs: number;
+  top: number;
+  trackerId: string | null;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The unified ranking now, as the review sees it. */
+export async function currentIssues(ctx: Pick<ReviewContext, 'store'>): Promise<CurrentIssue[]> {
+  return (await ctx.store.rankingAll()).map(({ rank, record }) => ({
+    trackerId: record.trackerId,
+    key: record.key,
+    status: record.result.status,
+    netValueUsd: record.result.netValueUsd,
+    workType: workTypeOf(record).type,
+    rank,
+    id: record.id,
+    title: record.title,
+    url: record.url,
+    reason: record.result.reason,
+  }));
+}
+
+function scopeOf(ctx: ReviewContext, request: ReviewRequest): ReviewScope {
+  return {
+    top: request.top,
+    trackerId: request.trackerId,
+    trackerIds: ctx.config.trackers.map((t) => t.id),
+  };
+}
+
+export async function loadReview(ctx: ReviewContext, request: ReviewRequest): Promise<Review> {
+  const scope = scopeOf(ctx, request);
+  const [current, baseline] = await Promise.all([
+    currentIssues(ctx),
+    ctx.reviews.baseline(request.sinceMs),
+  ]);
+  const afterMs = baseline ? Date.parse(baseline.at) : request.sinceMs;
+  const candidates = moverCandidates(current, baseline, scope);
+  const history = new Map<string, HistoryEntry[]>(
+    await Promise.all(
+      candidates.map(async (c) => {
+        const entries = await ctx.history.forIssue(c.trackerId, c.id);
+        return [issueId(c), entries.filter((e) => Date.parse(e.at) > afterMs)] as const;
+      }),
+    ),
+  );
+  const technical = topOf(current, scope.top, scope.trackerId).filter(
+    (e) => e.workType === 'technical',
+  );
+  return computeReview({
+    at: iso(request.nowMs),
+    since: iso(request.sinceMs),
+    scope,
+    current,
+    baseline,
+    history,
+    inTopSince: await inTopSince(ctx, technical, scope, request.nowMs),
+  });
+}
+
+/** Walks the snapshots newest first until every issue's streak in the top N has ended. */
+async function inTopSince(
+  ctx: Pick<ReviewContext, 'reviews'>,
+  issues: readonly CurrentIssue[],
+  scope: ReviewScope,
+  nowMs: number,
+): Promise<Map<string, string>> {
+  const since = new Map<string, string>();
+  let open = new Set(issues.map(issueId));
+  for await (const snapshot of ctx.reviews.newestFirst(nowMs)) {
+    if (open.size === 0) break;
+    open = stepWaits(open, since, snapshot, scope);
+  }
+  return since;
+}
+
+export type SnapshotOutcome = 'taken' | 'exists' | 'not-synced';
+
+/**
+ * Whether every tracker has completed a sync: its watermark is set, or (when a pull failed, which
+ * holds the watermark back) its latest run is done.
+ */
+async function everyTrackerSynced(ctx: ReviewContext): Promise<boolean> {
+  const latest = await ctx.runs.latestRuns();
+  const synced = await Promise.all(
+    ctx.config.trackers.map(async (t) => {
+      if ((await ctx.meta.watermark(t.id)) !== null) return true;
+      const runId = latest[t.id];
+      return runId !== undefined && (await ctx.runs.summary(runId))?.status === 'done';
+    }),
+  );
+  return synced.every(Boolean);
+}
+
+/**
+ * Takes today's snapshot unless there is one. Waits until every tracker has completed a sync, so
+ * a first snapshot is never of a half-pulled backlog.
+ */
+export async function takeSnapshot(ctx: ReviewContext, nowMs: number): Promise<SnapshotOutcome> {
+  if (await ctx.reviews.hasSnapshotInSlot(nowMs)) return 'exists';
+  if (!(await everyTrackerSynced(ctx))) return 'not-synced';
+  const items: SnapshotEntry[] = (await currentIssues(ctx)).map((e) => ({
+    trackerId: e.trackerId,
+    key: e.key,
+    status: e.status,
+    netValueUsd: e.netValueUsd,
+    workType: e.workType,
+  }));
+  return (await ctx.reviews.addSnapshot({ at: iso(nowMs), items })) ? 'taken' : 'exists';
+}
+
+/** The share of the top N by work type at each snapshot since `sinceMs`, then now. */
+export async function loadTrend(ctx: ReviewContext, request: ReviewRequest): Promise<Trend> {
+  const [snapshots, current] = await Promise.all([
+    ctx.reviews.series(request.sinceMs, request.nowMs),
+    currentIssues(ctx),
+  ]);
+  const point = (at: string, entries: Parameters<typeof topOf>[0]) => ({
+    at,
+    ...shareFigures(topOf(entries, request.top, request.trackerId)),
+  });
+  return {
+    top: request.top,
+    trackerId: request.trackerId,
+    points: [...snapshots.map((s) => point(s.at, ranked(s))), point(iso(request.nowMs), current)],
+  };
+}

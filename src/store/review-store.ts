@@ -1,0 +1,249 @@
+/**
+ * Backlog reviews (README "Backlog reviews") in Redis: a snapshot of the unified ranking at most
+ * once a day (the first of the day is kept, so a review always compares with a state at or before
+ * its `since`), kept 92 days, and the scheduled digest's delivery status. Both keys are
+ * deployment-wide (under `{<redisPrefix>}`): a snapshot spans every tracker by design.
+ *
+ * A snapshot holds every issue in scope, compactly (tracker, key, status, net value, work type in
+ * ranking order): a review needs scope membership (entered / left), statuses (newly needing input)
+ * and positions (movers, the share of the top N, how long an issue has waited in it). A choice not
+ * made: reconstructing past rankings from the per-issue score history. Issues that left the scope
+ * lose their history, and CD3 or P10 orders cannot be rebuilt from it.
+ */
+import { z } from 'zod';
+import type { WorkType } from '../domain/index.js';
+import { parseStored, parseStoredJson, type OnCorrupt } from './corrupt.js';
+import type { Keys } from './keys.js';
+import type { RedisClient } from './redis-client.js';
+
+const DAY_MS = 86_400_000;
+
+export interface ReviewStoreOptions {
+  /** At most one snapshot per slot of this length: the first one taken is kept. */
+  slotMs: number;
+  /** Snapshots older than this are dropped. */
+  maxAgeMs: number;
+}
+
+export const DEFAULT_REVIEW_STORE_OPTIONS: ReviewStoreOptions = {
+  slotMs: DAY_MS,
+  maxAgeMs: 92 * DAY_MS,
+};
+
+type Status = 'scored' | 'unscored' | 'invalid';
+
+/** One issue of a snapshot; its unified rank is its position (1-based) in `items`. */
+export interface SnapshotEntry {
+  trackerId: string;
+  key: string;
+  status: Status;
+  netValueUsd: number | null;
+  workType: WorkType['type'];
+}
+
+export interface ReviewSnapshot {
+  at: string;
+  /** Every issue in scope, in unified ranking order. */
+  items: SnapshotEntry[];
+}
+
+const STATUS_CODE = { scored: 's', unscored: 'u', invalid: 'i' } as const;
+const TYPE_CODE = { technical: 't', product: 'p', unclassified: 'u' } as const;
+const STATUS_OF = { s: 'scored', u: 'unscored', i: 'invalid' } as const;
+const TYPE_OF = { t: 'technical', p: 'product', u: 'unclassified' } as const;
+
+const StoredSnapshot = z.object({
+  at: z.string(),
+  items: z.array(
+    z.tuple([
+      z.string(),
+      z.string(),
+      z.enum(['s', 'u', 'i']),
+      z.number().nullable(),
+      z.enum(['t', 'p', 'u']),
+    ]),
+  ),
+});
+
+function encode(snapshot: ReviewSnapshot): string {
+  return JSON.stringify({
+    at: snapshot.at,
+    items: snapshot.items.map((i) => [
+      i.trackerId,
+      i.key,
+      STATUS_CODE[i.status],
+      i.netValueUsd,
+      TYPE_CODE[i.workType],
+    ]),
+  });
+}
+
+/** The digest's delivery status, as `/admin/status` shows it. */
+export const DigestStatusSchema = z.object({
+  lastAttemptAt: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
+  lastFailureAt: z.string().nullable(),
+  lastError: z.string().nullable().describe('why the last failed delivery failed (no URL)'),
+  consecutiveFailures: z.number().int(),
+  /** When the schedule first ticked: the first digest goes out one period later. */
+  scheduledSince: z.string().nullable(),
+});
+export type DigestStatus = z.infer<typeof DigestStatusSchema>;
+
+/**
+ * Adds a snapshot unless its slot already holds one, then drops those older than the cutoff.
+ * KEYS: sorted set. ARGV: ms, json, slot start ms, slot end ms (exclusive), cutoff ms.
+ */
+const ADD_FIRST_IN_SLOT = `
+if redis.call('ZCOUNT', KEYS[1], ARGV[3], '(' .. ARGV[4]) > 0 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
+return 1`;
+
+export class ReviewStore {
+  private readonly options: ReviewStoreOptions;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: Keys,
+    private readonly onCorrupt: OnCorrupt,
+    options: Partial<ReviewStoreOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_REVIEW_STORE_OPTIONS, ...options };
+  }
+
+  private slotOf(ms: number): [number, number] {
+    const start = Math.floor(ms / this.options.slotMs) * this.options.slotMs;
+    return [start, start + this.options.slotMs];
+  }
+
+  /** Whether the slot of `ms` already holds a snapshot. */
+  async hasSnapshotInSlot(ms: number): Promise<boolean> {
+    const [start, end] = this.slotOf(ms);
+    return (await this.redis.zcount(this.keys.reviewSnapshots, start, `(${end}`)) > 0;
+  }
+
+  /** Stores the snapshot unless its slot has one; true when stored. */
+  async addSnapshot(snapshot: ReviewSnapshot): Promise<boolean> {
+    const ms = Date.parse(snapshot.at);
+    const [start, end] = this.slotOf(ms);
+    const added = await this.redis.eval(
+      ADD_FIRST_IN_SLOT,
+      1,
+      this.keys.reviewSnapshots,
+      String(ms),
+      encode(snapshot),
+      String(start),
+      String(end),
+      String(ms - this.options.maxAgeMs),
+    );
+    return added === 1;
+  }
+
+  /**
+   * What a review since `sinceMs` compares with: the newest snapshot at or before it, else the
+   * oldest after it (the deployment is younger than `since`), else null.
+   */
+  async baseline(sinceMs: number): Promise<ReviewSnapshot | null> {
+    const key = this.keys.reviewSnapshots;
+    const [before] = await this.redis.zrevrangebyscore(key, sinceMs, '-inf', 'LIMIT', 0, 1);
+    if (before !== undefined) return this.decode(before);
+    const [after] = await this.redis.zrangebyscore(key, `(${sinceMs}`, '+inf', 'LIMIT', 0, 1);
+    return after === undefined ? null : this.decode(after);
+  }
+
+  /** Snapshots taken at or before `beforeMs`, newest first, read a few at a time. */
+  async *newestFirst(beforeMs: number, batch = 7): AsyncGenerator<ReviewSnapshot> {
+    for (let offset = 0; ; offset += batch) {
+      const raw = await this.redis.zrevrangebyscore(
+        this.keys.reviewSnapshots,
+        beforeMs,
+        '-inf',
+        'LIMIT',
+        offset,
+        batch,
+      );
+      for (const json of raw) {
+        const snapshot = this.decode(json);
+        if (snapshot) yield snapshot;
+      }
+      if (raw.length < batch) return;
+    }
+  }
+
+  /** Snapshots between two times (inclusive), oldest first. */
+  async series(fromMs: number, toMs: number): Promise<ReviewSnapshot[]> {
+    const raw = await this.redis.zrangebyscore(this.keys.reviewSnapshots, fromMs, toMs);
+    return raw.flatMap((json) => {
+      const snapshot = this.decode(json);
+      return snapshot ? [snapshot] : [];
+    });
+  }
+
+  private decode(json: string): ReviewSnapshot | null {
+    const stored = parseStoredJson(
+      StoredSnapshot,
+      json,
+      { subject: 'audit', trackerId: '*', id: 'review', field: 'review snapshot' },
+      this.onCorrupt,
+    );
+    if (!stored) return null;
+    return {
+      at: stored.at,
+      items: stored.items.map(([trackerId, key, status, netValueUsd, type]) => ({
+        trackerId,
+        key,
+        status: STATUS_OF[status],
+        netValueUsd,
+        workType: TYPE_OF[type],
+      })),
+    };
+  }
+
+  /** Records one delivery attempt of the digest (`error` null when it was delivered). */
+  async recordDigestAttempt(at: string, error: string | null): Promise<void> {
+    const key = this.keys.reviewDigest;
+    const multi = this.redis.multi().hset(key, 'lastAttemptAt', at);
+    if (error === null) {
+      multi.hset(key, 'lastSuccessAt', at, 'consecutiveFailures', '0');
+    } else {
+      multi.hset(key, 'lastFailureAt', at, 'lastError', error);
+      multi.hincrby(key, 'consecutiveFailures', 1);
+    }
+    await multi.exec();
+  }
+
+  /** Notes when the digest schedule first ticked (kept if already set); returns that time. */
+  async markScheduled(at: string): Promise<string> {
+    const key = this.keys.reviewDigest;
+    await this.redis.hsetnx(key, 'scheduledSince', at);
+    return (await this.redis.hget(key, 'scheduledSince')) ?? at;
+  }
+
+  async digestStatus(): Promise<DigestStatus> {
+    const raw = await this.redis.hgetall(this.keys.reviewDigest);
+    const status = parseStored(
+      DigestStatusSchema,
+      {
+        lastAttemptAt: raw['lastAttemptAt'] ?? null,
+        lastSuccessAt: raw['lastSuccessAt'] ?? null,
+        lastFailureAt: raw['lastFailureAt'] ?? null,
+        lastError: raw['lastError'] ?? null,
+        consecutiveFailures: Number(raw['consecutiveFailures'] ?? 0),
+        scheduledSince: raw['scheduledSince'] ?? null,
+      },
+      { subject: 'audit', trackerId: '*', id: 'review', field: 'review digest status' },
+      this.onCorrupt,
+    );
+    return (
+      status ?? {
+        lastAttemptAt: null,
+        lastSuccessAt: null,
+        lastFailureAt: null,
+        lastError: null,
+        consecutiveFailures: 0,
+        scheduledSince: null,
+      }
+    );
+  }
+}
