@@ -45,7 +45,6 @@ const TrailSchema = z.object({
 });
 
 export const adminDashboardRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, done) => {
-
   app.get(
     '/admin/matrix',
     {
