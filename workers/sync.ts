@@ -36,7 +36,9 @@ export async function processSyncStart(ctx: PipelineContext, data: SyncStartData
     );
     // Issues that left the scope still go at once: a long run (a first full reconcile under
     // rate limits) must not keep them ranked and written until it ends (the soak: minutes).
-    if (watermark !== null) await forgetLeaversMeanwhile(ctx, data.trackerId, watermark);
+    // Since the watermark, or, on a first sync (none yet), since the running run started.
+    const since = watermark ?? (await ctx.runs.info(holder))?.startedAt ?? null;
+    if (since !== null) await forgetLeaversMeanwhile(ctx, data.trackerId, since);
     return runId;
   }
   await ctx.runs.create({

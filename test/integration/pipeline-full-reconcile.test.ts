@@ -127,4 +127,22 @@ describe('issues that leave the scope while a long run holds the tracker', () =>
     // The tick started no run of its own: the long run still holds the trackers.
     expect(await h.ctx.runs.acquireLock('acme-jira', 'another')).toBe('acme-jira-long-run');
   });
+
+  it('are forgotten during a first sync too (no watermark yet: since the running run started)', async () => {
+    h = await startHarness({ jira: { issues: 20, seed: 63 }, linear: { issues: 5, seed: 64 } });
+    await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false });
+    const [issue] = await h.ctx.store.all('acme-jira');
+    if (!issue) throw new Error('nothing synced');
+    // As during a first full reconcile: no watermark, and a run that started a while ago.
+    await h.ctx.redis.hdel(h.ctx.keys.watermarks, 'acme-jira');
+    expect(await h.ctx.meta.watermark('acme-jira')).toBeNull();
+    const startedAt = new Date(Date.now() - 60_000).toISOString();
+    const first = { runId: 'acme-jira-first', trackerId: 'acme-jira', full: true, dryRun: false };
+    await h.ctx.runs.create({ ...first, sinceIso: null, startedAt, group: [] });
+    expect(await h.ctx.runs.acquireLock('acme-jira', first.runId)).toBeNull();
+    h.jira.editIssue(issue.key, { status: 'Done' });
+
+    await processSyncStart(h.ctx, SyncStartData.parse({ trackerId: 'acme-jira' }));
+    expect(await h.ctx.store.get('acme-jira', issue.id)).toBeNull();
+  });
 });
