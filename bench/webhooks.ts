@@ -27,18 +27,26 @@ export interface WebhookFigures {
   missed: number;
 }
 
-export async function benchWebhooks(count = 500, perSec = 100): Promise<WebhookFigures> {
-  const d = await startBenchDeployment(Math.ceil(count * 1.3), { seed: 7, concurrency: 16 });
+/**
+ * A bench deployment with workers and the HTTP server listening, and the service's own time to
+ * answer each webhook (request received to response finished, on the server) collected.
+ */
+async function startServing(perTracker: number, seed: number) {
+  const d = await startBenchDeployment(perTracker, { seed, concurrency: 16 });
   const workers = startWorkers(d.ctx, { concurrency: 16 });
   const app = await buildServer({ ctx: d.ctx, workersRunning: () => true });
   const serverAcks: number[] = [];
-  // The service's own time to answer: request received to response finished, on the server.
   app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (!req.url?.startsWith('/webhooks/')) return;
     const start = performance.now();
     res.on('finish', () => serverAcks.push(performance.now() - start));
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { d, workers, app, serverAcks, url };
+}
+
+export async function benchWebhooks(count = 500, perSec = 100): Promise<WebhookFigures> {
+  const { d, workers, app, serverAcks, url } = await startServing(Math.ceil(count * 1.3), 7);
   try {
     const sync = totals(
       await runSync(d.ctx, { trackerIds: [...TRACKERS], full: true, dryRun: false }),
@@ -96,16 +104,7 @@ export async function benchWebhooksDuringSync(
   count = 600,
   perSec = 100,
 ): Promise<DuringSyncFigures> {
-  const d = await startBenchDeployment(perTracker, { seed: 11, concurrency: 16 });
-  const workers = startWorkers(d.ctx, { concurrency: 16 });
-  const app = await buildServer({ ctx: d.ctx, workersRunning: () => true });
-  const serverAcks: number[] = [];
-  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!req.url?.startsWith('/webhooks/')) return;
-    const start = performance.now();
-    res.on('finish', () => serverAcks.push(performance.now() - start));
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const { d, workers, app, serverAcks, url } = await startServing(perTracker, 11);
   try {
     // Signed up front, sent from a thread of their own: the sandboxes' thread is busy answering
     // the sync, and its delays are not the service's.
