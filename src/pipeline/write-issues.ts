@@ -231,10 +231,20 @@ async function writePass(
   };
 
   try {
-    const queue = await readBackUnsure(
-      records.filter((r) => locks.has(r.id)),
-      (id) => locks.get(id) === 'unsure',
+    // Calls a replaced run may still have out land (and are recorded) before this job looks.
+    const unsure = await ctx.locks.waitForSenders(
+      trackerId,
+      [...locks].filter(([, state]) => state === 'unsure').map(([id]) => id),
+      callTtlMs,
     );
+    // Read again now that the locks are held: the records above were read before, and a job
+    // that held an issue then may have recorded its write and unlocked it in between. Sending
+    // from the older read repeated that job's edit (the cluster failover test caught it, when
+    // jobs resumed together after the promotion).
+    const lockedNow = (await ctx.store.getMany(trackerId, [...locks.keys()])).filter(
+      (r): r is IssueRecord => r !== null && changedValues(r.current, r.desired) !== null,
+    );
+    const queue = await readBackUnsure(lockedNow, (id) => unsure.has(id));
     const units: IssueRecord[][] = [];
     for (let i = 0; i < queue.length; i += perCall) units.push(queue.slice(i, i + perCall));
     let nextUnit = 0;

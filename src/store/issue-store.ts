@@ -71,6 +71,32 @@ for i = 1, #ARGV, 2 do
 end
 return 1`;
 
+/**
+ * Saves what a pull found the tracker holding, unless a write was recorded since the record was
+ * read: the scorer reads the stored state, decides what the tracker holds (score-record.ts
+ * heldValues) and saves it, and a write job recording in between (its `lastWrittenAt` changed)
+ * knows better. Overwriting it rolled the record back to the value before that write, and the
+ * next plan sent the write again (the Redis Cluster failover test). KEYS: state, rank hashes.
+ * ARGV: id, the lastWrittenAt read ('' = none), state JSON, rank JSON, per issue.
+ */
+const SAVE_PULLED_STATE = `
+for i = 1, #ARGV, 4 do
+  local id = ARGV[i]
+  local stored = redis.call('HGET', KEYS[1], id)
+  local written = ''
+  if stored then
+    local ok, state = pcall(cjson.decode, stored)
+    if ok and type(state) == 'table' and type(state.lastWrittenAt) == 'string' then
+      written = state.lastWrittenAt
+    end
+  end
+  if written == ARGV[i + 1] then
+    redis.call('HSET', KEYS[1], id, ARGV[i + 2])
+    redis.call('HSET', KEYS[2], id, ARGV[i + 3])
+  end
+end
+return 1`;
+
 export interface StatusCounts {
   total: number;
   scored: number;
@@ -266,7 +292,9 @@ export class IssueStore {
 
   /**
    * Saves records in one round trip, moving each in the ranking when its member changed.
-   * `previousMembers[i]` is the member records[i] had before (or null).
+   * `previousMembers[i]` is the member records[i] had before (or null). What the tracker holds
+   * (state and rank) is saved only where no write was recorded since the record was read
+   * (SAVE_PULLED_STATE): the write's record is newer than the pull's.
    */
   async putMany(
     records: readonly IssueRecord[],
@@ -275,12 +303,25 @@ export class IssueStore {
     if (records.length === 0) return;
     const batch = new TaggedBatch(this.redis);
     this.addScores(batch, records, previousMembers);
+    const pulled = new Map<string, string[]>();
     for (const record of records) {
       const [, stateJson, rankJson] = split(record);
+      const args = pulled.get(record.trackerId) ?? [];
+      args.push(record.id, record.lastWrittenAt ?? '', stateJson, rankJson);
+      pulled.set(record.trackerId, args);
       const multi = batch.at(this.keys.trackerTag(record.trackerId));
-      multi.hset(this.keys.trackerState(record.trackerId), record.id, stateJson);
-      multi.hset(this.keys.trackerRank(record.trackerId), record.id, rankJson);
       multi.hset(this.keys.keyIndex(record.trackerId), record.key, record.id);
+    }
+    for (const [trackerId, args] of pulled) {
+      batch
+        .at(this.keys.trackerTag(trackerId))
+        .eval(
+          SAVE_PULLED_STATE,
+          2,
+          this.keys.trackerState(trackerId),
+          this.keys.trackerRank(trackerId),
+          ...args,
+        );
     }
     await batch.exec();
   }

@@ -11,6 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { RedisClient } from './redis-client.js';
 import type { Keys } from './keys.js';
 import type { TaggedBatch } from './tagged-batch.js';
+import { ReplicaWait } from './replica-wait.js';
 
 /** How long a mark outlives a dead writer: longer than any stall recovery or job backoff. */
 const SENDING_TTL_MS = 3_600_000;
@@ -100,10 +101,14 @@ function ownerParts(owner: string): { job: string; attempt: number } {
 }
 
 export class WriteLocks {
+  private readonly replicas: ReplicaWait;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: Keys,
-  ) {}
+  ) {
+    this.replicas = new ReplicaWait(redis);
+  }
 
   private mark(trackerId: string, issueId: string): string {
     return `${this.keys.writeLock(trackerId, issueId)}:sending`;
@@ -145,6 +150,8 @@ export class WriteLocks {
   /**
    * Immediately before a call: confirms (or takes back) `owner`'s locks of `ids` for `ttlMs` and
    * marks them as sending until `done` records the result. Returns the ids it may send.
+   * On a Redis Cluster the marks are on a replica before this returns (replica-wait.ts): a mark
+   * lost with a failed master would let a re-run send the same edit again.
    */
   async claim(
     trackerId: string,
@@ -162,6 +169,7 @@ export class WriteLocks {
       ttlMs,
       SENDING_TTL_MS,
     )) as number[];
+    if (claimed.includes(1)) await this.replicas.confirm(this.keys.trackerTag(trackerId));
     return new Set(ids.filter((_, i) => claimed[i] === 1));
   }
 
@@ -208,6 +216,35 @@ export class WriteLocks {
     const deadline = Date.now() + maxWaitMs;
     while (Date.now() < deadline && (await this.redis.exists(...keys)) > 0)
       await delay(Math.min(LOCK_POLL_MS, Math.max(1, deadline - Date.now())));
+  }
+
+  /**
+   * For issues locked as `unsure`: waits while a sending mark is younger than `callTtlMs`, as the
+   * call it marks may still be on its way (a run replaced while alive, after a failover or a lost
+   * queue lock, records its last calls when they answer). Reading the tracker before that call
+   * lands sent the same edit again. Resolves with the ids whose marks are still there: their
+   * calls went out and were never recorded, so read the tracker before writing them.
+   */
+  async waitForSenders(
+    trackerId: string,
+    ids: readonly string[],
+    callTtlMs: number,
+  ): Promise<Set<string>> {
+    let pending = [...ids];
+    for (;;) {
+      if (pending.length === 0) return new Set();
+      const ttls = await Promise.all(
+        pending.map((id) => this.redis.pttl(this.mark(trackerId, id))),
+      );
+      const marked = pending.filter((_, i) => (ttls[i] ?? -2) !== -2);
+      // A mark's age is what its TTL lost since the claim set it (no clocks compared).
+      const young = marked.filter(
+        (id) => SENDING_TTL_MS - (ttls[pending.indexOf(id)] ?? 0) < callTtlMs,
+      );
+      if (young.length === 0) return new Set(marked);
+      pending = marked;
+      await delay(LOCK_POLL_MS);
+    }
   }
 
   /** Releases those of `ids` that `owner` holds. */

@@ -4,7 +4,10 @@
  * retried, and everything converges with no issue written twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { runSync, totals } from '../../src/pipeline/sync-run.js';
+import { connectRedis } from '../../src/redis-connect.js';
+import { ReplicaWait } from '../../src/store/replica-wait.js';
 import { startRedisCluster, type RedisClusterHandle } from '../cluster/redis-cluster.js';
 import type { Harness } from './pipeline-harness.js';
 import { startServerHarness, syncAll, type ServerHarness } from './server-harness.js';
@@ -124,11 +127,12 @@ describe('Redis Cluster failover', () => {
 
   it(
     'a master killed while webhooks arrive: deliveries it refused are retried, a sync converges, nothing written twice',
-    // Known gap (issue 12 stays open): a write recorded on the killed master but not yet copied
-    // to its replica (replication is asynchronous) is lost with it, and the next plan sends the
-    // same value again. One CI run in three saw that; one retry keeps CI meaningful while it is
-    // fixed (WAIT for a replica after the sending mark and after the record).
-    { timeout: CLUSTER_TEST_TIMEOUT_MS, retry: 1 },
+    // Four causes of repeated edits found here, each fixed with a test of its own: a sending mark
+    // lost with the killed master (now confirmed on a replica first; the test below), a job
+    // writing from a read taken before its lock, a re-run (its queue lock lost in the failover)
+    // reading the tracker before the replaced run's call landed (write-locks.test.ts), and a
+    // pull saving a page read before a write over that write's record (issue-store.test.ts).
+    { timeout: CLUSTER_TEST_TIMEOUT_MS },
     async () => {
       // The node killed above comes back as a replica, so the tracker's new master has one again.
       const stopped = cluster.nodes.find((n) => n.process === null);
@@ -185,4 +189,40 @@ describe('Redis Cluster failover', () => {
       }
     },
   );
+
+  it('confirms writes on a replica before a call goes out, and skips a master left without one', async () => {
+    // After the test above, the node it killed is down: the master it failed over to has no
+    // replica. Find a tag on that master and one on a master that still has its replica.
+    const stopped = cluster.nodes.find((n) => n.process === null);
+    if (!stopped) throw new Error('expected the node killed above to be down');
+    const redis = await connectRedis({ url: '', clusterNodes: cluster.urls });
+    try {
+      const tags = Array.from({ length: 64 }, (_, i) => `{replica-wait-${i}}`);
+      const masters = await Promise.all(
+        tags.map(async (t) => cluster.masterOf(await cluster.slotOf(t))),
+      );
+      const alone = new Set<number>();
+      for (const port of new Set(masters)) {
+        const node = new Redis(port, '127.0.0.1');
+        const info = await node.info('replication').finally(() => node.disconnect());
+        if (/connected_slaves:0/.test(info)) alone.add(port);
+      }
+      const withReplica = tags.find((_, i) => !alone.has(masters[i] as number));
+      const without = tags.find((_, i) => alone.has(masters[i] as number));
+      if (!withReplica || !without) throw new Error(`no tag on each kind of master: ${masters.join(", ")}`);
+      const replicas = new ReplicaWait(redis);
+      await redis.set(`${withReplica}:probe`, '1');
+      expect(await replicas.confirm(withReplica)).toBe(true);
+      await redis.set(`${without}:probe`, '1');
+      expect(await replicas.confirm(without)).toBe(false);
+      // Not waited on again for a while: the next call answers without waiting out a WAIT
+      // (500 ms), so a degraded cluster does not slow every write.
+      const started = performance.now();
+      expect(await replicas.confirm(without)).toBe(false);
+      expect(performance.now() - started).toBeLessThan(400);
+      await Promise.all([redis.del(`${withReplica}:probe`), redis.del(`${without}:probe`)]);
+    } finally {
+      redis.disconnect();
+    }
+  });
 });

@@ -40,6 +40,33 @@ describe('issue store', () => {
     expect(now?.result.netValueUsd).toBe(900);
   });
 
+  it('keeps a write recorded while a pull was scored: the pull does not roll it back', async () => {
+    await store.putMany([{ ...record(500), id: '10009', key: 'APP-9' }]);
+    const [readByScorer] = await store.getMany('j', ['10009']);
+    if (!readByScorer) throw new Error('record not saved');
+    // A write job records what the tracker accepted while the scorer works on a pulled page
+    // that was read before the write landed.
+    await store.recordWritten(
+      'j',
+      [{ id: '10009', current: { netValueUsd: 500 }, lastWrittenAt: '2026-11-30T06:00:00.000Z' }],
+      new Map([['10009', 42]]),
+    );
+    await store.putMany(
+      [{ ...readByScorer, current: { netValueUsd: 1 }, rank: 7 }],
+      [readByScorer.member],
+    );
+    expect(await store.get('j', '10009')).toMatchObject({
+      current: { netValueUsd: 500 },
+      rank: 42,
+      lastWrittenAt: '2026-11-30T06:00:00.000Z',
+    });
+    // With no write in between, the pull's word is saved.
+    const [again] = await store.getMany('j', ['10009']);
+    if (!again) throw new Error('record lost');
+    await store.putMany([{ ...again, current: { netValueUsd: 2 }, rank: 8 }], [again.member]);
+    expect(await store.get('j', '10009')).toMatchObject({ current: { netValueUsd: 2 }, rank: 8 });
+  });
+
   it('keeps tracker state, rank and planned values apart from the score', async () => {
     await store.putTrackerState('j', [
       { id: '10001', current: { netValueUsd: 900 }, lastWrittenAt: 'then' },

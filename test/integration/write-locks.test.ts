@@ -12,6 +12,8 @@ import { redisKeys } from '../../src/store/keys.js';
 import { WriteLocks, writeOwner } from '../../src/store/write-locks.js';
 import { runSync, totals } from '../../src/pipeline/sync-run.js';
 import { writeIssues } from '../../src/pipeline/write-issues.js';
+import type { IssueRecord } from '../../src/store/issue-record.js';
+import { connectorFor } from '../../src/pipeline/context.js';
 import { REDIS_URL, startHarness, type Harness } from './pipeline-harness.js';
 
 const prefix = `t-${randomUUID().slice(0, 12)}`;
@@ -23,6 +25,28 @@ afterAll(async () => {
 });
 
 const TTL = 30_000;
+
+/**
+ * A harness after a full Jira sync, and one scored issue whose record says the tracker holds an
+ * older net value (1), so a write of it is due.
+ */
+async function withWriteDue(seed: number): Promise<{ h: Harness; record: IssueRecord }> {
+  const h = await startHarness({
+    jira: { issues: 12, seed },
+    linear: { issues: 2, seed: seed + 1 },
+  });
+  const summary = totals(
+    await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false }),
+  );
+  expect(summary.failed).toBe(0);
+  const record = (await h.ctx.store.all('acme-jira')).find(
+    (r) => r.result.status === 'scored' && typeof r.desired.netValueUsd === 'number',
+  );
+  if (!record) throw new Error('no scored Jira issue');
+  const due = { ...record, current: { ...record.current, netValueUsd: 1 } };
+  await h.ctx.store.putMany([due], [record.member]);
+  return { h, record };
+}
 
 describe('write locks', () => {
   it('let a re-run of the same job take over, and refuse every call of the run it replaced', async () => {
@@ -66,20 +90,9 @@ describe('a write job meeting an issue another job is writing', () => {
   });
 
   it('waits for that job, then writes what still differs, once, without failing', async () => {
-    h = await startHarness({ jira: { issues: 12, seed: 91 }, linear: { issues: 2, seed: 92 } });
-    const summary = totals(
-      await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false }),
-    );
-    expect(summary.failed).toBe(0);
-    const record = (await h.ctx.store.all('acme-jira')).find(
-      (r) => r.result.status === 'scored' && typeof r.desired.netValueUsd === 'number',
-    );
-    if (!record) throw new Error('no scored Jira issue');
-    // What we last recorded differs from what scoring wants: a write is due.
-    await h.ctx.store.putMany(
-      [{ ...record, current: { ...record.current, netValueUsd: 1 } }],
-      [record.member],
-    );
+    const setup = await withWriteDue(91);
+    h = setup.h;
+    const { record } = setup;
     // Another job holds the issue for a moment (its lock lapses by itself, as a finished
     // job's does).
     const other = writeOwner('plan-9-w0', 1, 'other-worker:1');
@@ -100,6 +113,104 @@ describe('a write job meeting an issue another job is writing', () => {
   });
 });
 
+describe('a write job whose issue another job finishes meanwhile', () => {
+  let h: Harness | null = null;
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('reads the issue again once it holds the lock, and sends nothing already recorded', async () => {
+    // The job reads its issues, then books its calls and locks them. A job that held an issue
+    // during that read may record its write and unlock in between; sending from the first read
+    // repeated its edit (the Redis Cluster failover test, when jobs resumed together).
+    const setup = await withWriteDue(95);
+    h = setup.h;
+    const { record } = setup;
+    const other = writeOwner('plan-12-w0', 1, 'other-worker:1');
+    expect((await h.ctx.locks.lock('acme-jira', [record.id], TTL, other)).size).toBe(1);
+    // The other job's write lands between this job's read and its lock (the booking sits there).
+    const ctx = h.ctx;
+    const book = ctx.limiter.book.bind(ctx.limiter);
+    ctx.limiter.book = async (...args: Parameters<typeof book>) => {
+      const state = {
+        id: record.id,
+        current: record.desired,
+        lastWrittenAt: new Date().toISOString(),
+      };
+      await ctx.store.recordWritten('acme-jira', [state], new Map());
+      await ctx.locks.unlock('acme-jira', [record.id], other);
+      return book(...args);
+    };
+    const editsBefore = h.jira.log.count((e) => e.operation === 'edit');
+
+    const outcome = await writeIssues(
+      ctx,
+      { trackerId: 'acme-jira', runId: null, issueIds: [record.id], why: 'test' },
+      writeOwner('plan-13-w0', 1, 'this-worker:1'),
+    );
+    expect(outcome).toMatchObject({ written: 0, transient: [], permanent: [] });
+    expect(h.jira.log.count((e) => e.operation === 'edit')).toBe(editsBefore);
+  });
+});
+
+describe('a write job taking over from a run whose call is still out', () => {
+  let h: Harness | null = null;
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('waits for that call to be recorded instead of reading the tracker before it lands', async () => {
+    // A run replaced while alive (its queue lock lost in a failover) records its last call when
+    // the tracker answers. The re-run read the tracker before that call landed and sent the same
+    // edit again (the Redis Cluster failover test).
+    const setup = await withWriteDue(97);
+    h = setup.h;
+    const { record } = setup;
+    const ctx = h.ctx;
+    const jira = connectorFor(ctx, 'acme-jira');
+    const ref = { trackerId: 'acme-jira', id: record.id, key: record.key };
+    // The tracker holds the old value too (the record says so already).
+    expect(await jira.write([{ ref, changes: { netValueUsd: 1 } }])).toEqual([null]);
+    const edits = () => h?.jira.log.count((e) => e.operation === 'edit' && e.status === 204) ?? 0;
+    const editsBefore = edits();
+
+    // The first run claims the issue and its call goes out.
+    const first = writeOwner('plan-14-w0', 1, 'worker-a:1');
+    expect((await ctx.locks.lock('acme-jira', [record.id], TTL, first)).size).toBe(1);
+    expect(await ctx.locks.claim('acme-jira', [record.id], TTL, first)).toEqual(
+      new Set([record.id]),
+    );
+    // ... and lands 300 ms later, recorded at once, while the re-run has already taken over.
+    const landed = new Promise<void>((resolve, reject) => {
+      setTimeout(() => {
+        const changes = { netValueUsd: record.desired.netValueUsd };
+        const state = {
+          id: record.id,
+          current: record.desired,
+          lastWrittenAt: new Date().toISOString(),
+        };
+        jira
+          .write([{ ref, changes }])
+          .then(() =>
+            ctx.store.recordWritten('acme-jira', [state], new Map(), (batch) =>
+              ctx.locks.addDone(batch, 'acme-jira', [record.id]),
+            ),
+          )
+          .then(resolve, reject);
+      }, 300);
+    });
+    const outcome = await writeIssues(
+      ctx,
+      { trackerId: 'acme-jira', runId: null, issueIds: [record.id], why: 'test' },
+      writeOwner('plan-14-w0', 2, 'worker-b:1'),
+    );
+    await landed;
+    expect(outcome).toMatchObject({ written: 0, transient: [], permanent: [] });
+    expect(edits()).toBe(editsBefore + 1);
+    expect(h.jira.issue(record.key)?.netValue).toBe(record.desired.netValueUsd);
+  });
+});
+
 describe('what a write records', () => {
   let h: Harness | null = null;
   afterAll(async () => {
@@ -110,16 +221,9 @@ describe('what a write records', () => {
     // A pulled snapshot newer than lastWrittenAt is the tracker's word (score-record.ts). Stamped
     // with when the answer came back, a change landing while the answer was on its way looked
     // older than our write and was ignored for good (the soak: wrong values after a full sync).
-    h = await startHarness({ jira: { issues: 12, seed: 93 }, linear: { issues: 2, seed: 94 } });
-    await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false });
-    const record = (await h.ctx.store.all('acme-jira')).find(
-      (r) => r.result.status === 'scored' && typeof r.desired.netValueUsd === 'number',
-    );
-    if (!record) throw new Error('no scored Jira issue');
-    await h.ctx.store.putMany(
-      [{ ...record, current: { ...record.current, netValueUsd: 1 } }],
-      [record.member],
-    );
+    const setup = await withWriteDue(93);
+    h = setup.h;
+    const { record } = setup;
     // The edit is applied 150 ms after it was sent, then answered at once.
     h.jira.faults.enqueueFor('edit', { kind: 'latency', ms: 150 });
     const outcome = await writeIssues(
