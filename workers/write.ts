@@ -63,7 +63,11 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
     data.batches.length - firstBatch,
   );
   for (let i = firstBatch; i < data.batches.length; i++) {
-    const batch = data.batches[i] as RankData['batches'][number];
+    const batch = await stillHeld(ctx, data.trackerId, data.batches[i] as RankBatch);
+    if (batch === null) {
+      await job.updateProgress(i + 1);
+      continue;
+    }
     const at = booking.at[i - firstBatch] ?? Date.now();
     try {
       for (let pauses = 0; ; pauses++) {
@@ -106,11 +110,33 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
   await finishJob(ctx, data.runId, job);
 }
 
-async function recordMoves(
+type RankBatch = RankData['batches'][number];
+
+/**
+ * The batch as it may still be sent: a rank job runs after its plan (a queue behind, a retry
+ * with backoff), and issues may have left the scope meanwhile (their records are gone). Those
+ * are not moved, and a batch placed against an anchor that left is skipped: the next plan places
+ * its issues against what is in scope. Sending them anyway moved issues that had left the scope
+ * minutes before (the soak: 2,560 such moves in one run).
+ */
+async function stillHeld(
   ctx: PipelineContext,
-  data: RankData,
-  batch: RankData['batches'][number],
-): Promise<void> {
+  trackerId: string,
+  batch: RankBatch,
+): Promise<RankBatch | null> {
+  const anchor = batch.before ?? batch.after ?? '';
+  const records = await ctx.store.getMany(trackerId, [anchor, ...batch.ids]);
+  const ids = batch.ids.filter((_, k) => records[k + 1] !== null);
+  if (records[0] !== null && ids.length === batch.ids.length) return batch;
+  const dropped = batch.ids.filter((_, k) => records[k + 1] === null);
+  ctx.logger.info(
+    { trackerId, anchor, anchorHeld: records[0] !== null, dropped, sent: records[0] ? ids : [] },
+    'rank batch trimmed: issues left the scope since it was planned',
+  );
+  return records[0] !== null && ids.length > 0 ? { ...batch, ids } : null;
+}
+
+async function recordMoves(ctx: PipelineContext, data: RankData, batch: RankBatch): Promise<void> {
   const records = (await ctx.store.getMany(data.trackerId, batch.ids)).filter(
     (r): r is IssueRecord => r !== null,
   );
