@@ -106,12 +106,11 @@ export async function planStored(
         trackerOrder,
       );
     ({ changes: plan.order, moved } = await planOnce());
-    // A complete full pull has just read every rank; otherwise stored ranks may be stale (a
-    // tracker renumbers its ranks without touching `updated`): before moving anything, plan
-    // again on the order the tracker has now.
-    const run = options.run;
-    const ranksFresh = run !== null && run.full && !run.pullFailed;
-    if (moved > 0 && !ranksFresh && trackerOrder.currentRanks) {
+    // Stored ranks may be stale: a tracker renumbers its ranks without touching `updated`, and
+    // even a full pull reads its pages over seconds while the previous plan's rank calls land
+    // (a mix of before and after; the soak saw the same issues moved every second for a
+    // minute). Before moving anything, plan again on the order the tracker has now.
+    if (moved > 0 && trackerOrder.currentRanks) {
       const currentRanks = trackerOrder.currentRanks.bind(trackerOrder);
       if (await refreshRanks(ctx, trackerId, columns, currentRanks))
         ({ changes: plan.order, moved } = await planOnce());

@@ -46,4 +46,30 @@ describe('board order after the tracker renumbered its ranks', () => {
     expect(writeCounts(h).jiraRanks - ranksBefore).toBe(0);
     expect(third.find((s) => s.trackerId === 'acme-jira')?.moved).toBe(0);
   });
+
+  it('reads the board before moving issues even in a full run, whose pages are not all current', async () => {
+    // A full pull reads its pages over seconds while rank calls land, and a page older than what
+    // is stored (a webhook's newer snapshot) keeps the stored rank: the run's ranks are a mix. The
+    // soak saw full runs move the same issues again every second for a minute.
+    h = await startHarness({
+      jira: { issues: 40, seed: 23 },
+      linear: { issues: 4, seed: 24 },
+      jiraTracker: { rank: true },
+    });
+    expect(totals(await sync(h)).failed).toBe(0);
+    expect(totals(await sync(h)).moved).toBe(0);
+    // The stored record of one issue is newer than the pages the next pull reads, and its stored
+    // rank says it sits at the bottom of the board (the board itself is in order).
+    const records = await h.ctx.store.all('acme-jira');
+    const first = records.find((r) => typeof r.rank === 'string' && r.result.status === 'scored');
+    if (!first) throw new Error('no ranked Jira issue');
+    const newer = new Date(Date.now() + 3_600_000).toISOString();
+    await h.ctx.store.putMany([{ ...first, updatedAt: newer, rank: '9|zzzzzz:' }], [first.member]);
+    const ranksBefore = writeCounts(h).jiraRanks;
+
+    const full = await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false });
+    expect(totals(full).failed).toBe(0);
+    expect(full[0]?.moved).toBe(0);
+    expect(writeCounts(h).jiraRanks - ranksBefore).toBe(0);
+  });
 });
