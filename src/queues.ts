@@ -73,6 +73,8 @@ export const ScorePageData = z
     /** A full pull: the ids seen are kept, so the plan can drop issues that left the scope. */
     full: z.boolean().default(false),
     issues: z.array(z.unknown()),
+    /** When the page was asked for: issues removed after it stay out (IssueStore.removedSince). */
+    pulledAtMs: z.number().optional(),
   })
   .strict();
 export type ScorePageData = z.infer<typeof ScorePageData>;

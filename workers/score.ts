@@ -9,7 +9,10 @@ import { changedValues } from '../src/scoring/write-diff.js';
 import { parseIssue, type Issue } from '../src/domain/issue.js';
 
 export async function processScorePage(ctx: PipelineContext, data: ScorePageData): Promise<void> {
-  const issues = data.issues.map(parseIssue);
+  const pulled = data.issues.map(parseIssue);
+  // Issues that left the scope after this page was read stay out (IssueStore.removedSince).
+  const gone = await ctx.store.removedSince(data.trackerId, pulled, data.pulledAtMs);
+  const issues = gone.size === 0 ? pulled : pulled.filter((i) => !gone.has(i.id));
   const env = {
     settings: ctx.settings,
     settingsHash: ctx.settingsHash,

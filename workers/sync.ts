@@ -82,6 +82,7 @@ export async function processSyncPage(
 ): Promise<void> {
   const queue = ctx.queues.tracker(data.trackerId);
   let result;
+  const pulledAtMs = Date.now();
   try {
     result = await pullPaced(ctx, data);
   } catch (err) {
@@ -109,6 +110,7 @@ export async function processSyncPage(
       page: data.page,
       full: data.sinceIso === null,
       issues,
+      pulledAtMs,
     },
     { jobId: `${data.runId}-s${data.page}` },
   );

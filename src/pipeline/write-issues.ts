@@ -245,6 +245,20 @@ async function writePass(
       (r): r is IssueRecord => r !== null && changedValues(r.current, r.desired) !== null,
     );
     const queue = await readBackUnsure(lockedNow, (id) => unsure.has(id));
+    if (unsure.size > 0) {
+      // Rare (a writer died or was replaced mid-call) and worth knowing at 3 a.m.
+      const unsureNow = lockedNow.filter((r) => unsure.has(r.id));
+      const toSend = new Set(queue.map((r) => r.id));
+      ctx.logger.info(
+        {
+          trackerId,
+          owner,
+          unrecorded: unsureNow.map((r) => r.key),
+          landed: unsureNow.filter((r) => !toSend.has(r.id)).map((r) => r.key),
+        },
+        'write calls that went out unrecorded were read back from the tracker',
+      );
+    }
     const units: IssueRecord[][] = [];
     for (let i = 0; i < queue.length; i += perCall) units.push(queue.slice(i, i + perCall));
     let nextUnit = 0;

@@ -71,6 +71,9 @@ for i = 1, #ARGV, 2 do
 end
 return 1`;
 
+/** How long a removed issue is remembered against stale pages (a pull's pages lag by seconds). */
+const LEFT_SCOPE_MEMORY_MS = 3_600_000;
+
 /**
  * Saves what a pull found the tracker holding, unless a write was recorded since the record was
  * read: the scorer reads the stored state, decides what the tracker holds (score-record.ts
@@ -457,8 +460,12 @@ export class IssueStore {
   }
 
   async remove(record: IssueRecord): Promise<void> {
+    const now = Date.now();
+    const left = this.keys.leftScope(record.trackerId);
     const multi = this.redis
       .multi()
+      .zadd(left, now, record.id)
+      .zremrangebyscore(left, '-inf', now - LEFT_SCOPE_MEMORY_MS)
       .hdel(this.keys.trackerState(record.trackerId), record.id)
       .hdel(this.keys.trackerRank(record.trackerId), record.id)
       .hdel(this.keys.planned(record.trackerId), record.id)
@@ -467,6 +474,33 @@ export class IssueStore {
       .zrem(this.keys.ranking(record.trackerId), record.member);
     this.countStatuses(() => multi, [record], true);
     await multi.exec();
+  }
+
+  /**
+   * Of `issues` (pulled snapshots), those removed from the state after the page was asked for
+   * (`pulledAtMs`; without it, after the snapshot's `updatedAt`), within LEFT_SCOPE_MEMORY_MS. A
+   * page read before an issue left the scope and scored after the leaver check forgot it brought
+   * it back into the ranking and its writes (the soak: writes to issues out of scope for a minute).
+   */
+  async removedSince(
+    trackerId: string,
+    issues: readonly { id: string; updatedAt: string }[],
+    pulledAtMs?: number,
+  ): Promise<Set<string>> {
+    if (issues.length === 0) return new Set();
+    const removedAt = await this.redis.zmscore(
+      this.keys.leftScope(trackerId),
+      ...issues.map((i) => i.id),
+    );
+    const out = new Set<string>();
+    issues.forEach((issue, i) => {
+      const at = removedAt[i];
+      if (at == null) return;
+      const readAt = pulledAtMs ?? Date.parse(issue.updatedAt);
+      // An unreadable time counts as older: the issue stays out until a newer page.
+      if (!(readAt > Number(at))) out.add(issue.id);
+    });
+    return out;
   }
 
   /**

@@ -15,6 +15,8 @@ export interface Keys {
   trackerState(trackerId: string): string;
   trackerRank(trackerId: string): string;
   planned(trackerId: string): string;
+  /** Issues removed from the state (left the scope), by when: stale pages do not bring them back. */
+  leftScope(trackerId: string): string;
   /** Review mode: the tracker's pending plan (writes waiting for approval). */
   pendingPlan(trackerId: string): string;
   statusIndex(trackerId: string): string;
@@ -76,6 +78,7 @@ export function redisKeys(redisPrefix: string): Keys {
     trackerState: (id) => `${t(id)}:state`,
     trackerRank: (id) => `${t(id)}:rank`,
     planned: (id) => `${t(id)}:planned`,
+    leftScope: (id) => `${t(id)}:left-scope`,
     pendingPlan: (id) => `${t(id)}:pending-plan`,
     statusIndex: (id) => `${t(id)}:status`,
     statusCounts: (id) => `${t(id)}:counts`,
