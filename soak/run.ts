@@ -298,7 +298,8 @@ export async function runSoak(argv: string[]): Promise<number> {
     const settleFrom = Date.now();
     log('settling: waiting for an incremental sync of each tracker after the faults stopped');
     for (const id of Object.values(TRACKERS)) {
-      const until = Date.now() + 120_000;
+      // A run started under the faults may hold the tracker for minutes: scheduled ticks wait.
+      const until = Date.now() + 300_000;
       for (;;) {
         const latest = await monitor.hget(`{${PREFIX}}:runs`, id);
         const run = latest ? await monitor.hgetall(`{${PREFIX}}:run:${latest}`) : {};

@@ -24,6 +24,14 @@ export async function processWrite(ctx: PipelineContext, data: WriteData, job: J
     job.token ?? 'no-token',
   );
   const outcome = await writeIssues(ctx, data, owner);
+  if (outcome.replaced) {
+    // This run lost its queue lock and the job runs again elsewhere: that run reports.
+    ctx.logger.info(
+      { trackerId: data.trackerId, jobId: job.id },
+      'write job replaced by a later run',
+    );
+    return;
+  }
   if (data.receivedAtMs && outcome.written > 0)
     ctx.metrics.eventToWrite.observe((Date.now() - data.receivedAtMs) / 1000);
   if (outcome.rateLimitedMs !== null) {

@@ -39,6 +39,11 @@ export interface WriteOutcome {
    * to the queue for this long (the tracker stays paused in Redis meanwhile).
    */
   rateLimitedMs: number | null;
+  /**
+   * A later run of this job took its locks (this run's queue lock was lost): it stopped, and the
+   * later run writes the rest.
+   */
+  replaced: boolean;
   transient: WriteFailure[];
   permanent: WriteFailure[];
 }
@@ -71,7 +76,7 @@ export async function writeIssues(
   // queued behind each other that way for minutes (soak: a 2,000-issue full run took 410 s).
   const { timeoutMs } = trackerConfig(ctx, data.trackerId);
   for (let round = 0; round < BUSY_ROUNDS && outcome.busy.length > 0; round++) {
-    if (outcome.rateLimitedMs !== null) break;
+    if (outcome.rateLimitedMs !== null || outcome.replaced) break;
     const ids = outcome.busy.map((f) => f.id);
     await ctx.locks.waitUntilFree(data.trackerId, ids, timeoutMs + LOCK_MARGIN_MS);
     const again = await writePass(ctx, { ...data, issueIds: ids }, owner);
@@ -80,6 +85,7 @@ export async function writeIssues(
     outcome.transient.push(...again.transient);
     outcome.permanent.push(...again.permanent);
     outcome.busy = again.busy;
+    outcome.replaced = again.replaced;
   }
   outcome.transient.push(...outcome.busy);
   outcome.busy = [];
@@ -101,6 +107,7 @@ async function writePass(
     transient: [],
     permanent: [],
     busy: [],
+    replaced: false,
   };
   // From here on this job reads the issues' values: later plans must queue a job of their own.
   await ctx.locks.clearQueued(trackerId, data.issueIds);
@@ -129,7 +136,20 @@ async function writePass(
       key: record.key,
       message: 'another job is writing this issue',
     });
-  for (const r of records) if (!locks.has(r.id)) busy(r);
+  const refused = records.filter((r) => !locks.has(r.id));
+  for (const r of refused) busy(r);
+  if (
+    refused.length > 0 &&
+    (await ctx.locks.replaced(
+      trackerId,
+      refused.map((r) => r.id),
+      owner,
+    ))
+  ) {
+    outcome.replaced = true;
+    await ctx.locks.unlock(trackerId, [...locks.keys()], owner);
+    return outcome;
+  }
 
   /**
    * Records what the tracker accepted, in one round trip, and counts it. `sentAt` (when the call
@@ -181,6 +201,7 @@ async function writePass(
     });
     for (let pauses = 0; items.length > 0; pauses++) {
       if (outcome.rateLimitedMs !== null) return; // the job goes back to the queue
+      if (outcome.replaced) return; // a later run of this job does the rest
       // The booked slot, moved by every pause since (a refused call keeps its slot: it goes
       // first once the pause it caused is over).
       const waited = await ctx.limiter.waitTurn(trackerId, atMs, booking.shift, booking.intervalMs);
@@ -191,7 +212,17 @@ async function writePass(
         callTtlMs,
         owner,
       );
-      for (const i of items) if (!claimed.has(i.record.id)) busy(i.record);
+      const refused = items.filter((i) => !claimed.has(i.record.id));
+      for (const i of refused) busy(i.record);
+      if (
+        refused.length > 0 &&
+        (await ctx.locks.replaced(
+          trackerId,
+          refused.map((i) => i.record.id),
+          owner,
+        ))
+      )
+        outcome.replaced = true;
       items = items.filter((i) => claimed.has(i.record.id));
       if (items.length === 0) return;
       let errors: unknown[];

@@ -173,6 +173,21 @@ export class WriteLocks {
     return new Set(ids.filter((_, i) => claimed[i] === 1));
   }
 
+  /**
+   * Whether a later run of `owner`'s job holds any of `ids`: this run was replaced (its queue
+   * lock lost, the job handed to another worker) and should stop rather than wait out the rate
+   * slots it booked, which every other job then waits behind.
+   */
+  async replaced(trackerId: string, ids: readonly string[], owner: string): Promise<boolean> {
+    if (ids.length === 0) return false;
+    const mine = ownerParts(owner);
+    const holders = await this.redis.mget(...ids.map((id) => this.keys.writeLock(trackerId, id)));
+    return holders.some((held) => {
+      if (held === null || !held.startsWith(mine.job)) return false;
+      return ownerParts(held).attempt > mine.attempt;
+    });
+  }
+
   /** Adds to `batch` the end of the issues' sending marks (their result is recorded with it). */
   addDone(batch: TaggedBatch, trackerId: string, ids: readonly string[]): void {
     if (ids.length > 0)

@@ -211,6 +211,35 @@ describe('a write job taking over from a run whose call is still out', () => {
   });
 });
 
+describe('a write job run that was replaced by a later run of the same job', () => {
+  let h: Harness | null = null;
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('stops at once, sends nothing and leaves the later run its locks', async () => {
+    // A run that lost its queue lock kept waiting for its booked rate slots and for the locks its
+    // replacement held (the soak: write jobs running for four minutes after a Redis restart).
+    const setup = await withWriteDue(99);
+    h = setup.h;
+    const { record } = setup;
+    const later = writeOwner('plan-15-w0', 2, 'worker-b:1');
+    expect((await h.ctx.locks.lock('acme-jira', [record.id], TTL, later)).size).toBe(1);
+    const editsBefore = h.jira.log.count((e) => e.operation === 'edit');
+
+    const outcome = await writeIssues(
+      h.ctx,
+      { trackerId: 'acme-jira', runId: null, issueIds: [record.id], why: 'test' },
+      writeOwner('plan-15-w0', 1, 'worker-a:1'),
+    );
+    expect(outcome).toMatchObject({ replaced: true, written: 0 });
+    expect(h.jira.log.count((e) => e.operation === 'edit')).toBe(editsBefore);
+    // The later run still holds the issue: another owner cannot take it.
+    const other = writeOwner('plan-16-w0', 1, 'worker-c:1');
+    expect((await h.ctx.locks.lock('acme-jira', [record.id], TTL, other)).size).toBe(0);
+  });
+});
+
 describe('what a write records', () => {
   let h: Harness | null = null;
   afterAll(async () => {
