@@ -145,8 +145,10 @@ if remaining > 0 then
   redis.call('HSET', KEYS[1], 'remaining', tostring(remaining - 1))
   return 0
 end
--- Spent in a window whose reset is only guessed: look again soon (the next answer tells it).
-if redis.call('HGET', KEYS[1], 'guessed') == '1' then return 100 end
+-- Spent in a window whose reset is only guessed: the call goes, and its answer tells the window
+-- (SET_BUDGET). Waiting instead stalled every process until the guessed reset an hour later,
+-- since no call went out to bring that answer (the soak: a first full run held for minutes).
+if redis.call('HGET', KEYS[1], 'guessed') == '1' then return 0 end
 return reset - now`;
 
 /** A job's booked calls: when each may go (this process's clock) and the shift they were booked at. */

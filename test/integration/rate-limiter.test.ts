@@ -96,4 +96,28 @@ describe('write rate limiter (GCRA in Redis)', () => {
     expect((went[2] ?? 0) - (went[1] ?? 0)).toBeGreaterThanOrEqual(80);
     expect(await a.pausedUntil('paused')).toBe(0);
   });
+
+  it('lets calls go when a window whose reset is only guessed has been counted down', async () => {
+    // After a reset with no window length learnt, the next reset is a guess (an hour on) and the
+    // count starts again from the limit. Once that count was spent, every call waited for an
+    // answer that no call could bring: the soak's first full run stalled for minutes.
+    const limiter = new RateLimiter(redis, redisKeys(prefix));
+    const budget = `${redisKeys(prefix).rateLimit('guessed')}:budget`;
+    await redis.hset(budget, {
+      remaining: 0,
+      resetAt: Date.now() + 3_600_000,
+      guessed: 1,
+      limit: 98,
+      reported: Date.now() - 60_000,
+    });
+    const waited = await limiter.waitTurn('guessed', Date.now(), 0);
+    expect(waited).toBeLessThan(1_000);
+    // An answer that reports the window ends the guess: its count is followed again.
+    await limiter.followBudget('guessed', {
+      requestsRemaining: 50,
+      requestsLimit: 98,
+      resetAtMs: Date.now() + 60_000,
+    });
+    expect(await redis.hget(budget, 'guessed')).toBe('0');
+  });
 });
