@@ -5,3 +5,5 @@ import { register } from 'tsx/esm/api';
 register();
 const { runSoak } = await import('../soak/run.ts');
 process.exitCode = await runSoak(process.argv.slice(2));
+// Its processes are stopped; a timer or socket left over must not keep the soak alive.
+process.exit(process.exitCode);

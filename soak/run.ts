@@ -465,8 +465,14 @@ export async function runSoak(argv: string[]): Promise<number> {
     log(`soak aborted: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return 1;
   } finally {
-    for (const p of procs) await p.close().catch(() => undefined);
-    await host?.close().catch(() => undefined);
-    await redis.stop().catch(() => undefined);
+    // Bounded: a cleanup that hangs must not leave the soak (and its processes) running.
+    const bounded = (work: Promise<unknown>) =>
+      Promise.race([work.catch(() => undefined), sleep(CLEANUP_STEP_MS)]);
+    for (const p of procs) await bounded(p.close());
+    await bounded(host?.close() ?? Promise.resolve());
+    await bounded(redis.stop());
   }
 }
+
+/** The longest one cleanup step may take (a process gets 15 s to stop before SIGKILL). */
+const CLEANUP_STEP_MS = 20_000;
