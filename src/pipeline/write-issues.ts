@@ -212,7 +212,17 @@ async function writePass(
         callTtlMs,
         owner,
       );
-      const refused = items.filter((i) => !claimed.has(i.record.id));
+      const refusedAll = items.filter((i) => !claimed.has(i.record.id));
+      // Issues that left the state (the scope) while this call waited for its slot are dropped;
+      // the rest are another job's now.
+      const stillHeld =
+        refusedAll.length === 0
+          ? []
+          : await ctx.store.getMany(
+              trackerId,
+              refusedAll.map((i) => i.record.id),
+            );
+      const refused = refusedAll.filter((_, k) => stillHeld[k] !== null);
       for (const i of refused) busy(i.record);
       if (
         refused.length > 0 &&

@@ -40,14 +40,17 @@ for i = 1, #KEYS, 2 do
   end
 end
 return out`;
-// KEYS as LOCK; ARGV: owner, ttl ms, mark ttl ms. Immediately before a call, makes sure this very
-// run still holds each lock (taking it again if it expired and nobody took it), extends it and
-// marks the issue as sending. Returns 1/0 per issue.
+// KEYS[1] = the tracker's issues hash, then lock, mark pairs as LOCK; ARGV: owner, ttl ms, mark
+// ttl ms, then the issue ids. Immediately before a call, makes sure the issue is still in the
+// state (an issue that left the scope while the call waited for its rate slot is never sent),
+// that this very run still holds each lock (taking it again if it expired and nobody took it),
+// extends it and marks the issue as sending. Returns 1/0 per issue.
 const CLAIM = `
 local out = {}
-for i = 1, #KEYS, 2 do
+for i = 2, #KEYS, 2 do
   local lock, mark = KEYS[i], KEYS[i + 1]
-  if redis.call('SET', lock, ARGV[1], 'PX', ARGV[2], 'NX') or redis.call('GET', lock) == ARGV[1] then
+  local held = redis.call('HEXISTS', KEYS[1], ARGV[3 + i / 2]) == 1
+  if held and (redis.call('SET', lock, ARGV[1], 'PX', ARGV[2], 'NX') or redis.call('GET', lock) == ARGV[1]) then
     redis.call('PEXPIRE', lock, ARGV[2])
     redis.call('SET', mark, ARGV[1], 'PX', ARGV[3])
     out[#out + 1] = 1
@@ -149,7 +152,8 @@ export class WriteLocks {
 
   /**
    * Immediately before a call: confirms (or takes back) `owner`'s locks of `ids` for `ttlMs` and
-   * marks them as sending until `done` records the result. Returns the ids it may send.
+   * marks them as sending until `done` records the result. Returns the ids it may send: never one
+   * that left the state (the scope) meanwhile.
    * On a Redis Cluster the marks are on a replica before this returns (replica-wait.ts): a mark
    * lost with a failed master would let a re-run send the same edit again.
    */
@@ -160,7 +164,7 @@ export class WriteLocks {
     owner: string,
   ): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const keys = this.lockAndMarkKeys(trackerId, ids);
+    const keys = [this.keys.issues(trackerId), ...this.lockAndMarkKeys(trackerId, ids)];
     const claimed = (await this.redis.eval(
       CLAIM,
       keys.length,
@@ -168,6 +172,7 @@ export class WriteLocks {
       owner,
       ttlMs,
       SENDING_TTL_MS,
+      ...ids,
     )) as number[];
     if (claimed.includes(1)) await this.replicas.confirm(this.keys.trackerTag(trackerId));
     return new Set(ids.filter((_, i) => claimed[i] === 1));

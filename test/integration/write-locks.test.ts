@@ -53,6 +53,8 @@ describe('write locks', () => {
     const first = writeOwner('plan-36-w26', 1, 'worker-a:1');
     const rerun = writeOwner('plan-36-w26', 2, 'worker-b:7');
     const other = writeOwner('plan-37-w0', 1, 'worker-a:2');
+    // Both issues are in the state (a claim never sends an issue that left it).
+    await redis.hset(redisKeys(prefix).issues('t'), '1', '{}', '2', '{}');
 
     expect(await locks.lock('t', ['1', '2'], TTL, first)).toEqual(
       new Map([
@@ -237,6 +239,36 @@ describe('a write job run that was replaced by a later run of the same job', () 
     // The later run still holds the issue: another owner cannot take it.
     const other = writeOwner('plan-16-w0', 1, 'worker-c:1');
     expect((await h.ctx.locks.lock('acme-jira', [record.id], TTL, other)).size).toBe(0);
+  });
+});
+
+describe('a write whose issue leaves the scope while it waits for its rate slot', () => {
+  let h: Harness | null = null;
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('is not sent, and is not reported as failed', async () => {
+    // A job's calls wait for their booked slots (at Linear's pace, a minute behind a backlog);
+    // the soak saw writes to issues that had left the scope 35-60 s before.
+    const setup = await withWriteDue(101);
+    h = setup.h;
+    const { record } = setup;
+    const ctx = h.ctx;
+    const waitTurn = ctx.limiter.waitTurn.bind(ctx.limiter);
+    ctx.limiter.waitTurn = async (...args: Parameters<typeof waitTurn>) => {
+      await ctx.store.remove(record); // the leaver check forgets it meanwhile
+      return waitTurn(...args);
+    };
+    const editsBefore = h.jira.log.count((e) => e.operation === 'edit');
+
+    const outcome = await writeIssues(
+      ctx,
+      { trackerId: 'acme-jira', runId: null, issueIds: [record.id], why: 'test' },
+      writeOwner('plan-17-w0', 1, 'this-worker:1'),
+    );
+    expect(outcome).toMatchObject({ written: 0, transient: [], permanent: [] });
+    expect(h.jira.log.count((e) => e.operation === 'edit')).toBe(editsBefore);
   });
 });
 
