@@ -42,15 +42,18 @@ end
 return out`;
 // KEYS[1] = the tracker's issues hash, then lock, mark pairs as LOCK; ARGV: owner, ttl ms, mark
 // ttl ms, then the issue ids. Immediately before a call, makes sure the issue is still in the
-// state (an issue that left the scope while the call waited for its rate slot is never sent),
-// that this very run still holds each lock (taking it again if it expired and nobody took it),
-// extends it and marks the issue as sending. Returns 1/0 per issue.
+// state (an issue that left the scope while the call waited for its rate slot is never sent) and
+// that this very run still holds each lock, extends it and marks the issue as sending. Returns
+// 1/0 per issue. A lock that lapsed is not taken back here: whoever held it since may have
+// written the issue and let go (a replaced run did, and its predecessor then re-took the absent
+// lock and sent its older values again: the soak's duplicate writes). The writer takes it anew
+// through LOCK and reads the issue again first.
 const CLAIM = `
 local out = {}
 for i = 2, #KEYS, 2 do
   local lock, mark = KEYS[i], KEYS[i + 1]
   local held = redis.call('HEXISTS', KEYS[1], ARGV[3 + i / 2]) == 1
-  if held and (redis.call('SET', lock, ARGV[1], 'PX', ARGV[2], 'NX') or redis.call('GET', lock) == ARGV[1]) then
+  if held and redis.call('GET', lock) == ARGV[1] then
     redis.call('PEXPIRE', lock, ARGV[2])
     redis.call('SET', mark, ARGV[1], 'PX', ARGV[3])
     out[#out + 1] = 1

@@ -81,6 +81,9 @@ describe('write locks', () => {
     await locks.unlock('t', ['1', '2'], first);
     expect(await locks.lock('t', ['1', '2'], TTL, other)).toEqual(new Map());
     await locks.unlock('t', ['1', '2'], rerun);
+    // Once the re-run let go, the replaced run still cannot claim: it would send values read
+    // before the re-run wrote them.
+    expect(await locks.claim('t', ['1', '2'], TTL, first)).toEqual(new Set());
     expect((await locks.lock('t', ['1', '2'], TTL, other)).size).toBe(2);
   });
 });
