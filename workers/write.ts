@@ -137,7 +137,7 @@ async function stillHeld(
   const ids = batch.ids.filter((_, k) => records[k + 1] !== null);
   if (records[0] !== null && ids.length === batch.ids.length) return batch;
   const dropped = batch.ids.filter((_, k) => records[k + 1] === null);
-  ctx.logger.info(
+  ctx.logger.debug(
     { trackerId, anchor, anchorHeld: records[0] !== null, dropped, sent: records[0] ? ids : [] },
     'rank batch trimmed: issues left the scope since it was planned',
   );
