@@ -153,5 +153,14 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 86_400, count: 10_000 },
 };
 
+/**
+ * Writes and rank moves wait behind a tracker's sync jobs (BullMQ serves jobs without a priority
+ * before prioritized ones). A scheduled tick then runs within seconds even behind a backlog of
+ * writes held to the tracker's pace, so issues that left the scope are forgotten before their
+ * queued writes go out (the soak: ticks waited minutes, and writes reached issues that had left
+ * the scope two minutes before).
+ */
+export const WRITE_JOB_PRIORITY = 10;
+
 /** Issues per write job: amortises queue overhead while keeping one job's retry cheap. */
 export const WRITE_BATCH = 50;

@@ -8,7 +8,13 @@ import { planStored } from '../src/pipeline/plan-stored.js';
 import { completeRun } from '../src/pipeline/runs.js';
 import { SETTINGS_CHANGED } from '../src/pipeline/rescore.js';
 import { inReviewMode, savePendingPlan } from '../src/pipeline/review-plans.js';
-import { JOB, WRITE_BATCH, type PlanData, type RankData } from '../src/queues.js';
+import {
+  JOB,
+  WRITE_BATCH,
+  WRITE_JOB_PRIORITY,
+  type PlanData,
+  type RankData,
+} from '../src/queues.js';
 import type { RunInfo } from '../src/store/run-record.js';
 
 // One plan at a time per process: plans stream in windows, and this keeps the peak at one window
@@ -66,7 +72,7 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
     jobs.push({
       name: JOB.write,
       data: { trackerId: data.trackerId, runId: data.runId, issueIds, why: why(data, run) },
-      opts: { jobId: `${tag}-w${i / WRITE_BATCH}` },
+      opts: { jobId: `${tag}-w${i / WRITE_BATCH}`, priority: WRITE_JOB_PRIORITY },
     });
   }
   if (decided.orderSteps.length > 0) {
@@ -79,7 +85,7 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
     jobs.unshift({
       name: JOB.rank,
       data: { trackerId: data.trackerId, runId: data.runId, batches, newRanks },
-      opts: { jobId: `${tag}-rank` },
+      opts: { jobId: `${tag}-rank`, priority: WRITE_JOB_PRIORITY },
     });
   }
   if (data.runId && (await ctx.runs.planWrites(data.runId, jobs.length)))

@@ -4,7 +4,7 @@ import { scorePhaseDone } from '../src/pipeline/runs.js';
 import { scoreRecord } from '../src/pipeline/score-record.js';
 import { inReviewMode } from '../src/pipeline/review-plans.js';
 import { HISTORY_WHY, saveWithHistory } from '../src/pipeline/score-history.js';
-import { JOB, type ScoreIssueData, type ScorePageData } from '../src/queues.js';
+import { JOB, WRITE_JOB_PRIORITY, type ScoreIssueData, type ScorePageData } from '../src/queues.js';
 import { changedValues } from '../src/scoring/write-diff.js';
 import { parseIssue, type Issue } from '../src/domain/issue.js';
 
@@ -89,7 +89,10 @@ export async function processScoreIssue(ctx: PipelineContext, data: ScoreIssueDa
             why: 'issue changed (webhook)',
             ...(data.receivedAtMs ? { receivedAtMs: data.receivedAtMs } : {}),
           },
-          { deduplication: { id: `wb-${data.trackerId}-${record.id}`, keepLastIfActive: true } },
+          {
+            deduplication: { id: `wb-${data.trackerId}-${record.id}`, keepLastIfActive: true },
+            priority: WRITE_JOB_PRIORITY,
+          },
         );
     }
   }

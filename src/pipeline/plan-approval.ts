@@ -4,7 +4,7 @@
  * discarding drops them until what they ask for changes. Routes and CLI both call these.
  */
 import { randomUUID } from 'node:crypto';
-import { JOB, WRITE_BATCH, type RankData } from '../queues.js';
+import { JOB, WRITE_BATCH, WRITE_JOB_PRIORITY, type RankData } from '../queues.js';
 import { AuditLog } from '../store/audit.js';
 import type { StoredItem } from '../store/pending-plans.js';
 import type { PipelineContext } from './context.js';
@@ -69,7 +69,7 @@ export async function approvePlan(
     jobs.push({
       name: JOB.write,
       data: { trackerId, runId: null, issueIds, why },
-      opts: { jobId: `${tag}-w${i / WRITE_BATCH}` },
+      opts: { jobId: `${tag}-w${i / WRITE_BATCH}`, priority: WRITE_JOB_PRIORITY },
     });
   }
   const rank = approvedSteps(steps, new Set(taken.map((i) => i.issueId)));
@@ -87,7 +87,7 @@ export async function approvePlan(
         batches: rank.map(({ ranks: _ranks, ...batch }) => batch),
         newRanks,
       },
-      opts: { jobId: `${tag}-rank` },
+      opts: { jobId: `${tag}-rank`, priority: WRITE_JOB_PRIORITY },
     });
   }
   if (jobs.length > 0) await ctx.queues.tracker(trackerId).addBulk(jobs);
