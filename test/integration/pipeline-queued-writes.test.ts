@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSync, totals } from '../../src/pipeline/sync-run.js';
-import { JOB } from '../../src/queues.js';
+import { JOB, WRITE_JOB_PRIORITY } from '../../src/queues.js';
 import { startHarness, type Harness } from './pipeline-harness.js';
 
 let h: Harness | null = null;
@@ -44,6 +44,9 @@ describe('queued writes', () => {
       .flatMap((j) => (j.data as { issueIds: string[] }).issueIds);
     expect(ids.length).toBeGreaterThanOrEqual(changed.length);
     expect(ids.length).toBe(new Set(ids).size); // no issue in two waiting jobs
+    // Webhook and plan writes wait behind the tracker's sync jobs (tick-priority.test.ts).
+    for (const job of waiting.filter((j) => j.name === JOB.write))
+      expect(job.opts.priority).toBe(WRITE_JOB_PRIORITY);
 
     const editsBefore = h.jira.log.count((e) => e.operation === 'edit');
     const allWritten = h.jira.log.waitFor((e) => e.operation === 'edit', editsBefore + ids.length);
