@@ -209,7 +209,8 @@ describe('Redis Cluster failover', () => {
       }
       const withReplica = tags.find((_, i) => !alone.has(masters[i] as number));
       const without = tags.find((_, i) => alone.has(masters[i] as number));
-      if (!withReplica || !without) throw new Error(`no tag on each kind of master: ${masters.join(", ")}`);
+      if (!withReplica || !without)
+        throw new Error(`no tag on each kind of master: ${masters.join(', ')}`);
       const replicas = new ReplicaWait(redis);
       await redis.set(`${withReplica}:probe`, '1');
       expect(await replicas.confirm(withReplica)).toBe(true);
