@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
+import { QueueEvents } from 'bullmq';
 import { Cluster, Redis } from 'ioredis';
 import {
   startJiraSandbox,
@@ -18,6 +19,7 @@ import {
 } from '../../connectors/linear/sandbox/index.js';
 import { ConfigSchema, type Config } from '../../src/config/schema.js';
 import { createContext, createLogger, type AppContext } from '../../src/main.js';
+import { trackerBullPrefix } from '../../src/queues.js';
 import { deleteKeysWithPrefix } from '../../src/store/cleanup.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 
@@ -145,4 +147,24 @@ export function linearUpdatedIds(body: unknown): string[] {
   return Object.entries(variables)
     .filter(([name, value]) => /^id\d*$/.test(name) && typeof value === 'string')
     .map(([, value]) => value as string);
+}
+
+/** The events of a tracker's queue (to await its jobs), on a connection of their own. */
+export async function trackerQueueEvents(
+  h: Harness,
+  trackerId: string,
+): Promise<{ events: QueueEvents; close(): Promise<void> }> {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const events = new QueueEvents(h.ctx.queues.tracker(trackerId).name, {
+    connection,
+    prefix: trackerBullPrefix(h.prefix, trackerId),
+  });
+  await events.waitUntilReady();
+  return {
+    events,
+    async close() {
+      await events.close();
+      await connection.quit();
+    },
+  };
 }

@@ -3,20 +3,16 @@
  * the scope in between must not be moved, and a batch placed against an anchor that left is not
  * sent: the soak saw thousands of rank moves of issues that had left the scope minutes before.
  */
-import { QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSync, totals } from '../../src/pipeline/sync-run.js';
-import { JOB, trackerBullPrefix } from '../../src/queues.js';
+import { JOB } from '../../src/queues.js';
 import type { IssueRecord } from '../../src/store/issue-record.js';
-import { REDIS_URL, startHarness, type Harness } from './pipeline-harness.js';
+import { startHarness, trackerQueueEvents, type Harness } from './pipeline-harness.js';
 
 let h: Harness | null = null;
-let events: QueueEvents | null = null;
-let eventsConnection: Redis | null = null;
+let queueEvents: Awaited<ReturnType<typeof trackerQueueEvents>> | null = null;
 afterAll(async () => {
-  await events?.close();
-  await eventsConnection?.quit();
+  await queueEvents?.close();
   await h?.close();
 });
 
@@ -44,12 +40,8 @@ describe('a rank job whose issues left the scope after it was planned', () => {
       await h.ctx.store.remove(gone);
     }
     const queue = h.ctx.queues.tracker('acme-jira');
-    eventsConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    events = new QueueEvents(queue.name, {
-      connection: eventsConnection,
-      prefix: trackerBullPrefix(h.prefix, 'acme-jira'),
-    });
-    await events.waitUntilReady();
+    queueEvents = await trackerQueueEvents(h, 'acme-jira');
+    const { events } = queueEvents;
     const rankCalls = () =>
       (h?.jira.log.entries ?? []).filter((e) => e.operation === 'rank' && e.status < 300);
     const callsBefore = rankCalls().length;

@@ -3,21 +3,17 @@
  * scheduled tick (with its check for issues that left the scope) that waited behind them let
  * writes reach issues out of scope for minutes (the soak).
  */
-import { QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JOB, trackerBullPrefix, WRITE_JOB_PRIORITY } from '../../src/queues.js';
+import { JOB, WRITE_JOB_PRIORITY } from '../../src/queues.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
-import { REDIS_URL, startHarness, type Harness } from './pipeline-harness.js';
+import { startHarness, trackerQueueEvents, type Harness } from './pipeline-harness.js';
 
 let h: Harness | null = null;
 let workers: RunningWorkers | null = null;
-let events: QueueEvents | null = null;
-let eventsConnection: Redis | null = null;
+let queueEvents: Awaited<ReturnType<typeof trackerQueueEvents>> | null = null;
 afterAll(async () => {
   await workers?.close();
-  await events?.close();
-  await eventsConnection?.quit();
+  await queueEvents?.close();
   await h?.close();
 });
 
@@ -29,12 +25,8 @@ describe('the order of a tracker queue', () => {
       workers: false,
     });
     const queue = h.ctx.queues.tracker('acme-jira');
-    eventsConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    events = new QueueEvents(queue.name, {
-      connection: eventsConnection,
-      prefix: trackerBullPrefix(h.prefix, 'acme-jira'),
-    });
-    await events.waitUntilReady();
+    queueEvents = await trackerQueueEvents(h, 'acme-jira');
+    const { events } = queueEvents;
     const started: string[] = [];
     events.on('active', ({ jobId }) => started.push(jobId));
 
