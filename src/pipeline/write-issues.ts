@@ -136,16 +136,17 @@ async function writePass(
       key: record.key,
       message: 'another job is writing this issue',
     });
-  const refused = records.filter((r) => !locks.has(r.id));
-  for (const r of refused) busy(r);
-  if (
+  /** Whether a later run of this job holds any of `refused` (this run was replaced). */
+  const replacedOn = async (refused: readonly IssueRecord[]): Promise<boolean> =>
     refused.length > 0 &&
     (await ctx.locks.replaced(
       trackerId,
       refused.map((r) => r.id),
       owner,
-    ))
-  ) {
+    ));
+  const refused = records.filter((r) => !locks.has(r.id));
+  for (const r of refused) busy(r);
+  if (await replacedOn(refused)) {
     outcome.replaced = true;
     await ctx.locks.unlock(trackerId, [...locks.keys()], owner);
     return outcome;
@@ -224,15 +225,7 @@ async function writePass(
             );
       const refused = refusedAll.filter((_, k) => stillHeld[k] !== null);
       for (const i of refused) busy(i.record);
-      if (
-        refused.length > 0 &&
-        (await ctx.locks.replaced(
-          trackerId,
-          refused.map((i) => i.record.id),
-          owner,
-        ))
-      )
-        outcome.replaced = true;
+      if (await replacedOn(refused.map((i) => i.record))) outcome.replaced = true;
       items = items.filter((i) => claimed.has(i.record.id));
       if (items.length === 0) return;
       let errors: unknown[];
