@@ -7,7 +7,8 @@
 import type { PipelineContext } from '../pipeline/context.js';
 import { workTypeOf } from '../pipeline/ranking-view.js';
 import type { HistoryEntry } from '../store/history.js';
-import type { SnapshotEntry } from '../store/review-store.js';
+import type { IssueRecord } from '../store/issue-record.js';
+import { SnapshotEncoder, type SnapshotEntry } from '../store/review-store.js';
 import {
   computeReview,
   issueId,
@@ -35,9 +36,8 @@ export interface ReviewRequest {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** The unified ranking now, as the review sees it. */
-export async function currentIssues(ctx: Pick<ReviewContext, 'store'>): Promise<CurrentIssue[]> {
-  return (await ctx.store.rankingAll()).map(({ rank, record }) => ({
+function currentOf({ rank, record }: { rank: number; record: IssueRecord }): CurrentIssue {
+  return {
     trackerId: record.trackerId,
     key: record.key,
     status: record.result.status,
@@ -48,7 +48,14 @@ export async function currentIssues(ctx: Pick<ReviewContext, 'store'>): Promise<
     title: record.title,
     url: record.url,
     reason: record.result.reason,
-  }));
+  };
+}
+
+/** The unified ranking now, as the review sees it. */
+export async function currentIssues(ctx: Pick<ReviewContext, 'store'>): Promise<CurrentIssue[]> {
+  const current: CurrentIssue[] = [];
+  for await (const window of ctx.store.rankingWindows()) current.push(...window.map(currentOf));
+  return current;
 }
 
 function scopeOf(ctx: ReviewContext, request: ReviewRequest): ReviewScope {
@@ -130,14 +137,20 @@ async function everyTrackerSynced(ctx: ReviewContext): Promise<boolean> {
 export async function takeSnapshot(ctx: ReviewContext, nowMs: number): Promise<SnapshotOutcome> {
   if (await ctx.reviews.hasSnapshotInSlot(nowMs)) return 'exists';
   if (!(await everyTrackerSynced(ctx))) return 'not-synced';
-  const items: SnapshotEntry[] = (await currentIssues(ctx)).map((e) => ({
-    trackerId: e.trackerId,
-    key: e.key,
-    status: e.status,
-    netValueUsd: e.netValueUsd,
-    workType: e.workType,
-  }));
-  return (await ctx.reviews.addSnapshot({ at: iso(nowMs), items })) ? 'taken' : 'exists';
+  // Encoded window by window: the whole ranking is never held as records (README "Performance").
+  const encoder = new SnapshotEncoder(iso(nowMs));
+  for await (const window of ctx.store.rankingWindows()) {
+    encoder.add(
+      window.map(({ record }): SnapshotEntry => ({
+        trackerId: record.trackerId,
+        key: record.key,
+        status: record.result.status,
+        netValueUsd: record.result.netValueUsd,
+        workType: workTypeOf(record).type,
+      })),
+    );
+  }
+  return (await ctx.reviews.addEncoded(iso(nowMs), encoder.json())) ? 'taken' : 'exists';
 }
 
 /** The share of the top N by work type at each snapshot since `sinceMs`, then now. */

@@ -25,8 +25,9 @@ export async function previewStored(
   settings: ScoringSettings,
   connectorFor: (trackerId: string) => Connector,
   current: ScoringSettings,
-  chunk = PREVIEW_CHUNK,
+  options: { chunk?: number; limit?: number } = {},
 ): Promise<Preview> {
+  const chunk = options.chunk ?? PREVIEW_CHUNK;
   const rows: PreviewRow[] = [];
   const tally = new OverrideTally();
   // A tracker removed from the config has no connector to re-score its records with.
@@ -37,7 +38,7 @@ export async function previewStored(
       const fresh = window.filter((r) => !taken.has(r.id));
       for (const r of fresh) taken.add(r.id);
       tally.add(fresh);
-      rows.push(...previewRows(fresh, settings, connectorFor));
+      rows.push(...previewRows(fresh, { current, next: settings }, connectorFor));
     }
   }
   const slicer = new Slicer();
@@ -45,5 +46,5 @@ export async function previewStored(
     before: await sortIndexes(rows.length, byMemberOf(rows, 'before'), slicer),
     after: await sortIndexes(rows.length, byMemberOf(rows, 'after'), slicer),
   };
-  return previewOf(rows, tally.overrides(settings), settings, connectorFor, current, orders);
+  return previewOf(rows, tally.overrides(settings), settings, connectorFor, orders, options.limit);
 }

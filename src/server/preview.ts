@@ -8,6 +8,7 @@
 import type { Connector } from '../../connectors/connector.js';
 import type {
   MetricSetting,
+  NetValue,
   RankBy,
   RankOrder,
   ScoreStatus,
@@ -62,8 +63,10 @@ export interface PreviewOverride {
 
 export interface Preview {
   settings: ScoringSettings;
-  /** Issues whose rank, net value or status would change, in their new rank order. */
+  /** Issues whose rank, net value or status would change, in their new rank order (the first `limit`). */
   changed: PreviewChange[];
+  /** How many issues would change (`changed` may list fewer). */
+  changedCount: number;
   unchangedCount: number;
   /** Per configured tracker holding issues: the writes applying the change would cost. */
   writes: PreviewWrites[];
@@ -127,8 +130,15 @@ export function mergeSettings(
   };
 }
 
-/** What a preview keeps of a record's score: its ranking member and result. */
-type Scored = Pick<IssueRecord, 'member' | 'result'>;
+/**
+ * What a preview keeps of a record's score: its ranking member, net value and status (the rest of
+ * the result only matters through the values written, compared once in `previewRows`).
+ */
+interface Scored {
+  member: string;
+  netValueUsd: number | null;
+  status: ScoreStatus;
+}
 
 /**
  * What a preview keeps of one record: no snapshot, inputs or tracker values, so the state can be
@@ -143,6 +153,10 @@ export interface PreviewRow {
   rank: TrackerRank | null;
   before: Scored;
   after: Scored;
+  /** Whether the values written other than the rank position differ before and after. */
+  valuesDiffer: boolean;
+  /** Whether the tracker is written the unified rank position. */
+  writesRank: boolean;
 }
 
 /** Row indexes in ranking order before and after the change. */
@@ -181,22 +195,29 @@ function ranksOf(n: number, order: ArrayLike<number>): Int32Array {
 }
 
 function positionOf(scored: Scored, rank: number): PreviewPosition {
-  return { rank, netValueUsd: scored.result.netValueUsd, status: scored.result.status };
+  return { rank, netValueUsd: scored.netValueUsd, status: scored.status };
 }
 
-/** What the tracker is to hold for a score at a unified rank (as the planner decides it). */
-function desiredAt(
-  scored: Scored,
-  rank: number,
+/**
+ * What the tracker is to hold for a result, as the planner decides it, without the rank position:
+ * a connector copies `rankPosition` as given (connector.ts), so the position is compared apart,
+ * once both orders are known, and the rest is compared when the row is made.
+ */
+function desiredWithoutRank(
+  result: NetValue,
   connector: Connector,
   settings: ScoringSettings,
 ): WriteValues {
-  const isScored = scored.result.status === 'scored';
   return connector.desired({
-    result: scored.result,
-    rankPosition: isScored ? rank : null,
-    priority: priorityBucket(scored.result.netValueUsd, settings.priorityThresholdsUsd),
+    result,
+    rankPosition: null,
+    priority: priorityBucket(result.netValueUsd, settings.priorityThresholdsUsd),
   });
+}
+
+/** The rank position written for a score at a unified rank (unscored issues get none). */
+function positionAt(scored: Scored, rank: number): number | null {
+  return scored.status === 'scored' ? rank : null;
 }
 
 /** The writes and order calls one tracker would get from the change. */
@@ -206,7 +227,6 @@ function trackerWrites(
   orders: PreviewOrders,
   ranks: { before: Int32Array; after: Int32Array },
   connector: Connector,
-  settings: { current: ScoringSettings; next: ScoringSettings },
 ): PreviewWrites {
   const writing = new Set<string>();
   const mine = (order: ArrayLike<number>): number[] =>
@@ -214,9 +234,9 @@ function trackerWrites(
   const currentOrder = mine(orders.before);
   for (const i of currentOrder) {
     const row = rows[i] as PreviewRow;
-    const was = desiredAt(row.before, ranks.before[i] as number, connector, settings.current);
-    const will = desiredAt(row.after, ranks.after[i] as number, connector, settings.next);
-    if (changedValues(was, will)) writing.add(row.id);
+    const was = positionAt(row.before, ranks.before[i] as number);
+    const will = positionAt(row.after, ranks.after[i] as number);
+    if (row.valuesDiffer || (row.writesRank && was !== will)) writing.add(row.id);
   }
   let moved = 0;
   let orderCalls = 0;
@@ -274,14 +294,22 @@ export class OverrideTally {
 /** A window of stored records re-scored with `settings`, reduced to preview rows. */
 export function previewRows(
   records: readonly IssueRecord[],
-  settings: ScoringSettings,
+  settings: { current: ScoringSettings; next: ScoringSettings },
   connectorFor: (trackerId: string) => Connector,
 ): PreviewRow[] {
   return records.map((record) => {
+    const connector = connectorFor(record.trackerId);
     const after = rescoreRecord(record, {
-      settings,
+      settings: settings.next,
       settingsHash: 'preview',
-      connector: connectorFor(record.trackerId),
+      connector,
+    });
+    const was = desiredWithoutRank(record.result, connector, settings.current);
+    const will = desiredWithoutRank(after.result, connector, settings.next);
+    const scored = ({ member, result }: IssueRecord): Scored => ({
+      member,
+      netValueUsd: result.netValueUsd,
+      status: result.status,
     });
     return {
       trackerId: record.trackerId,
@@ -290,8 +318,11 @@ export function previewRows(
       title: record.title,
       pinned: record.pinned,
       rank: record.rank,
-      before: { member: record.member, result: record.result },
-      after: { member: after.member, result: after.result },
+      before: scored(record),
+      after: scored(after),
+      valuesDiffer:
+        changedValues({ ...was, rankPosition: null }, { ...will, rankPosition: null }) !== null,
+      writesRank: 'rankPosition' in was,
     };
   });
 }
@@ -305,14 +336,15 @@ export function previewOf(
   overrides: PreviewOverride[],
   settings: ScoringSettings,
   connectorFor: (trackerId: string) => Connector,
-  current: ScoringSettings = settings,
   orders: PreviewOrders = sortedOrders(rows),
+  limit = Number.POSITIVE_INFINITY,
 ): Preview {
   const ranks = {
     before: ranksOf(rows.length, orders.before),
     after: ranksOf(rows.length, orders.after),
   };
   const changed: PreviewChange[] = [];
+  let changedCount = 0;
   // Trackers in the order the current ranking first names them.
   const trackers = new Set(Array.from(orders.before, (i) => (rows[i] as PreviewRow).trackerId));
   for (let k = 0; k < orders.after.length; k++) {
@@ -322,15 +354,23 @@ export function previewOf(
     const to = positionOf(row.after, k + 1);
     const same =
       from.rank === to.rank && from.netValueUsd === to.netValueUsd && from.status === to.status;
-    if (!same) changed.push({ trackerId: row.trackerId, key: row.key, title: row.title, from, to });
+    if (same) continue;
+    changedCount += 1;
+    // Only the first `limit` are listed: the answer stays small whatever the backlog's size.
+    if (changed.length < limit)
+      changed.push({ trackerId: row.trackerId, key: row.key, title: row.title, from, to });
   }
   const writes = [...trackers].map((trackerId) =>
-    trackerWrites(trackerId, rows, orders, ranks, connectorFor(trackerId), {
-      current,
-      next: settings,
-    }),
+    trackerWrites(trackerId, rows, orders, ranks, connectorFor(trackerId)),
   );
-  return { settings, changed, unchangedCount: rows.length - changed.length, writes, overrides };
+  return {
+    settings,
+    changed,
+    changedCount,
+    unchangedCount: rows.length - changedCount,
+    writes,
+    overrides,
+  };
 }
 
 /**
@@ -346,6 +386,6 @@ export function previewScoring(
 ): Preview {
   const tally = new OverrideTally();
   tally.add(records);
-  const rows = previewRows(records, settings, connectorFor);
-  return previewOf(rows, tally.overrides(settings), settings, connectorFor, current);
+  const rows = previewRows(records, { current, next: settings }, connectorFor);
+  return previewOf(rows, tally.overrides(settings), settings, connectorFor);
 }

@@ -536,11 +536,28 @@ export class IssueStore {
     return this.recordsFor(await this.ranking.page(offset, limit), offset);
   }
 
-  /** The whole ranking (for filters and previews). */
+  /** The whole ranking at once (small backlogs and tests; large callers use `rankingWindows`). */
   async rankingAll(): Promise<{ rank: number; record: IssueRecord }[]> {
-    const members: string[] = [];
-    for await (const { member } of this.ranking.walk()) members.push(member);
-    return this.recordsFor(members, 0);
+    const all: { rank: number; record: IssueRecord }[] = [];
+    for await (const window of this.rankingWindows()) all.push(...window);
+    return all;
+  }
+
+  /**
+   * The unified ranking, rank 1 first, in windows of `chunk` records: a caller that reduces each
+   * window never holds every record (README "Performance").
+   */
+  async *rankingWindows(chunk = 500): AsyncGenerator<{ rank: number; record: IssueRecord }[]> {
+    let members: string[] = [];
+    let offset = 0;
+    for await (const { member } of this.ranking.walk()) {
+      members.push(member);
+      if (members.length < chunk) continue;
+      yield await this.recordsFor(members, offset);
+      offset += members.length;
+      members = [];
+    }
+    if (members.length > 0) yield await this.recordsFor(members, offset);
   }
 
   private async recordsFor(

@@ -65,17 +65,36 @@ const StoredSnapshot = z.object({
   ),
 });
 
-function encode(snapshot: ReviewSnapshot): string {
-  return JSON.stringify({
-    at: snapshot.at,
-    items: snapshot.items.map((i) => [
+/**
+ * A snapshot's stored JSON built window by window: a snapshot of a million issues is never an
+ * array of a million entries in memory, only its encoded text (about 40 bytes an issue).
+ */
+export class SnapshotEncoder {
+  private readonly parts: string[] = [];
+
+  constructor(private readonly at: string) {}
+
+  add(items: readonly SnapshotEntry[]): void {
+    if (items.length === 0) return;
+    const tuples = items.map((i) => [
       i.trackerId,
       i.key,
       STATUS_CODE[i.status],
       i.netValueUsd,
       TYPE_CODE[i.workType],
-    ]),
-  });
+    ]);
+    this.parts.push(JSON.stringify(tuples).slice(1, -1));
+  }
+
+  json(): string {
+    return `{"at":${JSON.stringify(this.at)},"items":[${this.parts.join(',')}]}`;
+  }
+}
+
+function encode(snapshot: ReviewSnapshot): string {
+  const encoder = new SnapshotEncoder(snapshot.at);
+  encoder.add(snapshot.items);
+  return encoder.json();
 }
 
 /** The digest's delivery status, as `/admin/status` shows it. */
@@ -125,14 +144,19 @@ export class ReviewStore {
 
   /** Stores the snapshot unless its slot has one; true when stored. */
   async addSnapshot(snapshot: ReviewSnapshot): Promise<boolean> {
-    const ms = Date.parse(snapshot.at);
+    return this.addEncoded(snapshot.at, encode(snapshot));
+  }
+
+  /** Stores a snapshot built with a SnapshotEncoder (same rules as `addSnapshot`). */
+  async addEncoded(at: string, json: string): Promise<boolean> {
+    const ms = Date.parse(at);
     const [start, end] = this.slotOf(ms);
     const added = await this.redis.eval(
       ADD_FIRST_IN_SLOT,
       1,
       this.keys.reviewSnapshots,
       String(ms),
-      encode(snapshot),
+      json,
       String(start),
       String(end),
       String(ms - this.options.maxAgeMs),

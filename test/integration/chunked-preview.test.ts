@@ -70,8 +70,8 @@ describe('a preview read in windows', () => {
           const of = (id: string) => connectorFor(h.ctx, id);
           const records = (await h.ctx.store.rankingAll()).map((r) => r.record);
           const expected = previewScoring(records, settings, of, h.ctx.settings);
-          const windowed = await previewStored(h.ctx, settings, of, h.ctx.settings, chunk);
-          const whole = await previewStored(h.ctx, settings, of, h.ctx.settings, 10_000);
+          const windowed = await previewStored(h.ctx, settings, of, h.ctx.settings, { chunk });
+          const whole = await previewStored(h.ctx, settings, of, h.ctx.settings, { chunk: 10_000 });
           for (const got of [windowed, whole]) {
             expect(got.changed).toEqual(expected.changed);
             expect(got.unchangedCount).toBe(expected.unchangedCount);
@@ -82,6 +82,13 @@ describe('a preview read in windows', () => {
             expect(byTracker(got.writes)).toEqual(byTracker(expected.writes));
           }
           expect(windowed).toEqual(whole);
+          // A limit lists the first changes only; the count stays whole.
+          const limited = await previewStored(h.ctx, settings, of, h.ctx.settings, {
+            chunk,
+            limit: 3,
+          });
+          expect(limited.changed).toEqual(expected.changed.slice(0, 3));
+          expect(limited.changedCount).toBe(expected.changed.length);
         },
       ),
       { numRuns: 20 },

@@ -67,6 +67,15 @@ describe('unified ranking merged from per-tracker sets', () => {
         expect(await order(small)).toEqual(want);
         expect(await order(large)).toEqual(want);
         expect(await small.rankingSize()).toBe(records.length);
+        // Read in windows of any size, the ranking is the same (reviews stream it that way).
+        const windowed: string[] = [];
+        for await (const window of small.rankingWindows(chunk + 1)) {
+          expect(window.length).toBeLessThanOrEqual(chunk + 1);
+          windowed.push(
+            ...window.map(({ rank, record }) => `${rank}:${record.trackerId}/${record.id}`),
+          );
+        }
+        expect(windowed).toEqual(want);
         const page = (await small.rankingPage(3, 5)).map(
           ({ rank, record }) => `${rank}:${record.trackerId}/${record.id}`,
         );

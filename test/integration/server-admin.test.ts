@@ -215,6 +215,7 @@ describe('admin API', () => {
         from: { rank: number; netValueUsd: number | null };
         to: { rank: number; netValueUsd: number | null };
       }[];
+      changedCount: number;
       unchangedCount: number;
     }>();
     expect(body.settings).toEqual({
@@ -229,6 +230,22 @@ describe('admin API', () => {
         expect(c.to.netValueUsd).toBeLessThanOrEqual(c.from.netValueUsd);
     }
     expect(body.changed.length + body.unchangedCount).toBe(await h.ctx.store.rankingSize());
+    expect(body.changedCount).toBe(body.changed.length);
+    // `limit` lists the first changes only; the count stays whole.
+    const limited = await post('/admin/preview?limit=1', {
+      hourlyRateUsd: 80,
+      priorityThresholdsUsd: { high: 8000 },
+    });
+    expect(limited.json()).toMatchObject({
+      changed: body.changed.slice(0, 1),
+      changedCount: body.changedCount,
+      unchangedCount: body.unchangedCount,
+    });
+    for (const bad of ['limit=-1', 'limit=abc', 'limit=10001', 'top=3']) {
+      const res = await post(`/admin/preview?${bad}`, { hourlyRateUsd: 80 });
+      expect([bad, res.statusCode]).toEqual([bad, 400]);
+      expect(JSON.stringify(res.json())).toContain(bad.split('=')[0]);
+    }
     expect(await dumpPrefix(h.prefix)).toEqual(before);
     expect([h.jira.log.entries.length, h.linear.log.entries.length]).toEqual(requests);
   });

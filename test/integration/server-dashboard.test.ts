@@ -142,7 +142,7 @@ describe('dashboard page', () => {
       'GET /admin/status',
       'POST /admin/failed/retry',
       'POST /admin/plans/',
-      'POST /admin/preview',
+      'POST /admin/preview?limit=',
       'POST /admin/sync',
     ]);
     const [first] = await h.ctx.store.rankingPage(0, 1);
@@ -162,7 +162,7 @@ describe('dashboard page', () => {
       // Both trackers write at once here (writeMode auto): there is no plan to approve.
       ['POST', '/admin/plans/acme-jira/approve', 409],
       ['POST', '/admin/plans/acme-jira/discard', 409],
-      ['POST', '/admin/preview', 200],
+      ['POST', '/admin/preview?limit=100', 200],
       ['POST', '/admin/sync', 202],
     ];
     for (const [method, url, status] of expected) {

@@ -1,8 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Connector } from '../../connectors/connector.js';
 import type { MoneyInputs, ScoringSettings } from '../../src/domain/index.js';
-import { scoreRecord } from '../../src/pipeline/score-record.js';
+import { rescoreRecord, scoreRecord } from '../../src/pipeline/score-record.js';
 import { DEFAULT_SCORING_SETTINGS } from '../../src/scoring/defaults.js';
+import { priorityBucket } from '../../src/scoring/rank.js';
+import { changedValues } from '../../src/scoring/write-diff.js';
 import { mergeSettings, previewScoring } from '../../src/server/preview.js';
 import type { IssueRecord } from '../../src/store/issue-record.js';
 
@@ -63,6 +66,7 @@ describe('previewScoring', () => {
     expect(preview).toEqual({
       settings: SETTINGS,
       changed: [],
+      changedCount: 0,
       unchangedCount: 3,
       writes: [{ trackerId: 'jira', issues: 0, moved: 0, orderCalls: 0 }],
       overrides: [],
@@ -242,5 +246,95 @@ describe('previewScoring: orders, write cost and tracker overrides', () => {
     expect(
       mergeSettings(current, { metrics: { signups: { baselineUsdPerMonth: 120000 } } }).metrics,
     ).toEqual({ signups: { name: 'sign-up revenue', baselineUsdPerMonth: 120000 } });
+  });
+});
+
+describe('previewScoring write counts', () => {
+  // A tracker that holds the net value, the unified position, a priority and the explanation.
+  const rich = {
+    desired: ({ result, rankPosition, priority }) => ({
+      netValueUsd: result.netValueUsd,
+      rankPosition,
+      priority,
+      note: result.status === 'scored' ? result.explanation : null,
+    }),
+  } as Pick<Connector, 'desired'> as Connector;
+
+  /** The writes counted the direct way: every value the tracker is to hold, at both ranks. */
+  function oracle(records: IssueRecord[], next: ScoringSettings): number {
+    const env = { settings: next, settingsHash: 'next', connector: rich };
+    const after = records.map((r) => rescoreRecord(r, env));
+    const rankOf = (rs: IssueRecord[]) => {
+      const sorted = [...rs].sort((a, b) => (a.member < b.member ? -1 : 1)).map((r) => r.id);
+      return (r: IssueRecord) => sorted.indexOf(r.id) + 1;
+    };
+    const [rankBefore, rankAfter] = [rankOf(records), rankOf(after)];
+    const desired = (r: IssueRecord, rank: number, s: ScoringSettings) =>
+      rich.desired({
+        result: r.result,
+        rankPosition: r.result.status === 'scored' ? rank : null,
+        priority: priorityBucket(r.result.netValueUsd, s.priorityThresholdsUsd),
+      });
+    return records.filter((r, i) => {
+      const a = after[i] as IssueRecord;
+      return changedValues(desired(r, rankBefore(r), SETTINGS), desired(a, rankAfter(a), next));
+    }).length;
+  }
+
+  it('match the direct count of changed values for any backlog and settings', () => {
+    const inputs = fc.record({
+      value: fc.option(fc.integer({ min: 0, max: 20_000 }), { nil: null }),
+      hours: fc.option(fc.integer({ min: 1, max: 200 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(inputs, { maxLength: 25 }),
+        fc.record({
+          // The current rate and horizon often: then only missing inputs or thresholds move issues.
+          hourlyRateUsd: fc.oneof(
+            fc.constant(SETTINGS.hourlyRateUsd),
+            fc.integer({ min: 10, max: 200 }),
+          ),
+          horizonMonths: fc.oneof(
+            fc.constant(SETTINGS.horizonMonths),
+            fc.integer({ min: 1, max: 4 }),
+          ),
+          high: fc.integer({ min: 1000, max: 20_000 }),
+          missingInput: fc.constantFrom('unscored' as const, 'zero' as const),
+        }),
+        (rows, { hourlyRateUsd, horizonMonths, high, missingInput }) => {
+          const records = rows.map(({ value, hours }, i) =>
+            scoreRecord(
+              {
+                trackerId: 'jira',
+                id: `id-${i}`,
+                key: `APP-${i}`,
+                title: `Issue ${i}`,
+                url: '',
+                labels: [],
+                updatedAt: '2026-01-01T00:00:00Z',
+                inputs: { value, cost: hours, costUnit: 'hours' },
+                current: {},
+                rank: null,
+                pinned: false,
+              },
+              null,
+              { settings: SETTINGS, settingsHash: 'current', connector: rich },
+            ),
+          );
+          const next = mergeSettings(SETTINGS, {
+            hourlyRateUsd,
+            horizonMonths,
+            missingInput,
+            priorityThresholdsUsd: { high, medium: Math.min(high, 1000) },
+          });
+          const preview = previewScoring(records, next, () => rich, SETTINGS);
+          const counted = preview.writes.find((w) => w.trackerId === 'jira')?.issues ?? 0;
+          expect(counted).toBe(oracle(records, next));
+          expect(preview.changedCount).toBe(preview.changed.length);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

@@ -44,16 +44,16 @@ async function runPreview(event) {
   line.textContent = 'Computing\u2026';
   setChildren(results, []);
   try {
-    const preview = await answer(fetch('/admin/preview', authed('POST', previewBody())));
+    const preview = await answer(fetch('/admin/preview?limit=' + PREVIEW_ROWS_SHOWN, authed('POST', previewBody())));
     line.textContent = 'Preview only: nothing was written to the trackers or the store. With ' +
-      settingsLine(preview.settings) + ', ' + preview.changed.length + ' issues would change (rank ' +
+      settingsLine(preview.settings) + ', ' + preview.changedCount + ' issues would change (rank ' +
       'or net value) and ' + preview.unchangedCount + ' would stay as they are.';
     if (preview.changed.length === 0) return;
     const head = el('tr', {}, ['Tracker', 'Key', 'Title', 'Now', '', 'Would be'].map(function (h) {
       return el('th', {}, h);
     }));
-    const rows = preview.changed.slice(0, PREVIEW_ROWS_SHOWN).map(previewRow);
-    const more = preview.changed.length - rows.length;
+    const rows = preview.changed.map(previewRow);
+    const more = preview.changedCount - rows.length;
     setChildren(results, [
       el('table', {}, [el('thead', {}, head), el('tbody', {}, rows)]),
       more > 0 ? el('p', { class: 'message' }, 'and ' + more + ' more') : null,

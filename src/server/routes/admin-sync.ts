@@ -76,6 +76,13 @@ const PreviewOverrideSchema = z.object({
   message: z.string(),
 });
 
+/**
+ * Changes a preview lists by default, and at most: a rate change moves every issue, and a list of
+ * every one would cost the server memory by the issue (README "Performance"); the count is whole.
+ */
+const DEFAULT_PREVIEW_LIMIT = 1000;
+const MAX_PREVIEW_LIMIT = 10_000;
+
 export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, done) => {
   const trackerIds = ctx.config.trackers.map((t) => t.id);
 
@@ -128,6 +135,17 @@ export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, don
           'Preview a change of the scoring settings: what would move and the writes it would cost, without writing',
         security: BEARER,
         body: PreviewBody,
+        querystring: z
+          .object({
+            limit: z.coerce
+              .number()
+              .int()
+              .min(0)
+              .max(MAX_PREVIEW_LIMIT)
+              .default(DEFAULT_PREVIEW_LIMIT)
+              .describe(`changes listed, from the new rank 1 (default ${DEFAULT_PREVIEW_LIMIT})`),
+          })
+          .strict(),
         response: {
           200: z.object({
             settings: SettingsSchema.describe('the settings the preview used'),
@@ -140,6 +158,10 @@ export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, don
                 to: PreviewPositionSchema,
               }),
             ),
+            changedCount: z
+              .number()
+              .int()
+              .describe('issues that would change; `changed` lists the first `limit` of them'),
             unchangedCount: z.number().int(),
             writes: z
               .array(PreviewWritesSchema)
@@ -158,7 +180,15 @@ export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, don
       const checked = Scoring.safeParse(merged);
       if (!checked.success) throw validationError('body', checked.error);
       // The state is read window by window, never every record at once (preview-stored.ts).
-      const preview = await previewStored(ctx, merged, (id) => connectorFor(ctx, id), ctx.settings);
+      const preview = await previewStored(
+        ctx,
+        merged,
+        (id) => connectorFor(ctx, id),
+        ctx.settings,
+        {
+          limit: request.query.limit,
+        },
+      );
       return { ...preview, settings: merged };
     },
   );
