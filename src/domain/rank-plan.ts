@@ -13,6 +13,11 @@ export interface RankPlan {
   moves: Move[];
   /** Longest run already in the right relative order (kept). */
   keptCount: number;
+  /**
+   * 1 where `target[i]` moves (the planner sets it; `movedRuns` then needs no set of ids, which
+   * cost seconds at a million issues: README "Performance").
+   */
+  movedAt?: Uint8Array;
 }
 
 /**
@@ -43,17 +48,17 @@ export interface MovedRun {
  * neighbours its own way (Jira: rank calls anchored on them; Linear: sort keys between theirs).
  */
 export function movedRuns(plan: RankPlan): MovedRun[] {
-  const moved = new Set(plan.moves.map((m) => m.id));
   const t = plan.target;
+  const isMoved = plan.movedAt ?? movedMask(plan);
   const runs: MovedRun[] = [];
   let i = 0;
   while (i < t.length) {
-    if (!moved.has(t[i] as string)) {
+    if (isMoved[i] !== 1) {
       i++;
       continue;
     }
     let end = i;
-    while (end < t.length && moved.has(t[end] as string)) end++;
+    while (end < t.length && isMoved[end] === 1) end++;
     runs.push({
       start: i,
       end,
@@ -63,4 +68,10 @@ export function movedRuns(plan: RankPlan): MovedRun[] {
     i = end;
   }
   return runs;
+}
+
+/** `RankPlan.movedAt` for a plan made without it. */
+function movedMask(plan: RankPlan): Uint8Array {
+  const moved = new Set(plan.moves.map((m) => m.id));
+  return Uint8Array.from(plan.target, (id) => (moved.has(id) ? 1 : 0));
 }

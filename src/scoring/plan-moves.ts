@@ -99,13 +99,16 @@ export function planPositions(
 
   const moves: Move[] = [];
   const ids: string[] = new Array<string>(n);
+  const movedAt = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const p = slot[i] as number;
     const id = currentOrder[p] as string;
     ids[i] = id;
-    if (kept[p] === 0) moves.push({ id, afterId: i === 0 ? null : (ids[i - 1] as string) });
+    if (kept[p] === 1) continue;
+    movedAt[i] = 1;
+    moves.push({ id, afterId: i === 0 ? null : (ids[i - 1] as string) });
   }
-  return { target: ids, moves, keptCount };
+  return { target: ids, moves, keptCount, movedAt };
 }
 
 /** `planPositions` for ids; ids in `targetOrder` missing from `currentOrder` are ignored. */
