@@ -98,43 +98,12 @@ const methods: Record<string, (...args: never[]) => unknown> = {
       .slice(0, count)
       .map((issue, i) => {
         jira.editIssue(issue.key, { value: 2_000_000 + i * 10 });
-        return jira.webhook(issue.key, {
+        const signed = jira.webhook(issue.key, {
           secret: jira.webhookSecret,
           deliveryId: `bench-signed-${i}-${stamp}`,
         });
+        return { ...signed, id: issue.id };
       });
-  },
-  /** Sends `count` signed Jira webhooks at `perSec`, each for an issue whose Value just changed. */
-  fireWebhooks: async (url: string, count: number, perSec: number) => {
-    const issues = jira
-      .issues()
-      .filter((i) => i.status !== 'Done' && typeof i.cost === 'number')
-      .slice(0, count);
-    const acks: number[] = [];
-    const sentAt = new Map<string, number>();
-    const start = nowMs();
-    await Promise.all(
-      issues.map(async (issue, i) => {
-        const due = start + (i * 1000) / perSec;
-        const wait = due - nowMs();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        jira.editIssue(issue.key, { value: 1_000_000 + i * 10 });
-        const { headers, body } = jira.webhook(issue.key, {
-          secret: jira.webhookSecret,
-          deliveryId: `bench-${i}-${start}`,
-        });
-        const t0 = nowMs();
-        sentAt.set(issue.id, t0);
-        const res = await fetch(`${url}/webhooks/jira/bench-jira`, {
-          method: 'POST',
-          headers,
-          body,
-        });
-        await res.arrayBuffer();
-        acks.push(nowMs() - t0);
-      }),
-    );
-    return { acks, ids: issues.map((i) => i.id), sentAt: issues.map((i) => sentAt.get(i.id) ?? 0) };
   },
   close: async () => {
     await Promise.all([jira.close(), linear.close()]);

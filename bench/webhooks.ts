@@ -9,7 +9,11 @@ import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runSync, totals } from '../src/pipeline/sync-run.js';
 import { buildServer } from '../src/server/build-server.js';
+import { startJobThread } from '../src/cli/job-thread.js';
 import { startWorkers } from '../workers/index.js';
+
+/** Where the jobs run: `serve`'s job thread (its default) or the main thread (`--jobs inline`). */
+export type JobsMode = 'thread' | 'inline';
 import { startBenchDeployment, TRACKERS } from './deployment.js';
 import { percentile, round } from './stats.js';
 
@@ -31,9 +35,13 @@ export interface WebhookFigures {
  * A bench deployment with workers and the HTTP server listening, and the service's own time to
  * answer each webhook (request received to response finished, on the server) collected.
  */
-async function startServing(perTracker: number, seed: number) {
+async function startServing(perTracker: number, seed: number, jobs: JobsMode) {
   const d = await startBenchDeployment(perTracker, { seed, concurrency: 16 });
-  const workers = startWorkers(d.ctx, { concurrency: 16 });
+  // As `serve` runs them (src/cli/serve.ts): in a job thread by default, or on the main thread.
+  const workers =
+    jobs === 'thread'
+      ? await startJobThread(d.config, { concurrency: 16 })
+      : startWorkers(d.ctx, { concurrency: 16 });
   const app = await buildServer({ ctx: d.ctx, workersRunning: () => true });
   const serverAcks: number[] = [];
   app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -45,19 +53,25 @@ async function startServing(perTracker: number, seed: number) {
   return { d, workers, app, serverAcks, url };
 }
 
-export async function benchWebhooks(count = 500, perSec = 100): Promise<WebhookFigures> {
-  const { d, workers, app, serverAcks, url } = await startServing(Math.ceil(count * 1.3), 7);
+export async function benchWebhooks(
+  count = 500,
+  perSec = 100,
+  jobs: JobsMode = 'thread',
+): Promise<WebhookFigures> {
+  const { d, workers, app, serverAcks, url } = await startServing(Math.ceil(count * 1.3), 7, jobs);
   try {
     const sync = totals(
       await runSync(d.ctx, { trackerIds: [...TRACKERS], full: true, dryRun: false }),
     );
     if (sync.failed > 0) throw new Error('set-up sync failed');
-    const fired = await d.sandboxes.call<{ acks: number[]; ids: string[]; sentAt: number[] }>(
-      'fireWebhooks',
-      url,
-      count,
-      perSec,
-    );
+    // Signed up front (each for an issue whose Value changed) and sent from a thread of their
+    // own, as a tracker sends them: the sandboxes' thread also answers the writes, and its own
+    // delays are not the service's.
+    const signed = await d.sandboxes.call<SignedRequest[]>('signWebhooks', count);
+    const fired = {
+      ...(await sendFromThread(`${url}/webhooks/jira/${TRACKERS[0]}`, signed, perSec)),
+      ids: signed.map((r) => r.id),
+    };
     // The last writes land shortly after the last webhook; look every 50 ms for up to 30 s.
     let writtenAt: (number | null)[] = [];
     for (let i = 0; i < 600; i++) {
@@ -79,7 +93,7 @@ export async function benchWebhooks(count = 500, perSec = 100): Promise<WebhookF
     };
   } finally {
     await app.close();
-    await workers.close();
+    await workers.close(10_000);
     await d.close();
   }
 }
@@ -103,8 +117,9 @@ export async function benchWebhooksDuringSync(
   perTracker = 5000,
   count = 600,
   perSec = 100,
+  jobs: JobsMode = 'thread',
 ): Promise<DuringSyncFigures> {
-  const { d, workers, app, serverAcks, url } = await startServing(perTracker, 11);
+  const { d, workers, app, serverAcks, url } = await startServing(perTracker, 11, jobs);
   try {
     // Signed up front, sent from a thread of their own: the sandboxes' thread is busy answering
     // the sync, and its delays are not the service's.
@@ -135,12 +150,14 @@ export async function benchWebhooksDuringSync(
     };
   } finally {
     await app.close();
-    await workers.close();
+    await workers.close(10_000);
     await d.close();
   }
 }
 
 interface SignedRequest {
+  /** The issue the webhook is about. */
+  id: string;
   headers: Record<string, string>;
   body: string;
 }

@@ -2,7 +2,17 @@
  * Prometheus metrics of one process. A registry per instance (not prom-client's global one), so
  * tests and several servers in one process never share counters.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
+
+export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 export class Metrics {
   readonly registry = new Registry();
@@ -93,4 +103,18 @@ export class Metrics {
     labelNames: ['queue', 'state'],
     registers: [this.registry],
   });
+
+  /**
+   * The exposition text, with the counters and histograms of the job thread added (`serve` runs
+   * its jobs in one: src/cli/job-thread.ts). Gauges are this registry's own: they are read from
+   * Redis at scrape time, and the thread's would count the same things twice.
+   */
+  async render(extra: MetricsJson = []): Promise<string> {
+    if (extra.length === 0) return this.registry.metrics();
+    // prom-client types `type` as a numeric enum; the JSON it produces holds the name.
+    const kindOf = (m: MetricsJson[number]) => String(m.type);
+    const counted = extra.filter((m) => kindOf(m) === 'counter' || kindOf(m) === 'histogram');
+    const own = await this.registry.getMetricsAsJSON();
+    return AggregatorRegistry.aggregate([own, counted]).metrics();
+  }
 }

@@ -49,7 +49,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
       () => import('./serve.js'),
       (m) => m.runServe,
     ),
-    usage: 'serve',
+    usage: 'serve [--jobs thread|inline]',
     summary: 'HTTP server, workers and scheduler in one process (starts with a sync)',
   },
   sync: {

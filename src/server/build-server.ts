@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import type { ServerContext } from './server-context.js';
+import type { JobsReporter, ServerContext } from './server-context.js';
 import { limitAuthFailures } from './auth.js';
 import { errorBody, registerErrorHandlers } from './errors.js';
 import { registerOpenApi } from './openapi.js';
@@ -19,6 +19,8 @@ export interface ServerDeps {
   ctx: ServerContext;
   /** Whether this process's workers are running (readiness). */
   workersRunning: () => boolean;
+  /** When jobs run in a thread (`serve`): its metrics and the rate budgets its calls saw. */
+  jobs?: JobsReporter;
 }
 
 /** A caller's request id is kept when it is short and plain (it ends up in every log line). */

@@ -27,51 +27,81 @@ async function freePort(): Promise<number> {
 }
 
 describe('netvalue serve', () => {
-  it('starts with a sync of every tracker, is ready, and exits 0 on SIGTERM', async () => {
-    h = await startHarness({
-      workers: false,
-      jira: { issues: 30, seed: 95 },
-      linear: { issues: 20, seed: 96 },
-    });
-    const port = await freePort();
-    const configPath = join(mkdtempSync(join(tmpdir(), 'netvalue-serve-')), 'config.yaml');
-    writeFileSync(
-      configPath,
-      JSON.stringify({ ...h.config, server: { ...h.config.server, port } }),
-    );
-    const serve = spawn(process.execPath, [BIN, 'serve', '--config', configPath], {
+  it.each([['thread'], ['inline']])(
+    'starts with a sync of every tracker, is ready, and exits 0 on SIGTERM (jobs %s)',
+    { timeout: 60_000 },
+    async (jobs) => {
+      await h?.close();
+      h = await startHarness({
+        workers: false,
+        jira: { issues: 30, seed: 95 },
+        linear: { issues: 20, seed: 96 },
+      });
+      const port = await freePort();
+      const configPath = join(mkdtempSync(join(tmpdir(), 'netvalue-serve-')), 'config.yaml');
+      writeFileSync(
+        configPath,
+        JSON.stringify({ ...h.config, server: { ...h.config.server, port } }),
+      );
+      const serve = spawn(
+        process.execPath,
+        [BIN, 'serve', '--config', configPath, '--jobs', jobs],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      let stderr = '';
+      const serving = new Promise<void>((resolve, reject) => {
+        serve.stderr.on('data', (c: Buffer) => {
+          stderr += c.toString();
+          if (stderr.includes('"netvalue serving"')) resolve();
+        });
+        serve.once('exit', (code) =>
+          reject(new Error(`serve exited early (${code}): ${stderr.slice(-2000)}`)),
+        );
+      });
+      try {
+        await serving;
+        // The start-up sync writes net values without anyone asking.
+        await h.jira.log.waitFor((e) => e.operation === 'edit' && e.status === 204);
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        expect(ready.status).toBe(200);
+        expect(await ready.json()).toMatchObject({ checks: { redis: 'ok', workers: 'ok' } });
+        const schedulers = await h.ctx.queues.tracker('acme-jira').getJobSchedulers();
+        expect(schedulers.map((s) => s.key).sort()).toEqual([
+          'full-sync-acme-jira',
+          'incremental-sync-acme-jira',
+        ]);
+        expect(stderr).toContain(`"jobs":"${jobs}"`);
+        // The writes were made by the jobs (in the thread, or inline): /metrics counts them.
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        const written =
+          /netvalue_writes_total\{[^}]*tracker="acme-jira"[^}]*result="written"[^}]*\} (\d+)/.exec(
+            metrics,
+          );
+        expect(Number(written?.[1] ?? 0), metrics.slice(0, 3000)).toBeGreaterThan(0);
+        // Gauges are the main thread's own, once: not doubled by the thread's registry.
+        expect(metrics.match(/^# TYPE netvalue_jobs gauge$/gm)).toHaveLength(1);
+      } finally {
+        const exited = once(serve, 'exit');
+        serve.kill('SIGTERM');
+        const [code] = (await exited) as [number | null];
+        expect(code, stderr.slice(-2000)).toBe(0);
+      }
+      expect(stderr).toContain('shutting down');
+      for (const secret of [h.config.adminToken, 'sandbox-api-token'])
+        expect(stderr).not.toContain(secret);
+    },
+  );
+
+  it('refuses an unknown --jobs mode with exit 2, naming the flag', async () => {
+    const serve = spawn(process.execPath, [BIN, 'serve', '--jobs', 'fork'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    const serving = new Promise<void>((resolve, reject) => {
-      serve.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString();
-        if (stderr.includes('"netvalue serving"')) resolve();
-      });
-      serve.once('exit', (code) =>
-        reject(new Error(`serve exited early (${code}): ${stderr.slice(-2000)}`)),
-      );
-    });
-    try {
-      await serving;
-      // The start-up sync writes net values without anyone asking.
-      await h.jira.log.waitFor((e) => e.operation === 'edit' && e.status === 204);
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-      expect(ready.status).toBe(200);
-      expect(await ready.json()).toMatchObject({ checks: { redis: 'ok', workers: 'ok' } });
-      const schedulers = await h.ctx.queues.tracker('acme-jira').getJobSchedulers();
-      expect(schedulers.map((s) => s.key).sort()).toEqual([
-        'full-sync-acme-jira',
-        'incremental-sync-acme-jira',
-      ]);
-    } finally {
-      const exited = once(serve, 'exit');
-      serve.kill('SIGTERM');
-      const [code] = (await exited) as [number | null];
-      expect(code, stderr.slice(-2000)).toBe(0);
-    }
-    expect(stderr).toContain('shutting down');
-    for (const secret of [h.config.adminToken, 'sandbox-api-token'])
-      expect(stderr).not.toContain(secret);
+    serve.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const [code] = (await once(serve, 'exit')) as [number | null];
+    expect(code).toBe(2);
+    expect(stderr).toContain("--jobs must be thread or inline, got 'fork'");
   });
 });

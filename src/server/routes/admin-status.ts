@@ -57,7 +57,7 @@ async function queueStatus(queue: Queue): Promise<z.infer<typeof QueueStatus>> {
 
 export const adminStatusRoutes: ZodPlugin<AdminRoutesOptions> = (
   app,
-  { ctx, workersRunning },
+  { ctx, workersRunning, jobs },
   done,
 ) => {
   app.get(
@@ -71,13 +71,15 @@ export const adminStatusRoutes: ZodPlugin<AdminRoutesOptions> = (
       },
     },
     async () => {
-      const [latest, counts, failures, scoreQueue, schedules, digest] = await Promise.all([
+      const [latest, counts, failures, scoreQueue, schedules, digest, report] = await Promise.all([
         ctx.runs.latestRuns(),
         issueCounts(ctx),
         ctx.meta.failures(),
         queueStatus(ctx.queues.score),
         scheduleStatus(ctx),
         ctx.reviews.digestStatus(),
+        // Jobs in a thread (serve): its connectors make the calls, so they know the budgets.
+        jobs?.report() ?? null,
       ]);
       const trackers = await Promise.all(
         ctx.config.trackers.map(async (t) => {
@@ -92,7 +94,9 @@ export const adminStatusRoutes: ZodPlugin<AdminRoutesOptions> = (
             latestRun,
             issues: counts.get(t.id) ?? { total: 0, scored: 0, unscored: 0, invalid: 0 },
             queue,
-            budget: ctx.connectors.get(t.id)?.budget() ?? null,
+            budget: report
+              ? (report.budgets[t.id] ?? null)
+              : (ctx.connectors.get(t.id)?.budget() ?? null),
             failures: failures.filter((f) => f.trackerId === t.id).length,
             schedules: schedules.get(t.id) ?? { incremental: false, full: false },
           };

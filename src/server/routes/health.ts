@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { keepsSchedules, scheduleStatus } from '../../pipeline/scheduler.js';
-import type { ServerContext } from '../server-context.js';
+import type { JobsReporter, ServerContext } from '../server-context.js';
 import { issueCounts, jobCounts, JOB_STATES, withTimeout } from '../queue-stats.js';
 import type { ZodPlugin } from '../validation.js';
 
@@ -86,11 +86,12 @@ function withoutReasons(details: ReadyDetails): z.infer<typeof Ready> {
 export interface HealthRoutesOptions {
   ctx: ServerContext;
   workersRunning: () => boolean;
+  jobs?: JobsReporter | undefined;
 }
 
 export const healthRoutes: ZodPlugin<HealthRoutesOptions> = (
   app,
-  { ctx, workersRunning },
+  { ctx, workersRunning, jobs },
   done,
 ) => {
   app.get(
@@ -139,8 +140,9 @@ export const healthRoutes: ZodPlugin<HealthRoutesOptions> = (
             'metrics refresh failed',
           ),
       );
+      const extra = jobs ? (await jobs.report()).metrics : [];
       const { registry } = ctx.metrics;
-      return reply.type(registry.contentType).send(await registry.metrics());
+      return reply.type(registry.contentType).send(await ctx.metrics.render(extra));
     },
   );
   done();

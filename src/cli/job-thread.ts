@@ -1,0 +1,139 @@
+/**
+ * `netvalue serve` runs its jobs in a worker thread (workers/job-thread.ts): the main thread only
+ * answers HTTP, so a webhook is acknowledged while a plan over 100,000 issues or a burst of score
+ * jobs runs (README "Performance"). This is the main thread's side: start, ask for the thread's
+ * metrics and rate budgets, stop.
+ */
+import { Worker } from 'node:worker_threads';
+import type { RateBudget } from '../../connectors/connector.js';
+import type { Config } from '../config.js';
+import type { MetricsJson } from '../metrics.js';
+
+type ThreadMetrics = MetricsJson;
+
+export interface JobThreadOptions {
+  concurrency: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface JobThread {
+  /** Whether the thread's workers run (false once it stopped or failed). */
+  running(): boolean;
+  /** The thread's metrics (to merge into /metrics); [] when it does not answer in time. */
+  metrics(): Promise<ThreadMetrics>;
+  /** The latest rate budget each tracker reported to the thread's calls. */
+  budget(trackerId: string): RateBudget | null;
+  /** Resolves with the reason when the thread stops on its own (it should not). */
+  readonly stopped: Promise<Error>;
+  /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), ends the thread. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/** How long a report (metrics, budgets) may take before /metrics answers without it. */
+const REPORT_TIMEOUT_MS = 2000;
+
+/**
+ * The build runs the compiled entry. Sources (tests, development) run through tsx, whose loader a
+ * worker thread does not inherit on Node 20: a two-line module registers it first.
+ */
+function entry(): URL {
+  if (!import.meta.url.endsWith('.ts'))
+    return new URL('../../workers/job-thread.js', import.meta.url);
+  const thread = new URL('../../workers/job-thread.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import { register } from ${JSON.stringify(tsx)};\nregister();\nawait import(${JSON.stringify(thread)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+}
+
+interface Report {
+  type: 'report';
+  id: number;
+  metrics: ThreadMetrics;
+  budgets: Record<string, RateBudget | null>;
+}
+
+/** Starts the thread and waits until its workers run; rejects with the thread's reason. */
+export async function startJobThread(
+  config: Readonly<Config>,
+  options: JobThreadOptions,
+): Promise<JobThread> {
+  const worker = new Worker(entry(), { workerData: { config, ...options } });
+  let running = false;
+  let budgets: Record<string, RateBudget | null> = {};
+  let nextId = 0;
+  const waiting = new Map<number, (report: Report) => void>();
+  let onStop: (err: Error) => void = () => undefined;
+  const stopped = new Promise<Error>((resolve) => (onStop = resolve));
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.on('message', (msg: { type: string; message?: string }) => {
+      if (msg.type === 'ready') {
+        running = true;
+        resolve();
+      } else if (msg.type === 'failed') {
+        const err = new Error(`the job thread failed: ${msg.message ?? 'unknown reason'}`);
+        running = false;
+        reject(err);
+        onStop(err);
+        void worker.terminate();
+      } else if (msg.type === 'report') {
+        const report = msg as Report;
+        budgets = report.budgets;
+        waiting.get(report.id)?.(report);
+        waiting.delete(report.id);
+      }
+    });
+    worker.on('error', (err) => {
+      running = false;
+      reject(err);
+      onStop(err);
+    });
+    worker.on('exit', (code) => {
+      const err = new Error(`the job thread exited (code ${code})`);
+      if (running) onStop(err);
+      running = false;
+      reject(err);
+    });
+  });
+  await ready;
+  return {
+    running: () => running,
+    stopped,
+    budget: (trackerId) => budgets[trackerId] ?? null,
+    async metrics() {
+      if (!running) return [];
+      const id = nextId++;
+      const report = new Promise<ThreadMetrics>((resolve) => {
+        const timer = setTimeout(() => {
+          waiting.delete(id);
+          resolve([]);
+        }, REPORT_TIMEOUT_MS);
+        waiting.set(id, (r) => {
+          clearTimeout(timer);
+          resolve(r.metrics);
+        });
+      });
+      worker.postMessage({ type: 'report', id });
+      return report;
+    },
+    async close(timeoutMs) {
+      if (!running) {
+        await worker.terminate();
+        return;
+      }
+      running = false;
+      const closed = new Promise<void>((resolve) => {
+        worker.on('message', (msg: { type: string }) => {
+          if (msg.type === 'closed') resolve();
+        });
+        worker.once('exit', () => resolve());
+      });
+      worker.postMessage({ type: 'close', timeoutMs });
+      // The thread's own close is bounded by timeoutMs plus its connection grace.
+      const timer = setTimeout(() => void worker.terminate(), timeoutMs + 5000);
+      await closed;
+      clearTimeout(timer);
+      await worker.terminate();
+    },
+  };
+}

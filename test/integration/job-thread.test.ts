@@ -1,0 +1,74 @@
+/**
+ * `serve` runs its jobs in a worker thread (src/cli/job-thread.ts): the thread processes the
+ * queues with a context of its own, reports its metrics and the rate budgets its calls saw, and
+ * a thread that cannot start says why.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { startJobThread } from '../../src/cli/job-thread.js';
+import { enqueueSync } from '../../src/pipeline/runs.js';
+import { startHarness, trackerQueueEvents, type Harness } from './pipeline-harness.js';
+import { waitForRun } from './server-harness.js';
+
+let h: Harness | null = null;
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('the job thread', () => {
+  it(
+    'runs the jobs queued by the main thread, reports its metrics, and closes',
+    { timeout: 60_000 },
+    async () => {
+      h = await startHarness({
+        workers: false,
+        jira: { issues: 12, seed: 31 },
+        linear: { issues: 8, seed: 32 },
+      });
+      const thread = await startJobThread(h.config, { concurrency: 4 });
+      try {
+        expect(thread.running()).toBe(true);
+        // Nothing runs jobs in this process: only the thread can make the sync's writes.
+        const queue = h.ctx.queues.tracker('acme-jira');
+        const queueEvents = await trackerQueueEvents(h, 'acme-jira');
+        const { events } = queueEvents;
+        try {
+          const runId = await enqueueSync(h.ctx, {
+            trackerId: 'acme-jira',
+            full: true,
+            dryRun: false,
+          });
+          expect((await waitForRun(h.ctx, runId)).status).toBe('done');
+          // Wait until the thread has run every job the run queued.
+          await new Promise<void>((resolve, reject) => {
+            const check = () =>
+              queue.getJobCounts('active', 'wait', 'prioritized', 'delayed').then((counts) => {
+                if (Object.values(counts).every((n) => n === 0)) resolve();
+              }, reject);
+            events.on('completed', () => void check());
+            void check();
+          });
+        } finally {
+          await queueEvents.close();
+        }
+        expect(h.jira.log.entries.some((e) => e.operation === 'edit' && e.status === 204)).toBe(
+          true,
+        );
+        const metrics = await thread.metrics();
+        const writes = metrics.find((m) => m.name === 'netvalue_writes_total');
+        const written = writes?.values.find((v) => v.labels['result'] === 'written');
+        expect(written?.value ?? 0).toBeGreaterThan(0);
+      } finally {
+        await thread.close(5_000);
+      }
+      expect(thread.running()).toBe(false);
+      expect(await thread.metrics()).toEqual([]);
+    },
+  );
+
+  it('rejects with the reason when its context cannot start', async () => {
+    const config = { ...(h?.config ?? {}), redisUrl: 'redis://127.0.0.1:1' };
+    await expect(startJobThread(config as never, { concurrency: 1 })).rejects.toThrow(
+      /the job thread failed: cannot reach .*127\.0\.0\.1:1/,
+    );
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * The job thread of `netvalue serve` (src/cli/job-thread.ts starts it): the same workers as
+ * `netvalue worker`, with a context of their own, in a thread of the serve process. Parsing,
+ * scoring and planning then never hold up the event loop that answers webhooks (README
+ * "Performance"). The thread answers the main thread's questions (metrics, rate budgets) and
+ * stops its workers gracefully when asked.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { z } from 'zod';
+import type { Config } from '../src/config.js';
+import { createContext } from '../src/main.js';
+import { startWorkers } from './index.js';
+
+const ThreadData = z.object({
+  config: z.record(z.string(), z.unknown()),
+  concurrency: z.number().int().positive(),
+  lockDurationMs: z.number().int().positive().optional(),
+  stalledIntervalMs: z.number().int().positive().optional(),
+});
+
+const Request = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('report'), id: z.number() }),
+  z.object({ type: z.literal('close'), timeoutMs: z.number().int().positive() }),
+]);
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('workers/job-thread.ts runs as a worker thread only');
+  const data = ThreadData.parse(workerData);
+  // The config was loaded and validated by the main thread; structured cloning keeps it as is.
+  const ctx = await createContext(data.config as unknown as Config);
+  const workers = startWorkers(ctx, {
+    concurrency: data.concurrency,
+    ...(data.lockDurationMs ? { lockDurationMs: data.lockDurationMs } : {}),
+    ...(data.stalledIntervalMs ? { stalledIntervalMs: data.stalledIntervalMs } : {}),
+  });
+  port.on('message', (raw: unknown) => {
+    const msg = Request.safeParse(raw);
+    if (!msg.success) {
+      ctx.logger.warn({ err: msg.error.message }, 'job thread: unknown message ignored');
+      return;
+    }
+    if (msg.data.type === 'report') {
+      const { id } = msg.data;
+      void ctx.metrics.registry.getMetricsAsJSON().then((metrics) => {
+        const budgets = Object.fromEntries(
+          [...ctx.connectors].map(([trackerId, c]) => [trackerId, c.budget()]),
+        );
+        port.postMessage({ type: 'report', id, metrics, budgets });
+      });
+      return;
+    }
+    void workers
+      .close(msg.data.timeoutMs)
+      .then(() => ctx.close())
+      .finally(() => port.postMessage({ type: 'closed' }));
+  });
+  port.postMessage({ type: 'ready' });
+}
+
+main().catch((err: unknown) => {
+  // The main thread reports it (with the reason) and stops serve.
+  parentPort?.postMessage({
+    type: 'failed',
+    message: err instanceof Error ? err.message : String(err),
+  });
+});
