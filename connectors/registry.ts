@@ -1,27 +1,25 @@
 /**
- * Every connector this build knows. Adding a tracker kind adds its folder and one entry in
- * `CONNECTOR_MODULES`; the config schema's tracker union, the webhook routes and the status
- * `kind` enum all come from this list (docs/architecture.md, "Adding a tracker").
+ * Every connector this build knows. Adding a tracker kind adds its folder, one entry in
+ * `CONNECTOR_MODULES` and its config schema in `TRACKER_CONFIGS` (tracker-config.ts, kept apart
+ * so a config loads without the SDKs); the webhook routes and the status `kind` enum come from
+ * this list (docs/architecture.md, "Adding a tracker").
  */
-import { z } from 'zod';
 import type { ConnectorModule } from './connector.js';
 import { jiraModule } from './jira/index.js';
 import { linearModule } from './linear/index.js';
+import { TRACKER_CONFIGS, TrackerConfig } from './tracker-config.js';
 
 export const CONNECTOR_MODULES = [jiraModule, linearModule] as const;
 
-type AnyModule = { kind: string; configSchema: z.ZodObject };
+// The config union and the modules must name the same schemas, in the same order.
+CONNECTOR_MODULES.forEach((m, i) => {
+  if (m.configSchema !== TRACKER_CONFIGS[i])
+    throw new Error(`connectors/tracker-config.ts does not list the ${m.kind} config schema`);
+});
+if (TRACKER_CONFIGS.length !== CONNECTOR_MODULES.length)
+  throw new Error('connectors/tracker-config.ts lists a config schema with no connector module');
 
-/** The modules' config schemas, as a tuple (what `z.discriminatedUnion` needs). */
-function schemasOf<const M extends readonly [AnyModule, ...AnyModule[]]>(
-  modules: M,
-): { -readonly [K in keyof M]: M[K]['configSchema'] } {
-  return modules.map((m) => m.configSchema) as { -readonly [K in keyof M]: M[K]['configSchema'] };
-}
-
-/** One `trackers[]` entry: the union of every connector's own schema, told apart by `kind`. */
-export const TrackerConfig = z.discriminatedUnion('kind', schemasOf(CONNECTOR_MODULES));
-export type TrackerConfig = z.infer<typeof TrackerConfig>;
+export { TrackerConfig };
 
 /** Every tracker kind, e.g. for routes and enums. */
 export const TRACKER_KINDS = CONNECTOR_MODULES.map((m) => m.kind) as [

@@ -2,14 +2,14 @@
  * The job thread of `netvalue serve` (src/cli/job-thread.ts starts it): the same workers as
  * `netvalue worker`, with a context of their own, in a thread of the serve process. Parsing,
  * scoring and planning then never hold up the event loop that answers webhooks (README
- * "Performance"). The thread answers the main thread's questions (metrics, rate budgets) and
- * stops its workers gracefully when asked.
+ * "Performance"). It builds its context first and starts its workers when told to; it answers the
+ * main thread's questions (metrics, rate budgets) and stops its workers gracefully when asked.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import type { Config } from '../src/config.js';
 import { createContext } from '../src/main.js';
-import { startWorkers } from './index.js';
+import { startWorkers, type RunningWorkers } from './index.js';
 
 const ThreadData = z.object({
   config: z.record(z.string(), z.unknown()),
@@ -19,6 +19,7 @@ const ThreadData = z.object({
 });
 
 const Request = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start') }),
   z.object({ type: z.literal('report'), id: z.number() }),
   z.object({ type: z.literal('close'), timeoutMs: z.number().int().positive() }),
 ]);
@@ -29,15 +30,20 @@ async function main(): Promise<void> {
   const data = ThreadData.parse(workerData);
   // The config was loaded and validated by the main thread; structured cloning keeps it as is.
   const ctx = await createContext(data.config as unknown as Config);
-  const workers = startWorkers(ctx, {
-    concurrency: data.concurrency,
-    ...(data.lockDurationMs ? { lockDurationMs: data.lockDurationMs } : {}),
-    ...(data.stalledIntervalMs ? { stalledIntervalMs: data.stalledIntervalMs } : {}),
-  });
+  let workers: RunningWorkers | null = null;
   port.on('message', (raw: unknown) => {
     const msg = Request.safeParse(raw);
     if (!msg.success) {
       ctx.logger.warn({ err: msg.error.message }, 'job thread: unknown message ignored');
+      return;
+    }
+    if (msg.data.type === 'start') {
+      workers ??= startWorkers(ctx, {
+        concurrency: data.concurrency,
+        ...(data.lockDurationMs ? { lockDurationMs: data.lockDurationMs } : {}),
+        ...(data.stalledIntervalMs ? { stalledIntervalMs: data.stalledIntervalMs } : {}),
+      });
+      port.postMessage({ type: 'ready' });
       return;
     }
     if (msg.data.type === 'report') {
@@ -50,12 +56,11 @@ async function main(): Promise<void> {
       });
       return;
     }
-    void workers
-      .close(msg.data.timeoutMs)
+    void (workers?.close(msg.data.timeoutMs) ?? Promise.resolve())
       .then(() => ctx.close())
       .finally(() => port.postMessage({ type: 'closed' }));
   });
-  port.postMessage({ type: 'ready' });
+  port.postMessage({ type: 'prepared' });
 }
 
 main().catch((err: unknown) => {

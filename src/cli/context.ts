@@ -1,25 +1,12 @@
-import { ConfigError, EXIT_CONFIG, loadConfig, type Config, type Env } from '../config.js';
+import type { Env } from '../config.js';
 import { createContext, type AppContext, type ContextOptions } from '../main.js';
+import { loadConfigOrReport } from './load-config.js';
 import type { Io } from './output.js';
+
+export { loadConfigOrReport } from './load-config.js';
 
 /** Config problems exit 2 (README "Commands"); anything else that stops a command exits 1. */
 export { EXIT_CONFIG } from '../config/config-error.js';
-
-export function loadConfigOrReport(
-  flag: string | undefined,
-  env: Env,
-  io: Io,
-): Readonly<Config> | number {
-  try {
-    return loadConfig(flag, env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(err.message);
-      return EXIT_CONFIG;
-    }
-    throw err;
-  }
-}
 
 /** Loads config, builds the context, runs `fn`, and always closes what it opened. */
 export async function withContext(

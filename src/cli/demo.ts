@@ -13,7 +13,7 @@ import { parseFlags, positiveInt } from './args.js';
 import { shutdownSignal } from './context.js';
 import type { Io } from './output.js';
 import { rankingTable } from './ranking.js';
-import { startHttp } from './serve.js';
+import { startHttp } from './http.js';
 
 export async function runDemo(argv: string[], io: Io, env: Env): Promise<number> {
   const { values } = parseFlags(argv, {

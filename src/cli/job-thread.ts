@@ -53,11 +53,23 @@ interface Report {
   budgets: Record<string, RateBudget | null>;
 }
 
-/** Starts the thread and waits until its workers run; rejects with the thread's reason. */
-export async function startJobThread(
+/** A thread that is building its context; `start` starts its workers once that is done. */
+export interface PreparedJobThread {
+  /** Waits until the thread's context is built, starts its workers; rejects with its reason. */
+  start(): Promise<JobThread>;
+  /** Ends a thread whose workers never started (serve could not start). */
+  abort(): Promise<void>;
+}
+
+/**
+ * Starts the thread: it loads its modules and builds its context (Redis, the trackers' fields)
+ * while the caller does the same, then waits for `start` (`serve` listens first, so a port in use
+ * fails before any worker has started).
+ */
+export function prepareJobThread(
   config: Readonly<Config>,
   options: JobThreadOptions,
-): Promise<JobThread> {
+): PreparedJobThread {
   const worker = new Worker(entry(), { workerData: { config, ...options } });
   let running = false;
   let budgets: Record<string, RateBudget | null> = {};
@@ -65,38 +77,41 @@ export async function startJobThread(
   const waiting = new Map<number, (report: Report) => void>();
   let onStop: (err: Error) => void = () => undefined;
   const stopped = new Promise<Error>((resolve) => (onStop = resolve));
+  let onPrepared: () => void = () => undefined;
+  let onReady: () => void = () => undefined;
+  let onFail: (err: Error) => void = () => undefined;
+  const prepared = new Promise<void>((resolve) => (onPrepared = resolve));
   const ready = new Promise<void>((resolve, reject) => {
-    worker.on('message', (msg: { type: string; message?: string }) => {
-      if (msg.type === 'ready') {
-        running = true;
-        resolve();
-      } else if (msg.type === 'failed') {
-        const err = new Error(`the job thread failed: ${msg.message ?? 'unknown reason'}`);
-        running = false;
-        reject(err);
-        onStop(err);
-        void worker.terminate();
-      } else if (msg.type === 'report') {
-        const report = msg as Report;
-        budgets = report.budgets;
-        waiting.get(report.id)?.(report);
-        waiting.delete(report.id);
-      }
-    });
-    worker.on('error', (err) => {
-      running = false;
-      reject(err);
-      onStop(err);
-    });
-    worker.on('exit', (code) => {
-      const err = new Error(`the job thread exited (code ${code})`);
-      if (running) onStop(err);
-      running = false;
-      reject(err);
-    });
+    onReady = resolve;
+    onFail = reject;
   });
-  await ready;
-  return {
+  // Both may reject before anyone awaits them (the caller awaits `start`).
+  ready.catch(() => undefined);
+  const fail = (err: Error) => {
+    const wasRunning = running;
+    running = false;
+    onFail(err);
+    if (wasRunning) onStop(err);
+  };
+  worker.on('message', (msg: { type: string; message?: string }) => {
+    if (msg.type === 'prepared') onPrepared();
+    else if (msg.type === 'ready') {
+      running = true;
+      onReady();
+    } else if (msg.type === 'failed') {
+      fail(new Error(`the job thread failed: ${msg.message ?? 'unknown reason'}`));
+      void worker.terminate();
+    } else if (msg.type === 'report') {
+      const report = msg as Report;
+      budgets = report.budgets;
+      waiting.get(report.id)?.(report);
+      waiting.delete(report.id);
+    }
+  });
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the job thread exited (code ${code})`)));
+
+  const thread: JobThread = {
     running: () => running,
     stopped,
     budget: (trackerId) => budgets[trackerId] ?? null,
@@ -117,10 +132,6 @@ export async function startJobThread(
       return report;
     },
     async close(timeoutMs) {
-      if (!running) {
-        await worker.terminate();
-        return;
-      }
       running = false;
       const closed = new Promise<void>((resolve) => {
         worker.on('message', (msg: { type: string }) => {
@@ -136,4 +147,21 @@ export async function startJobThread(
       await worker.terminate();
     },
   };
+  return {
+    async start() {
+      await Promise.race([prepared, ready]);
+      worker.postMessage({ type: 'start' });
+      await ready;
+      return thread;
+    },
+    abort: () => thread.close(1000),
+  };
+}
+
+/** Starts the thread and waits until its workers run; rejects with the thread's reason. */
+export async function startJobThread(
+  config: Readonly<Config>,
+  options: JobThreadOptions,
+): Promise<JobThread> {
+  return prepareJobThread(config, options).start();
 }

@@ -4,48 +4,40 @@
  * worker thread of their own by default (`--jobs thread`), so the HTTP server answers while they
  * work; `--jobs inline` runs them on the main thread (one isolate: less memory).
  */
-import { startWorkers, type RunningWorkers } from '../../workers/index.js';
+import type { RunningWorkers } from '../../workers/index.js';
 import type { Env } from '../config.js';
+import type { AppContext } from '../main.js';
 import type { PipelineContext } from '../pipeline/context.js';
-import { keepSchedules, SCHEDULE_CHECK_MS } from '../pipeline/scheduler.js';
-import { startServing } from '../pipeline/startup.js';
-import { buildServer } from '../server/build-server.js';
 import type { JobsReporter } from '../server/server-context.js';
 import { parseFlags, positiveInt, UsageError } from './args.js';
-import { startJobThread } from './job-thread.js';
-import { shutdownSignal, withContext } from './context.js';
+import type { RunningHttp } from './http.js';
+import { prepareJobThread, type JobThreadOptions, type PreparedJobThread } from './job-thread.js';
+import { loadConfigOrReport } from './load-config.js';
+import { lockOptions } from './lock-options.js';
 import type { Io } from './output.js';
-import { lockOptions } from './worker.js';
 
-export interface RunningHttp {
-  url: string;
-  close(): Promise<void>;
+/**
+ * The service's modules, loaded once the job thread has started loading its own: on two cores
+ * both load at once, and `serve` is ready sooner (README "Performance").
+ */
+async function loadService() {
+  const [main, http, scheduler, startup, context] = await Promise.all([
+    import('../main.js'),
+    import('./http.js'),
+    import('../pipeline/scheduler.js'),
+    import('../pipeline/startup.js'),
+    import('./context.js'),
+  ]);
+  return {
+    createContext: main.createContext,
+    startHttp: http.startHttp,
+    keepSchedules: scheduler.keepSchedules,
+    scheduleCheckMs: scheduler.SCHEDULE_CHECK_MS,
+    startServing: startup.startServing,
+    shutdownSignal: context.shutdownSignal,
+  };
 }
-
-/** Listens on `server.host:port`; throws one line (`cannot listen on ...`) with nothing left open. */
-export async function startHttp(
-  ctx: PipelineContext,
-  workersRunning: () => boolean,
-  jobs?: JobsReporter,
-): Promise<RunningHttp> {
-  const { host, port } = ctx.config.server;
-  const app = await buildServer({ ctx, workersRunning, ...(jobs ? { jobs } : {}) });
-  try {
-    const address = await app.listen({ host, port });
-    return { url: address.replace('[::1]', 'localhost'), close: () => app.close() };
-  } catch (err) {
-    await app.close();
-    throw new Error(`cannot listen on ${host}:${port}: ${listenReason(err)}`, { cause: err });
-  }
-}
-
-function listenReason(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'EADDRINUSE') return 'address in use';
-  if (code === 'EACCES') return 'permission denied (ports below 1024 need privileges)';
-  if (code === 'EADDRNOTAVAIL') return 'no such address on this machine';
-  return err instanceof Error ? err.message : String(err);
-}
+type Service = Awaited<ReturnType<typeof loadService>>;
 
 type JobsMode = 'thread' | 'inline';
 
@@ -63,9 +55,13 @@ interface RunningJobs {
   close(timeoutMs: number): Promise<void>;
 }
 
-async function startJobs(ctx: PipelineContext, mode: JobsMode, env: Env): Promise<RunningJobs> {
-  const options = { concurrency: ctx.config.concurrency, ...lockOptions(env) };
-  if (mode === 'inline') {
+async function startJobs(
+  ctx: PipelineContext,
+  options: JobThreadOptions,
+  thread: PreparedJobThread | null,
+): Promise<RunningJobs> {
+  if (thread === null) {
+    const { startWorkers } = await import('../../workers/index.js');
     const workers: RunningWorkers = startWorkers(ctx, options);
     let running = true;
     return {
@@ -77,20 +73,17 @@ async function startJobs(ctx: PipelineContext, mode: JobsMode, env: Env): Promis
       },
     };
   }
-  const thread = await startJobThread(ctx.config, options);
+  const started = await thread.start();
   return {
-    running: () => thread.running(),
+    running: () => started.running(),
     reporter: {
-      report: async () => {
-        const metrics = await thread.metrics();
-        return {
-          metrics,
-          budgets: Object.fromEntries(ctx.config.trackers.map((t) => [t.id, thread.budget(t.id)])),
-        };
-      },
+      report: async () => ({
+        metrics: await started.metrics(),
+        budgets: Object.fromEntries(ctx.config.trackers.map((t) => [t.id, started.budget(t.id)])),
+      }),
     },
-    stopped: thread.stopped,
-    close: (timeoutMs) => thread.close(timeoutMs),
+    stopped: started.stopped,
+    close: (timeoutMs) => started.close(timeoutMs),
   };
 }
 
@@ -105,45 +98,84 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
     10_000,
   );
   const mode = jobsMode(values.jobs);
-  return withContext(values.config, env, io, async (ctx) => {
-    // Listen first: a port in use then fails before any worker or scheduler has started.
-    let jobs: RunningJobs | null = null;
-    let schedules: { stop(): void } | null = null;
-    const reporter: JobsReporter = {
-      report: async () => (await jobs?.reporter?.report()) ?? { metrics: [], budgets: {} },
-    };
-    const http = await startHttp(
+  const config = loadConfigOrReport(values.config, env, io);
+  if (typeof config === 'number') return config;
+  const options = { concurrency: config.concurrency, ...lockOptions(env) };
+  // The job thread loads its modules and connects while this thread does the same; its workers
+  // start only once the HTTP server listens.
+  const thread = mode === 'thread' ? prepareJobThread(config, options) : null;
+  let service: Service;
+  let ctx: AppContext;
+  try {
+    service = await loadService();
+    ctx = await service.createContext(config);
+  } catch (err) {
+    await thread?.abort();
+    throw err;
+  }
+  try {
+    return await serveWith(service, ctx, options, thread, shutdownTimeoutMs);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Listens, starts the jobs and the schedules, and serves until a signal (or the jobs stop). */
+async function serveWith(
+  service: Service,
+  ctx: PipelineContext,
+  options: JobThreadOptions,
+  thread: PreparedJobThread | null,
+  shutdownTimeoutMs: number,
+): Promise<number> {
+  // Listen first: a port in use then fails before any worker or scheduler has started.
+  let jobs: RunningJobs | null = null;
+  let schedules: { stop(): void } | null = null;
+  const reporter: JobsReporter = {
+    report: async () => (await jobs?.reporter?.report()) ?? { metrics: [], budgets: {} },
+  };
+  let http: RunningHttp;
+  try {
+    http = await service.startHttp(
       ctx,
       () => jobs?.running() ?? false,
-      mode === 'thread' ? reporter : undefined,
+      thread ? reporter : undefined,
     );
-    try {
-      jobs = await startJobs(ctx, mode, env);
-      await startServing(ctx);
-      // Schedules lost with Redis data are re-created; /readyz reports them missing meanwhile.
-      schedules = keepSchedules(ctx, SCHEDULE_CHECK_MS);
-      ctx.logger.info(
-        { url: http.url, trackers: ctx.config.trackers.map((t) => t.id), jobs: mode },
-        'netvalue serving',
-      );
-      const stop = await Promise.race([shutdownSignal(), jobs.stopped]);
-      if (stop instanceof Error) {
-        // Serving webhooks nobody processes would only pile up jobs: stop, and let the
-        // supervisor (Docker, systemd, Kubernetes) start serve again.
-        ctx.logger.error({ err: stop.message }, 'the jobs stopped; shutting down');
-        return 1;
-      }
-      ctx.logger.info(
-        { signal: stop },
-        'shutting down: no new requests or jobs; finishing running ones',
-      );
-      return 0;
-    } finally {
-      schedules?.stop();
-      const running = jobs;
-      jobs = null;
-      await http.close();
-      await running?.close(shutdownTimeoutMs);
+  } catch (err) {
+    await thread?.abort();
+    throw err;
+  }
+  try {
+    jobs = await startJobs(ctx, options, thread);
+    await service.startServing(ctx);
+    // Schedules lost with Redis data are re-created; /readyz reports them missing meanwhile.
+    schedules = service.keepSchedules(ctx, service.scheduleCheckMs);
+    ctx.logger.info(
+      {
+        url: http.url,
+        trackers: ctx.config.trackers.map((t) => t.id),
+        jobs: thread ? 'thread' : 'inline',
+      },
+      'netvalue serving',
+    );
+    const stop = await Promise.race([service.shutdownSignal(), jobs.stopped]);
+    if (stop instanceof Error) {
+      // Serving webhooks nobody processes would only pile up jobs: stop, and let the
+      // supervisor (Docker, systemd, Kubernetes) start serve again.
+      ctx.logger.error({ err: stop.message }, 'the jobs stopped; shutting down');
+      return 1;
     }
-  });
+    ctx.logger.info(
+      { signal: stop },
+      'shutting down: no new requests or jobs; finishing running ones',
+    );
+    return 0;
+  } finally {
+    schedules?.stop();
+    const running = jobs;
+    jobs = null;
+    await http.close();
+    if (running) await running.close(shutdownTimeoutMs);
+    else await thread?.abort();
+  }
 }

@@ -4,6 +4,7 @@ import type { Env } from '../config.js';
 import { planAfterRescore, rescoreIfSettingsChanged } from '../pipeline/rescore.js';
 import { parseFlags, positiveInt } from './args.js';
 import { shutdownSignal, withContext } from './context.js';
+import { lockOptions } from './lock-options.js';
 import type { Io } from './output.js';
 
 export async function runWorker(argv: string[], io: Io, env: Env): Promise<number> {
@@ -26,13 +27,4 @@ export async function runWorker(argv: string[], io: Io, env: Env): Promise<numbe
     );
     return 0;
   });
-}
-
-/**
- * Lock and stall timings. BullMQ's defaults (30 s) suit production; NETVALUE_LOCK_MS lets a test
- * see a killed worker's jobs recovered in seconds.
- */
-export function lockOptions(env: Env): { lockDurationMs?: number; stalledIntervalMs?: number } {
-  const ms = Number(env['NETVALUE_LOCK_MS']);
-  return Number.isInteger(ms) && ms > 0 ? { lockDurationMs: ms, stalledIntervalMs: ms } : {};
 }

@@ -14,6 +14,15 @@ const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'dist/src/cli/bin.js');
 const HEAVY = /node_modules\/(fastify|bullmq|jira\.js|@linear\/sdk|ioredis)\//;
+/** What netvalue.config.example.yaml reads from the environment (secrets of 32+ characters). */
+const EXAMPLE_ENV = {
+  NETVALUE_ADMIN_TOKEN: '0123456789abcdef'.repeat(3),
+  JIRA_EMAIL: 'bot@example.com',
+  JIRA_API_TOKEN: 'jira-token-for-the-build-test',
+  JIRA_WEBHOOK_SECRET: 'fedcba9876543210'.repeat(3),
+  LINEAR_API_KEY: 'lin_api_for_the_build_test',
+  LINEAR_WEBHOOK_SECRET: '13579bdf02468ace'.repeat(3),
+};
 
 /** A module-resolution hook that appends every resolved URL to a file (Node's module.register). */
 function traceHooks(): { register: string; traceFile: string } {
@@ -63,6 +72,17 @@ describe('compiled build', () => {
     await run('node', ['--import', register, BIN, '--help'], { cwd: ROOT });
     const loaded = readFileSync(traceFile, 'utf8').split('\n').filter(Boolean);
     expect(loaded.length).toBeGreaterThan(3);
+    expect(loaded.filter((url) => HEAVY.test(url))).toEqual([]);
+  });
+
+  it('loading a config loads no tracker SDK (serve starts its job thread first)', async () => {
+    const { register, traceFile } = traceHooks();
+    const config = join(ROOT, 'dist/src/config.js');
+    const script = `const { loadConfig } = await import(${JSON.stringify(config)});
+loadConfig(${JSON.stringify(join(ROOT, 'netvalue.config.example.yaml'))}, ${JSON.stringify(EXAMPLE_ENV)});`;
+    await run('node', ['--import', register, '--input-type=module', '-e', script], { cwd: ROOT });
+    const loaded = readFileSync(traceFile, 'utf8').split('\n').filter(Boolean);
+    expect(loaded).toContain(`file://${config}`);
     expect(loaded.filter((url) => HEAVY.test(url))).toEqual([]);
   });
 });
