@@ -42,6 +42,19 @@ function writeResults(results: Record<string, unknown>): void {
   console.log(`\nWrote ${RESULTS.pathname}`);
 }
 
+async function startupPart(results: Record<string, unknown>, quick: boolean): Promise<void> {
+  const cli = await benchCli(5);
+  results['cli'] = cli;
+  const serve = { readyMs: await benchServeReady(quick ? 1 : 3) };
+  results['serve'] = serve;
+  print('Start-up (compiled dist/, median of 5 / 3)', [
+    ['netvalue --help, whole process (ms)', cli.helpMs, `target <= 3 x node -e 0`],
+    ['node -e 0, same run (ms)', cli.nodeBaselineMs, ''],
+    ['netvalue --help, peak RSS (MB)', cli.helpRssMb, 'target <= 70'],
+    ['serve: process start to /readyz 200, empty state (ms)', serve.readyMs, 'target <= 1,500'],
+  ]);
+}
+
 async function limitsPart(results: Record<string, unknown>): Promise<void> {
   const limits: LimitsResult = await benchLimits();
   results['limits'] = { ...limits, at: new Date().toISOString() };
@@ -57,36 +70,33 @@ async function limitsPart(results: Record<string, unknown>): Promise<void> {
 export async function runBenchmarks(argv: string[]): Promise<number> {
   const quick = argv.includes('--quick');
   const results: Record<string, unknown> = { machine: machine(), at: new Date().toISOString() };
-  // `--only limits` runs that part alone and keeps the other figures of the last full run.
+  // `--only limits|startup` runs that part alone and keeps the other figures of the last full run.
   const onlyAt = argv.indexOf('--only');
   if (onlyAt >= 0) {
     const part = argv[onlyAt + 1];
-    if (part !== 'limits') {
-      console.error(`--only takes: limits (got ${part ?? 'nothing'})`);
+    if (part !== 'limits' && part !== 'startup') {
+      console.error(`--only takes: limits, startup (got ${part ?? 'nothing'})`);
       return 2;
     }
     const previous = existsSync(RESULTS)
       ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
       : {};
-    // The run's own time goes with its figures; `at` stays the time of the others.
     const merged = Object.keys(previous).length > 0 ? previous : results;
-    await limitsPart(merged);
+    if (part === 'limits') {
+      // The run's own time goes with its figures; `at` stays the time of the others.
+      await limitsPart(merged);
+    } else {
+      execSync('npx tsc -p tsconfig.build.json', { stdio: 'inherit' });
+      await startupPart(merged, quick);
+      merged['startupAt'] = new Date().toISOString();
+    }
     writeResults(merged);
     return 0;
   }
 
   // `serve` and the CLI are measured as they ship: the compiled build, made fresh from these sources.
   execSync('npx tsc -p tsconfig.build.json', { stdio: 'inherit' });
-  const cli = await benchCli(5);
-  results['cli'] = cli;
-  const serve = { readyMs: await benchServeReady(quick ? 1 : 3) };
-  results['serve'] = serve;
-  print('Start-up (compiled dist/, median of 5 / 3)', [
-    ['netvalue --help, whole process (ms)', cli.helpMs, `target <= 3 x node -e 0`],
-    ['node -e 0, same run (ms)', cli.nodeBaselineMs, ''],
-    ['netvalue --help, peak RSS (MB)', cli.helpRssMb, 'target <= 70'],
-    ['serve: process start to /readyz 200, empty state (ms)', serve.readyMs, 'target <= 1,500'],
-  ]);
+  await startupPart(results, quick);
 
   const planner: Record<string, number> = {
     ms10k: await benchPlanner(10_000),

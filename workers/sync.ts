@@ -1,6 +1,7 @@
 /** Sync: start a run, then pull one page per job and hand it to scoring in one bulk job. */
 import type { Job } from 'bullmq';
 import type { PullPage } from '../connectors/connector.js';
+import { isTrackerError } from '../src/domain/index.js';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
 import {
   isFinal,
@@ -227,22 +228,41 @@ async function failPull(ctx: PipelineContext, data: SyncPageData, err: unknown):
 
 /**
  * While another run holds the tracker: asks only for the issues that left the scope since the
- * watermark and forgets them. Best effort (paced like every read; the next tick asks again).
+ * watermark and forgets them. Paced like every read; a transient failure (a 5xx, a reset) is asked
+ * again at once, up to LEFT_SCOPE_ATTEMPTS times: a missed check leaves a leaver ranked, and
+ * written to, until the next tick (the soak saw writes a minute after an issue left, at 20 % of
+ * requests failing). A rate limit pauses the tracker and waits for the next tick.
  */
 async function forgetLeaversMeanwhile(
   ctx: PipelineContext,
   trackerId: string,
   sinceIso: string,
 ): Promise<void> {
-  try {
-    if ((await ctx.limiter.pausedUntil(trackerId)) > Date.now()) return;
-    await ctx.limiter.readTurn(trackerId);
-    const ids = await connectorFor(ctx, trackerId).leftScope(sinceIso);
-    if (ids.length > 0) await forgetLeavers(ctx, { trackerId, runId: null }, ids);
-  } catch (err) {
-    ctx.logger.debug(
-      { trackerId, err: err instanceof Error ? err.message : String(err) },
-      'could not ask for issues that left the scope; the next tick asks again',
-    );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ((await ctx.limiter.pausedUntil(trackerId)) > Date.now()) return;
+      await ctx.limiter.readTurn(trackerId);
+      const ids = await connectorFor(ctx, trackerId).leftScope(sinceIso);
+      if (ids.length > 0) await forgetLeavers(ctx, { trackerId, runId: null }, ids);
+      return;
+    } catch (err) {
+      const limitedFor = rateLimitedFor(err);
+      if (limitedFor !== null) await ctx.limiter.pause(trackerId, Date.now() + limitedFor);
+      const again = limitedFor === null && attempt < LEFT_SCOPE_ATTEMPTS && isTransient(err);
+      ctx.logger.debug(
+        { trackerId, attempt, err: err instanceof Error ? err.message : String(err) },
+        again
+          ? 'could not ask for issues that left the scope; asking again'
+          : 'could not ask for issues that left the scope; the next tick asks again',
+      );
+      if (!again) return;
+    }
   }
+}
+
+/** Tries per skipped tick to ask which issues left the scope. */
+const LEFT_SCOPE_ATTEMPTS = 3;
+
+function isTransient(err: unknown): boolean {
+  return isTrackerError(err) && err.kind === 'transient';
 }

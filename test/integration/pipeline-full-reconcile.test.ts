@@ -128,6 +128,30 @@ describe('issues that leave the scope while a long run holds the tracker', () =>
     expect(await h.ctx.runs.acquireLock('acme-jira', 'another')).toBe('acme-jira-long-run');
   });
 
+  it('are forgotten even when the check fails transiently: it is asked again in the same tick', async () => {
+    h = await startHarness({ jira: { issues: 20, seed: 65 }, linear: { issues: 20, seed: 66 } });
+    await runSync(h.ctx, { trackerIds: ['acme-jira', 'acme-linear'], full: true, dryRun: false });
+    const [jiraIssue] = await h.ctx.store.all('acme-jira');
+    const [linearIssue] = await h.ctx.store.all('acme-linear');
+    if (!jiraIssue || !linearIssue) throw new Error('nothing synced');
+    for (const t of ['acme-jira', 'acme-linear'])
+      expect(await h.ctx.runs.acquireLock(t, `${t}-long-run`)).toBeNull();
+    h.jira.editIssue(jiraIssue.key, { status: 'Done' });
+    h.linear.editIssue(linearIssue.key, { stateType: 'canceled' });
+    // The check's first two requests fail (a 503, then a 502), as under the soak's faults.
+    for (const sandbox of [h.jira, h.linear])
+      sandbox.faults.enqueue(
+        { kind: 'server_error', status: 503 },
+        { kind: 'server_error', status: 502 },
+      );
+
+    for (const trackerId of ['acme-jira', 'acme-linear'])
+      await processSyncStart(h.ctx, SyncStartData.parse({ trackerId }));
+
+    expect(await h.ctx.store.get('acme-jira', jiraIssue.id)).toBeNull();
+    expect(await h.ctx.store.get('acme-linear', linearIssue.id)).toBeNull();
+  });
+
   it('are forgotten during a first sync too (no watermark yet: since the running run started)', async () => {
     h = await startHarness({ jira: { issues: 20, seed: 63 }, linear: { issues: 5, seed: 64 } });
     await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false });
