@@ -79,6 +79,27 @@ function peakEdits(h: Harness, windowMs: number): number {
   return peak;
 }
 
+/** The latest run of each tracker, once every one has one (awaits the run events). */
+async function startedRuns(h: Harness, trackerIds: string[]): Promise<Record<string, string>> {
+  let settle: (runs: Record<string, string>) => void = () => undefined;
+  let fail: (err: unknown) => void = () => undefined;
+  const started = new Promise<Record<string, string>>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  const check = () =>
+    h.ctx.runs.latestRuns().then((runs) => {
+      if (trackerIds.every((t) => runs[t] !== undefined)) settle(runs);
+    }, fail);
+  const events = await h.ctx.runs.subscribe(() => void check());
+  try {
+    void check();
+    return await started;
+  } finally {
+    await events.close();
+  }
+}
+
 describe('serve and two workers on a Redis Cluster', () => {
   it(
     "share serve's start-up sync: every value right, each issue written once, the write rate held",
@@ -101,7 +122,8 @@ describe('serve and two workers on a Redis Cluster', () => {
           start('worker', path, '"worker started"'),
         ]);
         const serve = await start('serve', path, '"netvalue serving"');
-        const runs = await h.ctx.runs.latestRuns();
+        // serve has queued its start-up syncs; a run is recorded once a worker takes its job.
+        const runs = await startedRuns(h, ['acme-jira', 'acme-linear']);
         const summaries = await Promise.all(
           ['acme-jira', 'acme-linear'].map((t) => waitForRun(h.ctx, runs[t] ?? '')),
         );
