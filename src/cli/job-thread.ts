@@ -109,7 +109,11 @@ export function prepareJobThread(
     }
   });
   worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`the job thread exited (code ${code})`)));
+  let exited = false;
+  worker.on('exit', (code) => {
+    exited = true;
+    fail(new Error(`the job thread exited (code ${code})`));
+  });
 
   const thread: JobThread = {
     running: () => running,
@@ -133,6 +137,8 @@ export function prepareJobThread(
     },
     async close(timeoutMs) {
       running = false;
+      // A thread that failed has exited already: there is nothing to wait for.
+      if (exited) return;
       const closed = new Promise<void>((resolve) => {
         worker.on('message', (msg: { type: string }) => {
           if (msg.type === 'closed') resolve();

@@ -4,7 +4,7 @@
  * a thread that cannot start says why.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { startJobThread } from '../../src/cli/job-thread.js';
+import { prepareJobThread, startJobThread } from '../../src/cli/job-thread.js';
 import { enqueueSync } from '../../src/pipeline/runs.js';
 import { startHarness, trackerQueueEvents, type Harness } from './pipeline-harness.js';
 import { waitForRun } from './server-harness.js';
@@ -65,8 +65,12 @@ describe('the job thread', () => {
     },
   );
 
-  it('rejects with the reason when its context cannot start', async () => {
+  it('rejects with the reason when its context cannot start, and can still be ended', async () => {
     const config = { ...(h?.config ?? {}), redisUrl: 'redis://127.0.0.1:1' };
+    // As serve does when its own start fails too: the failed thread ends without waiting.
+    const prepared = prepareJobThread(config as never, { concurrency: 1 });
+    await expect(prepared.start()).rejects.toThrow(/the job thread failed: cannot reach/);
+    await prepared.abort();
     await expect(startJobThread(config as never, { concurrency: 1 })).rejects.toThrow(
       /the job thread failed: cannot reach .*127\.0\.0\.1:1/,
     );
