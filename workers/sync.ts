@@ -231,7 +231,8 @@ async function failPull(ctx: PipelineContext, data: SyncPageData, err: unknown):
  * watermark and forgets them. Paced like every read; a transient failure (a 5xx, a reset) is asked
  * again at once, up to LEFT_SCOPE_ATTEMPTS times: a missed check leaves a leaver ranked, and
  * written to, until the next tick (the soak saw writes a minute after an issue left, at 20 % of
- * requests failing). A rate limit pauses the tracker and waits for the next tick.
+ * requests failing). A short pause is waited out; a rate limit pauses the tracker and waits for
+ * the next tick.
  */
 async function forgetLeaversMeanwhile(
   ctx: PipelineContext,
@@ -240,7 +241,11 @@ async function forgetLeaversMeanwhile(
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      if ((await ctx.limiter.pausedUntil(trackerId)) > Date.now()) return;
+      // A short pause (a 429's Retry-After) is waited out rather than skipping the check: the
+      // writes queued before it go when it ends, and would go to leavers until the next check
+      // (the soak: 108 429s in 3 minutes kept the trackers paused at most ticks). A long one is
+      // left to a later tick, so the tick does not hold a worker.
+      if ((await ctx.limiter.pausedUntil(trackerId)) > Date.now() + LEFT_SCOPE_MAX_WAIT_MS) return;
       await ctx.limiter.readTurn(trackerId);
       const ids = await connectorFor(ctx, trackerId).leftScope(sinceIso);
       if (ids.length > 0) await forgetLeavers(ctx, { trackerId, runId: null }, ids);
@@ -262,6 +267,8 @@ async function forgetLeaversMeanwhile(
 
 /** Tries per skipped tick to ask which issues left the scope. */
 const LEFT_SCOPE_ATTEMPTS = 3;
+/** The longest pause a skipped tick waits out before asking which issues left the scope. */
+const LEFT_SCOPE_MAX_WAIT_MS = 10_000;
 
 function isTransient(err: unknown): boolean {
   return isTrackerError(err) && err.kind === 'transient';

@@ -152,6 +152,27 @@ describe('issues that leave the scope while a long run holds the tracker', () =>
     expect(await h.ctx.store.get('acme-linear', linearIssue.id)).toBeNull();
   });
 
+  it('are forgotten by a tick that meets a short rate-limit pause: it waits the pause out', async () => {
+    h = await startHarness({ jira: { issues: 20, seed: 67 }, linear: { issues: 5, seed: 68 } });
+    await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false });
+    const [issue] = await h.ctx.store.all('acme-jira');
+    if (!issue) throw new Error('nothing synced');
+    expect(await h.ctx.runs.acquireLock('acme-jira', 'acme-jira-long-run')).toBeNull();
+    h.jira.editIssue(issue.key, { status: 'Done' });
+    // A 429 just paused the tracker for a second (writes queued before it go when it ends).
+    const pauseEnds = Date.now() + 1000;
+    await h.ctx.limiter.pause('acme-jira', pauseEnds);
+    const requestsBefore = h.jira.log.entries.length;
+
+    await processSyncStart(h.ctx, SyncStartData.parse({ trackerId: 'acme-jira' }));
+
+    expect(await h.ctx.store.get('acme-jira', issue.id)).toBeNull();
+    // The check itself went out once the pause was over.
+    const asked = h.jira.log.entries.slice(requestsBefore).filter((e) => e.operation === 'search');
+    expect(asked.length).toBeGreaterThan(0);
+    expect(Math.min(...asked.map((e) => e.atMs))).toBeGreaterThanOrEqual(pauseEnds);
+  });
+
   it('are forgotten during a first sync too (no watermark yet: since the running run started)', async () => {
     h = await startHarness({ jira: { issues: 20, seed: 63 }, linear: { issues: 5, seed: 64 } });
     await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false });
