@@ -107,17 +107,25 @@ describe('issues that leave the scope while a long run holds the tracker', () =>
     h = undefined;
   });
 
-  it('are forgotten by the skipped scheduled tick, for Jira and Linear, without waiting for the run', async () => {
-    h = await startHarness({ jira: { issues: 20, seed: 61 }, linear: { issues: 20, seed: 62 } });
+  /**
+   * Both trackers synced, then held by a long run (a first full reconcile under rate limits, say),
+   * and one issue of each out of scope with no webhook: the issues that left.
+   */
+  async function leaversUnderALongRun(seed: number) {
+    h = await startHarness({ jira: { issues: 20, seed }, linear: { issues: 20, seed: seed + 1 } });
     await runSync(h.ctx, { trackerIds: ['acme-jira', 'acme-linear'], full: true, dryRun: false });
     const [jiraIssue] = await h.ctx.store.all('acme-jira');
     const [linearIssue] = await h.ctx.store.all('acme-linear');
     if (!jiraIssue || !linearIssue) throw new Error('nothing synced');
-    // A run (a first full reconcile under rate limits, say) holds both trackers.
     for (const t of ['acme-jira', 'acme-linear'])
       expect(await h.ctx.runs.acquireLock(t, `${t}-long-run`)).toBeNull();
-    h.jira.editIssue(jiraIssue.key, { status: 'Done' }); // no webhook
+    h.jira.editIssue(jiraIssue.key, { status: 'Done' });
     h.linear.editIssue(linearIssue.key, { stateType: 'canceled' });
+    return { h, jiraIssue, linearIssue };
+  }
+
+  it('are forgotten by the skipped scheduled tick, for Jira and Linear, without waiting for the run', async () => {
+    const { h, jiraIssue, linearIssue } = await leaversUnderALongRun(61);
 
     for (const trackerId of ['acme-jira', 'acme-linear'])
       await processSyncStart(h.ctx, SyncStartData.parse({ trackerId }));
@@ -129,15 +137,7 @@ describe('issues that leave the scope while a long run holds the tracker', () =>
   });
 
   it('are forgotten even when the check fails transiently: it is asked again in the same tick', async () => {
-    h = await startHarness({ jira: { issues: 20, seed: 65 }, linear: { issues: 20, seed: 66 } });
-    await runSync(h.ctx, { trackerIds: ['acme-jira', 'acme-linear'], full: true, dryRun: false });
-    const [jiraIssue] = await h.ctx.store.all('acme-jira');
-    const [linearIssue] = await h.ctx.store.all('acme-linear');
-    if (!jiraIssue || !linearIssue) throw new Error('nothing synced');
-    for (const t of ['acme-jira', 'acme-linear'])
-      expect(await h.ctx.runs.acquireLock(t, `${t}-long-run`)).toBeNull();
-    h.jira.editIssue(jiraIssue.key, { status: 'Done' });
-    h.linear.editIssue(linearIssue.key, { stateType: 'canceled' });
+    const { h, jiraIssue, linearIssue } = await leaversUnderALongRun(65);
     // The check's first two requests fail (a 503, then a 502), as under the soak's faults.
     for (const sandbox of [h.jira, h.linear])
       sandbox.faults.enqueue(
