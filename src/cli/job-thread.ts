@@ -8,8 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { RateBudget } from '../../connectors/connector.js';
 import type { Config } from '../config.js';
 import type { MetricsJson } from '../metrics.js';
-
-type ThreadMetrics = MetricsJson;
+import type { JobsReporter } from '../server/server-context.js';
 
 export interface JobThreadOptions {
   concurrency: number;
@@ -17,13 +16,9 @@ export interface JobThreadOptions {
   stalledIntervalMs?: number;
 }
 
-export interface JobThread {
+export interface JobThread extends JobsReporter {
   /** Whether the thread's workers run (false once it stopped or failed). */
   running(): boolean;
-  /** The thread's metrics (to merge into /metrics); [] when it does not answer in time. */
-  metrics(): Promise<ThreadMetrics>;
-  /** The latest rate budget each tracker reported to the thread's calls. */
-  budget(trackerId: string): RateBudget | null;
   /** Resolves with the reason when the thread stops on its own (it should not). */
   readonly stopped: Promise<Error>;
   /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), ends the thread. */
@@ -49,7 +44,7 @@ function entry(): URL {
 interface Report {
   type: 'report';
   id: number;
-  metrics: ThreadMetrics;
+  metrics: MetricsJson;
   budgets: Record<string, RateBudget | null>;
 }
 
@@ -118,18 +113,22 @@ export function prepareJobThread(
   const thread: JobThread = {
     running: () => running,
     stopped,
-    budget: (trackerId) => budgets[trackerId] ?? null,
-    async metrics() {
-      if (!running) return [];
+    /**
+     * The thread's metrics (to merge into /metrics) and the latest rate budget each tracker
+     * reported to its calls; no metrics, and the budgets last reported, when it does not answer
+     * in time.
+     */
+    async report() {
+      if (!running) return { metrics: [], budgets };
       const id = nextId++;
-      const report = new Promise<ThreadMetrics>((resolve) => {
+      const report = new Promise<Pick<Report, 'metrics' | 'budgets'>>((resolve) => {
         const timer = setTimeout(() => {
           waiting.delete(id);
-          resolve([]);
+          resolve({ metrics: [], budgets });
         }, REPORT_TIMEOUT_MS);
         waiting.set(id, (r) => {
           clearTimeout(timer);
-          resolve(r.metrics);
+          resolve({ metrics: r.metrics, budgets: r.budgets });
         });
       });
       worker.postMessage({ type: 'report', id });

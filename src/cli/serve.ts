@@ -76,12 +76,7 @@ async function startJobs(
   const started = await thread.start();
   return {
     running: () => started.running(),
-    reporter: {
-      report: async () => ({
-        metrics: await started.metrics(),
-        budgets: Object.fromEntries(ctx.config.trackers.map((t) => [t.id, started.budget(t.id)])),
-      }),
-    },
+    reporter: started,
     stopped: started.stopped,
     close: (timeoutMs) => started.close(timeoutMs),
   };

@@ -8,7 +8,7 @@ import type { PipelineContext } from '../pipeline/context.js';
 import { workTypeOf } from '../pipeline/ranking-view.js';
 import type { HistoryEntry } from '../store/history.js';
 import type { IssueRecord } from '../store/issue-record.js';
-import { SnapshotEncoder, type SnapshotEntry } from '../store/review-store.js';
+import { SnapshotEncoder } from '../store/review-store.js';
 import {
   computeReview,
   issueId,
@@ -139,17 +139,7 @@ export async function takeSnapshot(ctx: ReviewContext, nowMs: number): Promise<S
   if (!(await everyTrackerSynced(ctx))) return 'not-synced';
   // Encoded window by window: the whole ranking is never held as records (README "Performance").
   const encoder = new SnapshotEncoder(iso(nowMs));
-  for await (const window of ctx.store.rankingWindows()) {
-    encoder.add(
-      window.map(({ record }): SnapshotEntry => ({
-        trackerId: record.trackerId,
-        key: record.key,
-        status: record.result.status,
-        netValueUsd: record.result.netValueUsd,
-        workType: workTypeOf(record).type,
-      })),
-    );
-  }
+  for await (const window of ctx.store.rankingWindows()) encoder.add(window.map(currentOf));
   return (await ctx.reviews.addEncoded(iso(nowMs), encoder.json())) ? 'taken' : 'exists';
 }
 

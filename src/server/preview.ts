@@ -320,8 +320,7 @@ export function previewRows(
       rank: record.rank,
       before: scored(record),
       after: scored(after),
-      valuesDiffer:
-        changedValues({ ...was, rankPosition: null }, { ...will, rankPosition: null }) !== null,
+      valuesDiffer: changedValues(was, will) !== null,
       writesRank: 'rankPosition' in was,
     };
   });

@@ -53,7 +53,7 @@ describe('the job thread', () => {
         expect(h.jira.log.entries.some((e) => e.operation === 'edit' && e.status === 204)).toBe(
           true,
         );
-        const metrics = await thread.metrics();
+        const { metrics } = await thread.report();
         const writes = metrics.find((m) => m.name === 'netvalue_writes_total');
         const written = writes?.values.find((v) => v.labels['result'] === 'written');
         expect(written?.value ?? 0).toBeGreaterThan(0);
@@ -61,7 +61,7 @@ describe('the job thread', () => {
         await thread.close(5_000);
       }
       expect(thread.running()).toBe(false);
-      expect(await thread.metrics()).toEqual([]);
+      expect((await thread.report()).metrics).toEqual([]);
     },
   );
 
