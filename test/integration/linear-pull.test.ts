@@ -43,6 +43,28 @@ describe('Linear pull', () => {
     );
   });
 
+  it('misses no issue that is updated while the pages are read (netvalue writes them meanwhile)', async () => {
+    h = await startHarness({ issues: 180 });
+    const sandbox = h.sandbox;
+    const expected = sandbox
+      .issues()
+      .filter((i) => ['ENG', 'OPS'].includes(i.teamKey) && open(i.stateType))
+      .map((i) => i.identifier)
+      .sort();
+    const keys: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await h.connector.pullPage({ cursor, sinceIso: null });
+      keys.push(...page.issues.map((i) => i.key));
+      // Between pages, issues not read yet are updated (as netvalue's own writes do mid-run).
+      for (const key of expected.filter((k) => !keys.includes(k)).slice(0, 10))
+        sandbox.editIssue(key, { prioritySortOrder: 1 });
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+
+    expect([...new Set(keys)].sort()).toEqual(expected);
+  });
+
   it('asks for explicit page sizes, including on nested connections', async () => {
     h = await startHarness({ issues: 20 });
     h.sandbox.log.clear();
