@@ -137,6 +137,11 @@ export const RankData = z
     batches: z.array(RankBatchData).min(1),
     /** The rank each moved issue will have afterwards (kept locally until the next pull). */
     newRanks: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+    /**
+     * The order generation its plan took (WriteLocks.nextOrderGeneration): the job stops once a
+     * later plan started. Absent (an approved review plan, an older version's job): never stops.
+     */
+    generation: z.number().int().positive().optional(),
   })
   .strict();
 export type RankData = z.infer<typeof RankData>;

@@ -34,6 +34,15 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
   if (run?.planned) return;
   const connector = connectorFor(ctx, data.trackerId);
   if (run) await ctx.runs.touchLock(data.trackerId, run.runId);
+  const dryRun = run?.dryRun ?? false;
+  // Taken before any rank is read: a rank job queued by an earlier plan stops before its next
+  // call, as this plan covers what it has not sent (docs/architecture.md, "One plan orders the
+  // board"). Under a stream of webhooks, every plan queued the same moves again: the soak sent
+  // 16,163 rank calls in 3 minutes for a board of 1,770 issues.
+  const generation =
+    connector.order && !dryRun && !inReviewMode(ctx, data.trackerId)
+      ? await ctx.locks.nextOrderGeneration(data.trackerId)
+      : undefined;
   // The tracker's records are streamed in windows, never all held at once (plan-stored.ts).
   const decided = await planStored(ctx, data.trackerId, connector, {
     run,
@@ -42,7 +51,6 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
     keepRecords: inReviewMode(ctx, data.trackerId),
   });
 
-  const dryRun = run?.dryRun ?? false;
   if (data.runId) {
     const scored = decided.total - decided.writeIds.length;
     await ctx.runs.count(data.runId, { unchanged: scored, moved: decided.moved });
@@ -84,7 +92,7 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
     // First in the queue: its calls form one ordered chain, so it should run beside the writes.
     jobs.unshift({
       name: JOB.rank,
-      data: { trackerId: data.trackerId, runId: data.runId, batches, newRanks },
+      data: { trackerId: data.trackerId, runId: data.runId, batches, newRanks, generation },
       opts: { jobId: `${tag}-rank`, priority: WRITE_JOB_PRIORITY },
     });
   }

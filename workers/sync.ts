@@ -1,7 +1,6 @@
 /** Sync: start a run, then pull one page per job and hand it to scoring in one bulk job. */
 import type { Job } from 'bullmq';
 import type { PullPage } from '../connectors/connector.js';
-import { isTrackerError } from '../src/domain/index.js';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
 import {
   isFinal,
@@ -12,6 +11,11 @@ import {
 import { completeRun, newRunId, scorePhaseDone } from '../src/pipeline/runs.js';
 import { JOB, type SyncPageData, type SyncStartData } from '../src/queues.js';
 import { shouldRunFull } from '../src/pipeline/scheduler.js';
+import {
+  checkScopeMeanwhile,
+  forgetLeavers,
+  scopeCheckedByPull,
+} from '../src/pipeline/scope-check.js';
 
 export async function processSyncStart(ctx: PipelineContext, data: SyncStartData): Promise<string> {
   const runId = data.runId ?? newRunId(data.trackerId);
@@ -39,7 +43,7 @@ export async function processSyncStart(ctx: PipelineContext, data: SyncStartData
     // rate limits) must not keep them ranked and written until it ends (the soak: minutes).
     // Since the watermark, or, on a first sync (none yet), since the running run started.
     const since = watermark ?? (await ctx.runs.info(holder))?.startedAt ?? null;
-    if (since !== null) await forgetLeaversMeanwhile(ctx, data.trackerId, since);
+    if (since !== null) await checkScopeMeanwhile(ctx, data.trackerId, since);
     return runId;
   }
   await ctx.runs.create({
@@ -94,6 +98,9 @@ export async function processSyncPage(
   if (result.removedIds && result.removedIds.length > 0) {
     await forgetLeavers(ctx, data, result.removedIds);
   }
+  // An incremental pull's first page asked which issues left the scope (scope-check.ts).
+  if (data.page === 0 && data.sinceIso !== null)
+    await scopeCheckedByPull(ctx, data.trackerId, pulledAtMs);
   // Marked (and counted) once, before the next page can finish the run's pulling.
   await ctx.runs.pageEnqueued(data.runId, data.page, issues.length);
   await ctx.runs.touchLock(data.trackerId, data.runId);
@@ -188,26 +195,6 @@ async function pullPaced(ctx: PipelineContext, data: SyncPageData): Promise<Pull
   }
 }
 
-/**
- * Issues an incremental pull reports as out of scope now (PullPage.removedIds) leave the state and
- * the ranking at once, so nothing is written to them; the run's plan then closes the gap in the
- * positions. Ids netvalue never held are ignored.
- */
-async function forgetLeavers(
-  ctx: PipelineContext,
-  data: { trackerId: string; runId: string | null },
-  ids: readonly string[],
-): Promise<void> {
-  const held = (await ctx.store.getMany(data.trackerId, ids)).filter((r) => r !== null);
-  for (const record of held) await ctx.store.remove(record);
-  if (held.length > 0) {
-    ctx.logger.info(
-      { runId: data.runId, trackerId: data.trackerId, keys: held.map((r) => r.key) },
-      'issues left the scope: removed from the ranking',
-    );
-  }
-}
-
 /** A pull that cannot succeed ends the run's pulling; what was pulled is still planned. */
 async function failPull(ctx: PipelineContext, data: SyncPageData, err: unknown): Promise<void> {
   const message = err instanceof Error ? err.message : String(err);
@@ -224,52 +211,4 @@ async function failPull(ctx: PipelineContext, data: SyncPageData, err: unknown):
   if (await ctx.runs.finishPages(data.runId)) {
     await scorePhaseDone(ctx, data.runId, data.trackerId);
   }
-}
-
-/**
- * While another run holds the tracker: asks only for the issues that left the scope since the
- * watermark and forgets them. Paced like every read; a transient failure (a 5xx, a reset) is asked
- * again at once, up to LEFT_SCOPE_ATTEMPTS times: a missed check leaves a leaver ranked, and
- * written to, until the next tick (the soak saw writes a minute after an issue left, at 20 % of
- * requests failing). A short pause is waited out; a rate limit pauses the tracker and waits for
- * the next tick.
- */
-async function forgetLeaversMeanwhile(
-  ctx: PipelineContext,
-  trackerId: string,
-  sinceIso: string,
-): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // A short pause (a 429's Retry-After) is waited out rather than skipping the check: the
-      // writes queued before it go when it ends, and would go to leavers until the next check
-      // (the soak: 108 429s in 3 minutes kept the trackers paused at most ticks). A long one is
-      // left to a later tick, so the tick does not hold a worker.
-      if ((await ctx.limiter.pausedUntil(trackerId)) > Date.now() + LEFT_SCOPE_MAX_WAIT_MS) return;
-      await ctx.limiter.readTurn(trackerId);
-      const ids = await connectorFor(ctx, trackerId).leftScope(sinceIso);
-      if (ids.length > 0) await forgetLeavers(ctx, { trackerId, runId: null }, ids);
-      return;
-    } catch (err) {
-      const limitedFor = rateLimitedFor(err);
-      if (limitedFor !== null) await ctx.limiter.pause(trackerId, Date.now() + limitedFor);
-      const again = limitedFor === null && attempt < LEFT_SCOPE_ATTEMPTS && isTransient(err);
-      ctx.logger.debug(
-        { trackerId, attempt, err: err instanceof Error ? err.message : String(err) },
-        again
-          ? 'could not ask for issues that left the scope; asking again'
-          : 'could not ask for issues that left the scope; the next tick asks again',
-      );
-      if (!again) return;
-    }
-  }
-}
-
-/** Tries per skipped tick to ask which issues left the scope. */
-const LEFT_SCOPE_ATTEMPTS = 3;
-/** The longest pause a skipped tick waits out before asking which issues left the scope. */
-const LEFT_SCOPE_MAX_WAIT_MS = 10_000;
-
-function isTransient(err: unknown): boolean {
-  return isTrackerError(err) && err.kind === 'transient';
 }

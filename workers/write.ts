@@ -9,8 +9,10 @@ import {
   rethrowForQueue,
 } from '../src/pipeline/job-errors.js';
 import { completeRun } from '../src/pipeline/runs.js';
+import { ensureScopeFresh } from '../src/pipeline/scope-check.js';
 import type { RankData, WriteData } from '../src/queues.js';
 import { AuditLog } from '../src/store/audit.js';
+import type { Booking } from '../src/store/rate-limiter.js';
 import type { IssueRecord } from '../src/store/issue-record.js';
 import { writeOwner } from '../src/store/write-locks.js';
 import { trackerConfig, writeIssues, type WriteOutcome } from '../src/pipeline/write-issues.js';
@@ -65,18 +67,24 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
   const { writesPerSec } = trackerConfig(ctx, data.trackerId);
   // A retried job resumes after the last batch it applied (its progress), so no call repeats.
   const firstBatch = typeof job.progress === 'number' ? job.progress : 0;
-  const booking = await ctx.limiter.book(
-    data.trackerId,
-    writesPerSec,
-    data.batches.length - firstBatch,
-  );
+  // Slots are booked a few calls ahead, not for the whole job: a job that stops early (a later
+  // plan took over) leaves no long run of booked slots for every other call to wait behind.
+  let booking: Booking = { at: [], shift: 0, intervalMs: 0 };
+  let bookedFrom = firstBatch;
   for (let i = firstBatch; i < data.batches.length; i++) {
+    if (await superseded(ctx, data, data.batches.length - i)) break;
+    await ensureScopeFresh(ctx, data.trackerId);
     const batch = await stillHeld(ctx, data.trackerId, data.batches[i] as RankBatch);
     if (batch === null) {
       await job.updateProgress(i + 1);
       continue;
     }
-    const at = booking.at[i - firstBatch] ?? Date.now();
+    if (i - bookedFrom >= booking.at.length) {
+      const count = Math.min(RANK_SLOTS_AHEAD, data.batches.length - i);
+      booking = await ctx.limiter.book(data.trackerId, writesPerSec, count);
+      bookedFrom = i;
+    }
+    const at = booking.at[i - bookedFrom] ?? Date.now();
     try {
       for (let pauses = 0; ; pauses++) {
         // Immediately before the call: its slot, then the tracker's pause (a 429 anywhere).
@@ -119,6 +127,20 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
 }
 
 type RankBatch = RankData['batches'][number];
+
+/** Rank calls booked at a time (one Redis round trip each time). */
+const RANK_SLOTS_AHEAD = 20;
+
+/** A later plan has started: it covers this job's remaining moves (WriteLocks, order generation). */
+async function superseded(ctx: PipelineContext, data: RankData, left: number): Promise<boolean> {
+  if (data.generation === undefined) return false;
+  if (!(await ctx.locks.isOrderSuperseded(data.trackerId, data.generation))) return false;
+  ctx.logger.debug(
+    { trackerId: data.trackerId, runId: data.runId, batchesLeft: left },
+    'rank job stopped: a later plan orders the board',
+  );
+  return true;
+}
 
 /**
  * The batch as it may still be sent: a rank job runs after its plan (a queue behind, a retry

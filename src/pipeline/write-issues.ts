@@ -24,6 +24,7 @@ import type { IssueRecord } from '../store/issue-record.js';
 import type { TrackerState } from '../store/issue-store.js';
 import { connectorFor, type PipelineContext } from './context.js';
 import { MAX_PAUSES_IN_JOB, rateLimitedFor } from './job-errors.js';
+import { ensureScopeFresh } from './scope-check.js';
 
 export interface WriteFailure {
   id: string;
@@ -207,6 +208,8 @@ async function writePass(
       // first once the pause it caused is over).
       const waited = await ctx.limiter.waitTurn(trackerId, atMs, booking.shift, booking.intervalMs);
       if (waited > 0) ctx.metrics.rateLimitWaits.inc({ tracker: trackerId }, waited / 1000);
+      // Issues that left the scope are forgotten first, so the claim drops them (scope-check.ts).
+      await ensureScopeFresh(ctx, trackerId);
       const claimed = await ctx.locks.claim(
         trackerId,
         items.map((i) => i.record.id),

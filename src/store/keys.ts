@@ -42,6 +42,10 @@ export interface Keys {
   settings: string;
   writeLock(trackerId: string, issueId: string): string;
   rateLimit(trackerId: string): string;
+  /** The latest plan that orders the tracker's board (a counter; see WriteLocks). */
+  orderGeneration(trackerId: string): string;
+  /** Set while the tracker's scope was checked recently (a TTL; see MetaStore). */
+  scopeChecked(trackerId: string): string;
   delivery(trackerId: string, deliveryId: string): string;
   events: string;
   /** Tracker id -> the site it syncs: which deployment this prefix belongs to. */
@@ -99,6 +103,8 @@ export function redisKeys(redisPrefix: string): Keys {
     settings: `${p}:settings`,
     writeLock: (id, issueId) => `${t(id)}:wlock:${issueId}`,
     rateLimit: (id) => `${t(id)}:rate`,
+    orderGeneration: (id) => `${t(id)}:order-gen`,
+    scopeChecked: (id) => `${t(id)}:scope-checked`,
     delivery: (id, d) => `${t(id)}:delivery:${d}`,
     events: `${p}:events`,
     deployment: `${p}:deployment`,

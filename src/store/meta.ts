@@ -69,6 +69,27 @@ export class MetaStore {
   }
 
   /** When the last complete full reconcile of a tracker started (ISO), or null. */
+  /**
+   * Claims the tracker's next scope check when none was made in the last `freshMs`: true for one
+   * caller, who then checks (src/pipeline/scope-check.ts). The claim counts as the check until it
+   * expires, unless `scopeCheckFailed` gives it back.
+   */
+  async claimScopeCheck(trackerId: string, freshMs: number): Promise<boolean> {
+    const key = this.keys.scopeChecked(trackerId);
+    return (await this.redis.set(key, '1', 'PX', Math.max(1, freshMs), 'NX')) === 'OK';
+  }
+
+  /** The scope was checked `agoMs` ago (an incremental pull's first page): fresh for the rest. */
+  async scopeChecked(trackerId: string, freshMs: number, agoMs: number): Promise<void> {
+    const left = Math.ceil(freshMs - agoMs);
+    if (left > 0) await this.redis.set(this.keys.scopeChecked(trackerId), '1', 'PX', left);
+  }
+
+  /** A claimed check failed: the next caller checks again. */
+  async scopeCheckFailed(trackerId: string): Promise<void> {
+    await this.redis.del(this.keys.scopeChecked(trackerId));
+  }
+
   async lastFull(trackerId: string): Promise<string | null> {
     return this.redis.hget(this.keys.lastFull, trackerId);
   }

@@ -270,6 +270,23 @@ export class WriteLocks {
     }
   }
 
+  /**
+   * A plan that may order the board takes the next generation before it reads any rank; a rank
+   * job planned under an older one stops before its next call (`isOrderSuperseded`). The newer
+   * plan read the board as the older job had left it and covers what that job had not sent yet,
+   * so two jobs never send the same moves (docs/architecture.md, "One plan orders the board").
+   */
+  async nextOrderGeneration(trackerId: string): Promise<number> {
+    return this.redis.incr(this.keys.orderGeneration(trackerId));
+  }
+
+  /** True once a plan newer than `generation` has started (see `nextOrderGeneration`). */
+  async isOrderSuperseded(trackerId: string, generation: number): Promise<boolean> {
+    const current = Number((await this.redis.get(this.keys.orderGeneration(trackerId))) ?? 0);
+    // Lower (the key lost with Redis data) is not newer: the job goes on.
+    return current > generation;
+  }
+
   /** Releases those of `ids` that `owner` holds. */
   async unlock(trackerId: string, ids: readonly string[], owner: string): Promise<void> {
     if (ids.length === 0) return;

@@ -6,10 +6,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureSchedulers, shouldRunFull } from '../../src/pipeline/scheduler.js';
 import { runSync } from '../../src/pipeline/sync-run.js';
-import { SyncStartData } from '../../src/queues.js';
+import { JOB, SyncStartData } from '../../src/queues.js';
 import { processSyncStart } from '../../workers/sync.js';
 import type { RunInfo } from '../../src/store/run-record.js';
-import { startHarness, type Harness } from './pipeline-harness.js';
+import {
+  linearUpdatedIds,
+  startHarness,
+  trackerQueueEvents,
+  type Harness,
+} from './pipeline-harness.js';
 
 describe('shouldRunFull', () => {
   const sync = { intervalSec: 300, fullEverySec: 86_400 };
@@ -189,5 +194,76 @@ describe('issues that leave the scope while a long run holds the tracker', () =>
 
     await processSyncStart(h.ctx, SyncStartData.parse({ trackerId: 'acme-jira' }));
     expect(await h.ctx.store.get('acme-jira', issue.id)).toBeNull();
+  });
+
+  it('are not written to by writes queued before they left: a write asks first when no check is recent', async () => {
+    h = await startHarness({
+      jira: { issues: 20, seed: 69 },
+      linear: { issues: 20, seed: 70 },
+      linearTracker: { writeBack: { priority: true } },
+    });
+    const { ctx } = h;
+    await runSync(ctx, { trackerIds: ['acme-jira', 'acme-linear'], full: true, dryRun: false });
+    const events = await Promise.all(
+      ['acme-jira', 'acme-linear'].map((t) => trackerQueueEvents(h as Harness, t)),
+    );
+    try {
+      const picked = async (trackerId: string) => {
+        const scored = (await ctx.store.all(trackerId)).filter((r) => r.result.status === 'scored');
+        const [leaver, stays] = scored;
+        if (!leaver || !stays) throw new Error(`nothing scored in ${trackerId}`);
+        // The tracker holds nothing yet for both: a write of each is due.
+        await ctx.store.putTrackerState(
+          trackerId,
+          [leaver, stays].map((r) => ({ id: r.id, current: {}, lastWrittenAt: null })),
+        );
+        return { leaver, stays };
+      };
+      const jira = await picked('acme-jira');
+      const linear = await picked('acme-linear');
+      h.jira.editIssue(jira.leaver.key, { status: 'Done' });
+      h.linear.editIssue(linear.leaver.key, { stateType: 'canceled' });
+      // No tick has asked since (the queue was busy with writes): the last check is old.
+      for (const t of ['acme-jira', 'acme-linear']) await ctx.meta.scopeCheckFailed(t);
+      const jiraBefore = h.jira.log.entries.length;
+      const linearBefore = h.linear.log.entries.length;
+
+      const jobs = await Promise.all(
+        [
+          ['acme-jira', jira],
+          ['acme-linear', linear],
+        ].map(([trackerId, picks]) => {
+          const { leaver, stays } = picks as typeof jira;
+          return ctx.queues.tracker(trackerId as string).add(JOB.write, {
+            trackerId: trackerId as string,
+            runId: null,
+            issueIds: [leaver.id, stays.id],
+            why: 'test',
+          });
+        }),
+      );
+      await Promise.all(jobs.map((job, i) => job.waitUntilFinished(events[i]!.events, 30_000)));
+
+      const jiraEdited = h.jira.log.entries
+        .slice(jiraBefore)
+        .filter((e) => e.operation === 'edit' && e.status < 300)
+        .map((e) => e.path);
+      expect(jiraEdited.some((p) => p.includes(jira.stays.id) || p.includes(jira.stays.key))).toBe(
+        true,
+      );
+      expect(
+        jiraEdited.some((p) => p.includes(jira.leaver.id) || p.includes(jira.leaver.key)),
+      ).toBe(false);
+      const linearUpdated = h.linear.log.entries
+        .slice(linearBefore)
+        .filter((e) => e.operation.startsWith('NetvalueIssueUpdate'))
+        .flatMap((e) => linearUpdatedIds(e.body));
+      expect(linearUpdated).toContain(linear.stays.id);
+      expect(linearUpdated).not.toContain(linear.leaver.id);
+      expect(await ctx.store.get('acme-jira', jira.leaver.id)).toBeNull();
+      expect(await ctx.store.get('acme-linear', linear.leaver.id)).toBeNull();
+    } finally {
+      await Promise.all(events.map((e) => e.close()));
+    }
   });
 });
