@@ -71,13 +71,17 @@ export async function runSoak(argv: string[]): Promise<number> {
       minutes: { type: 'string', default: '10' },
       issues: { type: 'string', default: '2000' },
       seed: { type: 'string', default: '7' },
+      'log-level': { type: 'string', default: 'info' },
     },
   });
   const minutes = Number(values.minutes);
   const issues = Number(values.issues);
   const seed = Number(values.seed);
-  if (!(minutes > 0) || !(issues > 0)) {
-    process.stderr.write('usage: npm run soak -- [--minutes N] [--issues N] [--seed N]\n');
+  const logLevel = values['log-level'];
+  if (!(minutes > 0) || !(issues > 0) || !['info', 'debug', 'trace'].includes(logLevel)) {
+    process.stderr.write(
+      'usage: npm run soak -- [--minutes N] [--issues N] [--seed N] [--log-level info|debug|trace]\n',
+    );
     return 2;
   }
   const dir = mkdtempSync(join(tmpdir(), 'netvalue-soak-'));
@@ -120,7 +124,7 @@ export async function runSoak(argv: string[]): Promise<number> {
       redisUrl: redis.url,
       redisPrefix: PREFIX,
       adminToken: '${SOAK_ADMIN_TOKEN}',
-      logLevel: 'info',
+      logLevel,
       concurrency: 8,
       server: { host: '127.0.0.1', port, authFailuresPerMinute: 100_000 },
       sync: { intervalSec: 5, fullEverySec: 60, rankSettleMs: 500 },

@@ -630,7 +630,9 @@ function writeReport() {
     duplicates,
     outOfScopeWrites: outOfScope.map((w) => ({
       tracker: w.tracker,
+      id: w.id,
       key: w.key,
+      at: new Date(w.atMs).toISOString(),
       field: w.field,
       value: w.sent,
       leftScopeSecAgo: Math.round((w.outOfScopeForMs ?? 0) / 1000),

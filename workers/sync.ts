@@ -13,6 +13,7 @@ import { JOB, type SyncPageData, type SyncStartData } from '../src/queues.js';
 import { shouldRunFull } from '../src/pipeline/scheduler.js';
 import {
   checkScopeMeanwhile,
+  checkSince,
   forgetLeavers,
   scopeCheckedByPull,
 } from '../src/pipeline/scope-check.js';
@@ -41,8 +42,9 @@ export async function processSyncStart(ctx: PipelineContext, data: SyncStartData
     );
     // Issues that left the scope still go at once: a long run (a first full reconcile under
     // rate limits) must not keep them ranked and written until it ends (the soak: minutes).
-    // Since the watermark, or, on a first sync (none yet), since the running run started.
-    const since = watermark ?? (await ctx.runs.info(holder))?.startedAt ?? null;
+    // Since the watermark, or, on a first sync (none yet), since the first run started.
+    const since =
+      (await checkSince(ctx, data.trackerId)) ?? (await ctx.runs.info(holder))?.startedAt ?? null;
     if (since !== null) await checkScopeMeanwhile(ctx, data.trackerId, since);
     return runId;
   }
@@ -68,6 +70,7 @@ export async function processSyncStart(ctx: PipelineContext, data: SyncStartData
     await scorePhaseDone(ctx, runId, data.trackerId); // its group must not wait for it
     return runId;
   }
+  if (watermark === null) await ctx.meta.noteFirstRun(data.trackerId, startedAt);
   ctx.logger.info({ runId, trackerId: data.trackerId, full, since: watermark }, 'sync started');
   const page: SyncPageData = {
     trackerId: data.trackerId,

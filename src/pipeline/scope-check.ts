@@ -48,14 +48,11 @@ export async function scopeCheckedByPull(
 }
 
 /**
- * Since when to ask: the watermark, or, on a first sync (none yet), since the running run
- * started. Null when neither is known (nothing was pulled, so nothing is written).
+ * Since when to ask: the watermark, or, before the first run finished (none yet), since the first
+ * run started (kept by MetaStore.noteFirstRun). Null when neither is known.
  */
-async function checkSince(ctx: PipelineContext, trackerId: string): Promise<string | null> {
-  const watermark = await ctx.meta.watermark(trackerId);
-  if (watermark !== null) return watermark;
-  const running = await ctx.runs.activeRun(trackerId);
-  return running === null ? null : ((await ctx.runs.info(running))?.startedAt ?? null);
+export async function checkSince(ctx: PipelineContext, trackerId: string): Promise<string | null> {
+  return (await ctx.meta.watermark(trackerId)) ?? (await ctx.meta.firstRun(trackerId));
 }
 
 /** One check: paced like every read. Throws what the tracker answered. */

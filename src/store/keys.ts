@@ -46,6 +46,8 @@ export interface Keys {
   orderGeneration(trackerId: string): string;
   /** Set while the tracker's scope was checked recently (a TTL; see MetaStore). */
   scopeChecked(trackerId: string): string;
+  /** When each tracker's first run (no watermark yet) started: tracker id -> ISO time. */
+  firstRuns: string;
   delivery(trackerId: string, deliveryId: string): string;
   events: string;
   /** Tracker id -> the site it syncs: which deployment this prefix belongs to. */
@@ -105,6 +107,7 @@ export function redisKeys(redisPrefix: string): Keys {
     rateLimit: (id) => `${t(id)}:rate`,
     orderGeneration: (id) => `${t(id)}:order-gen`,
     scopeChecked: (id) => `${t(id)}:scope-checked`,
+    firstRuns: `${p}:first-runs`,
     delivery: (id, d) => `${t(id)}:delivery:${d}`,
     events: `${p}:events`,
     deployment: `${p}:deployment`,

@@ -64,11 +64,27 @@ export class MetaStore {
     return this.redis.hget(this.keys.watermarks, trackerId);
   }
 
+  /** Sets the watermark; the first run's start (noteFirstRun) is then no longer needed. */
   async setWatermark(trackerId: string, iso: string): Promise<void> {
     await this.redis.hset(this.keys.watermarks, trackerId, iso);
+    await this.redis.hdel(this.keys.firstRuns, trackerId);
   }
 
   /** When the last complete full reconcile of a tracker started (ISO), or null. */
+  /**
+   * A run started with no watermark (a first sync): the earliest such start is kept, as every
+   * record held was pulled after it. Scope checks ask for leavers since then until a watermark
+   * exists (src/pipeline/scope-check.ts); a later first run that took over a lapsed lock must not
+   * move it (the soak: leavers between the two starts were written to for two minutes).
+   */
+  async noteFirstRun(trackerId: string, startedAt: string): Promise<void> {
+    await this.redis.hsetnx(this.keys.firstRuns, trackerId, startedAt);
+  }
+
+  async firstRun(trackerId: string): Promise<string | null> {
+    return this.redis.hget(this.keys.firstRuns, trackerId);
+  }
+
   /**
    * Claims the tracker's next scope check when none was made in the last `freshMs`: true for one
    * caller, who then checks (src/pipeline/scope-check.ts). The claim counts as the check until it

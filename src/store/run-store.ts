@@ -268,11 +268,6 @@ export class RunStore {
     );
   }
 
-  /** The run holding the tracker's active-run lock, or null. */
-  async activeRun(trackerId: string): Promise<string | null> {
-    return this.redis.get(this.keys.activeRun(trackerId));
-  }
-
   /** Releases the tracker's active-run lock, only if `runId` still holds it. */
   async releaseLock(trackerId: string, runId: string): Promise<void> {
     await this.redis.eval(RELEASE_RUN_LOCK, 1, this.keys.activeRun(trackerId), runId);

@@ -196,6 +196,25 @@ describe('issues that leave the scope while a long run holds the tracker', () =>
     expect(await h.ctx.store.get('acme-jira', issue.id)).toBeNull();
   });
 
+  it('are forgotten when a later first run took over a lapsed lock: since the first run started', async () => {
+    h = await startHarness({ jira: { issues: 20, seed: 71 }, linear: { issues: 5, seed: 72 } });
+    // A first run notes when it started and holds what it pulled; it sets no watermark (a dry
+    // run never does, as a first reconcile still running has not yet).
+    await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: true });
+    const [issue] = await h.ctx.store.all('acme-jira');
+    if (!issue) throw new Error('nothing synced');
+    expect(await h.ctx.meta.watermark('acme-jira')).toBeNull();
+    h.jira.editIssue(issue.key, { status: 'Done' });
+    // Its lock lapsed, and a second first run took it later (well past any overlap window).
+    const startedAt = new Date(Date.now() + 10 * 60_000).toISOString();
+    const second = { runId: 'acme-jira-second', trackerId: 'acme-jira', full: true, dryRun: false };
+    await h.ctx.runs.create({ ...second, sinceIso: null, startedAt, group: [] });
+    expect(await h.ctx.runs.acquireLock('acme-jira', second.runId)).toBeNull();
+
+    await processSyncStart(h.ctx, SyncStartData.parse({ trackerId: 'acme-jira' }));
+    expect(await h.ctx.store.get('acme-jira', issue.id)).toBeNull();
+  });
+
   it('are not written to by writes queued before they left: a write asks first when no check is recent', async () => {
     h = await startHarness({
       jira: { issues: 20, seed: 69 },
