@@ -32,6 +32,14 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
   const run = data.runId ? await ctx.runs.info(data.runId) : null;
   // A run is planned once: a second plan job for it (a score phase seen twice) has nothing to do.
   if (run?.planned) return;
+  if (!run && !data.rescore && (await ctx.meta.watermark(data.trackerId)) === null) {
+    // Webhook edits before the first sync has finished: that sync's own plan orders the board.
+    // Planned on the part pulled so far, every burst of webhooks re-ordered (and re-wrote) the
+    // whole board while the first run's pages waited behind those writes (the soak: a first run
+    // took the whole 10 minutes). The edited issue's own values are written by its score job.
+    ctx.logger.debug({ trackerId: data.trackerId }, 'plan left to the first sync, still running');
+    return;
+  }
   const connector = connectorFor(ctx, data.trackerId);
   if (run) await ctx.runs.touchLock(data.trackerId, run.runId);
   const dryRun = run?.dryRun ?? false;

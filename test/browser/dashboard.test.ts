@@ -256,14 +256,23 @@ describe('dashboard in Chromium', () => {
       'Retried 0 failed jobs; 0 issues still have a failed write.',
     );
     const before = (await h.ctx.runs.latestRuns())['acme-linear'];
+    // The run id comes back in the answer; the run's record is written once a worker starts it.
+    const answered = page.waitForResponse(
+      (r) => r.url().endsWith('/admin/sync') && r.request().method() === 'POST',
+    );
     await page.getByRole('button', { name: 'Sync acme-linear' }).click();
+    const { jobs } = (await (await answered).json()) as {
+      jobs: { trackerId: string; runId: string }[];
+    };
     await waitForText(page, '#sync-message', /^Sync queued/);
     await expect(page.locator('#sync-message').textContent()).resolves.toBe(
       'Sync queued: acme-linear. Progress shows under Overview.',
     );
-    const queued = (await h.ctx.runs.latestRuns())['acme-linear'];
+    expect(jobs.map((j) => j.trackerId)).toEqual(['acme-linear']);
+    const queued = jobs[0]?.runId ?? '';
     expect(queued).not.toBe(before);
-    await waitForRun(h.ctx, queued ?? '');
+    await waitForRun(h.ctx, queued);
+    expect((await h.ctx.runs.latestRuns())['acme-linear']).toBe(queued);
     expect(problems.all).toEqual([]);
   });
 

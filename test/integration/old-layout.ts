@@ -18,12 +18,19 @@ async function keysOf(redis: RedisClient, pattern: string): Promise<string[]> {
   return out.sort();
 }
 
-/** The old name of a per-tracker key (`{p:t}:<rest>`), or null for the ranking set. */
+/**
+ * Per-tracker keys added after the layout change: an old deployment never held them, so
+ * `toOldLayout` drops them and `snapshot` leaves them out of the comparison.
+ */
+const NEWER_KEY = /^\{[^}]+\}:(order-gen|scope-checked)$/;
+
+/** The old name of a per-tracker key (`{p:t}:<rest>`), null for the ranking set, '' to drop. */
 function oldName(prefix: string, key: string): string | null {
   const m = /^\{([^:}]+):([^}]+)\}:(.*)$/.exec(key);
   if (!m || m[1] !== prefix) throw new Error(`not a tracker key of ${prefix}: ${key}`);
   const [, , t, rest] = m as unknown as [string, string, string, string];
   const p = `{${prefix}}`;
+  if (NEWER_KEY.test(key)) return '';
   if (rest === 'ranking') return null;
   const single = ['issues', 'state', 'rank', 'planned', 'status', 'counts', 'keys', 'snapshots'];
   if (single.includes(rest) || rest === 'active-run' || rest === 'history-backlog')
@@ -45,7 +52,7 @@ export async function toOldLayout(redis: RedisClient, prefix: string): Promise<n
       const members = await redis.zrange(key, 0, -1);
       if (members.length > 0)
         await redis.zadd(`{${prefix}}:ranking`, ...members.flatMap((m) => [0, m]));
-    } else {
+    } else if (to !== '') {
       const [dump, ttl] = await Promise.all([redis.dumpBuffer(key), redis.pttl(key)]);
       if (dump === null) continue;
       await redis.restore(to, ttl > 0 ? ttl : 0, dump);
@@ -67,6 +74,7 @@ export async function snapshot(redis: RedisClient, prefix: string): Promise<Map<
     ...(await keysOf(redis, `{${prefix}}*`)),
     ...(await keysOf(redis, `{${prefix}:*`)),
   ]) {
+    if (NEWER_KEY.test(key)) continue;
     const ttl = await redis.pttl(key);
     if (ttl !== -1 && ttl < 60_000) continue;
     const type = await redis.type(key);

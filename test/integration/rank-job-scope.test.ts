@@ -82,6 +82,7 @@ describe('rank jobs of two plans made before either ran', () => {
     // A dry run stores the issues and moves nothing: the board keeps the sandbox's own order.
     const dry = await runSync(ctx, { trackerIds: ['acme-jira'], full: true, dryRun: true });
     expect(totals(dry).failed).toBe(0);
+    await ctx.meta.setWatermark('acme-jira', new Date().toISOString()); // a sync has finished
     const queue = ctx.queues.tracker('acme-jira');
     queueEvents = await trackerQueueEvents(h, 'acme-jira');
     const rankCalls = () =>
@@ -165,5 +166,33 @@ describe('rank jobs of two plans made before either ran', () => {
       ]),
     );
     expect(calls).toHaveLength(2);
+  });
+});
+
+describe("a webhook's plan before the first sync has finished", () => {
+  it('orders nothing (the first sync plans the whole board), and orders once a sync finished', async () => {
+    h = await startHarness({
+      jira: { issues: 40, seed: 67 },
+      linear: { issues: 2, seed: 68 },
+      jiraTracker: { rank: true },
+    });
+    const ctx = h.ctx;
+    // Part of the board is held and no sync has finished: no watermark (a dry run sets none).
+    await runSync(ctx, { trackerIds: ['acme-jira'], full: true, dryRun: true });
+    expect(await ctx.meta.watermark('acme-jira')).toBeNull();
+    const queue = ctx.queues.tracker('acme-jira');
+    await queue.pause();
+    const plan = { trackerId: 'acme-jira', runId: null, rescore: false };
+    const queued = async () =>
+      (await queue.getJobs(['prioritized', 'waiting'])).filter((j) =>
+        [JOB.rank, JOB.write].includes(j.name as typeof JOB.rank),
+      );
+
+    await processPlan(ctx, plan, { id: 'early' } as Job);
+    expect(await queued()).toEqual([]);
+
+    await ctx.meta.setWatermark('acme-jira', new Date().toISOString());
+    await processPlan(ctx, plan, { id: 'later' } as Job);
+    expect((await queued()).map((j) => j.id)).toContain('plan-later-rank');
   });
 });
