@@ -12,12 +12,20 @@ import { AgileClient, Version3Client, type Config } from 'jira.js';
 import { TrackerError } from '../../src/domain/index.js';
 import type { RateBudget } from '../connector.js';
 import type { JiraTrackerConfig } from './config.js';
-import { headerValue, toTrackerError, type ErrorContext } from './errors.js';
+import { UnsaidBackoff } from '../unsaid-backoff.js';
+import {
+  DEFAULT_RETRY_AFTER_MS,
+  headerValue,
+  toTrackerError,
+  type ErrorContext,
+} from './errors.js';
 
 export interface JiraClients {
   v3: Version3Client;
   agile: AgileClient;
   traffic: Traffic;
+  /** Pauses for 429s without Retry-After, doubling while they come in a row. */
+  unsaid: UnsaidBackoff;
   /** The bounds of every call, named in the errors that hit them. */
   limits: { timeoutMs: number; maxResponseBytes: number };
 }
@@ -109,6 +117,7 @@ export function createJiraClients(config: JiraTrackerConfig): JiraClients {
     v3,
     agile,
     traffic,
+    unsaid: new UnsaidBackoff(DEFAULT_RETRY_AFTER_MS),
     limits: { timeoutMs: config.timeoutMs, maxResponseBytes: config.maxResponseBytes },
   };
 }
@@ -149,8 +158,13 @@ export async function send<T>(
   if (kind === 'read') clients.traffic.reads++;
   else clients.traffic.writes++;
   try {
-    return await request();
+    const answer = await request();
+    clients.unsaid.reset();
+    return answer;
   } catch (err) {
-    throw boundError(err, clients, context) ?? toTrackerError(err, context);
+    const unsaidRetryAfterMs = () => clients.unsaid.next();
+    throw (
+      boundError(err, clients, context) ?? toTrackerError(err, { ...context, unsaidRetryAfterMs })
+    );
   }
 }

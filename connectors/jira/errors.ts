@@ -15,9 +15,11 @@ export interface ErrorContext {
   action: string;
   /** Configured name of a field id (`Net value`), for "not on the screen" errors. */
   fieldLabel?: (fieldId: string) => string | undefined;
+  /** The pause for a 429 without Retry-After (connectors/unsaid-backoff.ts). */
+  unsaidRetryAfterMs?: () => number;
 }
 
-/** Used when a 429 carries no Retry-After: Jira asks for backoff, this is our first step. */
+/** The longest pause for a 429 without Retry-After (backoff doubles up to it from 1 s). */
 export const DEFAULT_RETRY_AFTER_MS = 10_000;
 
 const ErrorCollection = z.looseObject({
@@ -97,7 +99,7 @@ function fromHttp(failure: HttpFailure, ctx: ErrorContext, cause: unknown): Trac
   const suffix = said === '' ? '' : `: ${said}`;
   const details = { trackerId: ctx.trackerId, status, cause };
   if (status === 429) {
-    const waitMs = retryAfterMs(headers) ?? DEFAULT_RETRY_AFTER_MS;
+    const waitMs = retryAfterMs(headers) ?? ctx.unsaidRetryAfterMs?.() ?? DEFAULT_RETRY_AFTER_MS;
     const reason = headerValue(headers, 'ratelimit-reason') ?? 'unknown';
     return new TrackerError(
       'rate_limited',

@@ -15,7 +15,8 @@ import {
 import { TrackerError } from '../../src/domain/index.js';
 import type { RateBudget } from '../connector.js';
 import type { LinearTrackerConfig } from './config.js';
-import { toTrackerError, type ErrorContext } from './errors.js';
+import { UnsaidBackoff } from '../unsaid-backoff.js';
+import { DEFAULT_RETRY_AFTER_MS, toTrackerError, type ErrorContext } from './errors.js';
 
 function numberHeader(headers: Headers, name: string): number | null {
   const raw = headers.get(name);
@@ -68,6 +69,8 @@ export class Traffic {
 export interface LinearApi {
   sdk: LinearClient;
   traffic: Traffic;
+  /** Pauses for rate-limit answers that say nothing of when, doubling while they come in a row. */
+  unsaid: UnsaidBackoff;
   config: LinearTrackerConfig;
 }
 
@@ -173,7 +176,7 @@ export function createLinearApi(config: LinearTrackerConfig): LinearApi {
     get: () => AbortSignal.timeout(config.timeoutMs),
   });
   sdk.client = new BoundedGraphQLClient(apiUrl, init, config.maxResponseBytes);
-  return { sdk, traffic: new Traffic(), config };
+  return { sdk, traffic: new Traffic(), unsaid: new UnsaidBackoff(DEFAULT_RETRY_AFTER_MS), config };
 }
 
 /** Sends one document, counts it, records the budget, and turns failures into `TrackerError`. */
@@ -192,6 +195,7 @@ export async function send<T>(
       variables,
     );
     api.traffic.observe(response.headers);
+    api.unsaid.reset();
     if (response.data === undefined) throw new Error('Linear answered without data');
     return response.data;
   } catch (err) {
@@ -207,6 +211,7 @@ export async function send<T>(
       ...context,
       trackerId: api.config.id,
       timeoutMs: api.config.timeoutMs,
+      unsaidRetryAfterMs: () => api.unsaid.next(),
     });
   }
 }

@@ -21,9 +21,11 @@ export interface ErrorContext {
   /** What was being done, e.g. `pull issues` or `update ENG-12`. */
   action: string;
   timeoutMs: number;
+  /** The pause for a rate-limit answer that says nothing of when (connectors/unsaid-backoff.ts). */
+  unsaidRetryAfterMs?: () => number;
 }
 
-/** Used when a rate-limit answer carries neither Retry-After nor a reset time. */
+/** The longest pause for a rate-limit answer with neither Retry-After nor a reset time. */
 export const DEFAULT_RETRY_AFTER_MS = 60_000;
 
 /**
@@ -34,6 +36,7 @@ export const DEFAULT_RETRY_AFTER_MS = 60_000;
 export function rateLimitWait(
   err: RatelimitedLinearError,
   nowMs = Date.now(),
+  unsaid: () => number = () => DEFAULT_RETRY_AFTER_MS,
 ): { retryAfterMs: number; reason: string } {
   if (err.retryAfter !== undefined) {
     return { retryAfterMs: Math.max(0, err.retryAfter * 1000), reason: 'retry-after' };
@@ -50,7 +53,7 @@ export function rateLimitWait(
   const anyReset = err.requestsResetAt ?? err.complexityResetAt;
   if (anyReset !== undefined)
     return { retryAfterMs: Math.max(0, anyReset - nowMs), reason: 'requests' };
-  return { retryAfterMs: DEFAULT_RETRY_AFTER_MS, reason: 'unknown' };
+  return { retryAfterMs: unsaid(), reason: 'unknown' };
 }
 
 /** Linear's user-facing sentence when it sent one (the SDK's message repeats it after its own). */
@@ -67,7 +70,7 @@ function fromLinearError(err: LinearError, ctx: ErrorContext): TrackerError {
   const what = `Linear ${ctx.action} failed`;
   const credential = `the apiKey of tracker ${ctx.trackerId}`;
   if (err instanceof RatelimitedLinearError) {
-    const wait = rateLimitWait(err);
+    const wait = rateLimitWait(err, Date.now(), ctx.unsaidRetryAfterMs);
     return new TrackerError('rate_limited', `${what}: rate limited (${linearMessage(err)})`, {
       ...base,
       retryAfterMs: wait.retryAfterMs,

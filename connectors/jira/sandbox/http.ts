@@ -59,6 +59,8 @@ function faultReply(fault: Fault, env: HttpEnv): Reply | null {
     };
   }
   if (fault.kind === 'server_error') return jiraError(fault.status, 'Internal server error');
+  // As a gateway in front of Jira answers: the status alone, no Retry-After, no Jira headers.
+  if (fault.kind === 'bare_status') return { status: fault.status, body: `${fault.status}` };
   return null;
 }
 

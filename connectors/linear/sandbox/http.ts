@@ -133,6 +133,9 @@ async function answer(
     return rateLimited(state, Date.now() + fault.retryAfterSec * 1000);
   if (fault?.kind === 'server_error')
     return { status: fault.status, body: 'upstream unavailable', contentType: 'text/plain' };
+  // As a gateway in front of Linear answers: the status alone, no rate-limit headers.
+  if (fault?.kind === 'bare_status')
+    return { status: fault.status, body: `${fault.status}`, contentType: 'text/plain' };
   if (req.headers.authorization !== state.apiKey) {
     return errorBody(
       'auth',
