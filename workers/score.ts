@@ -131,5 +131,8 @@ async function latestIssue(
   const stale =
     snapshot && previous && Date.parse(snapshot.updatedAt) < Date.parse(previous.updatedAt);
   if (snapshot && previous && !stale) return snapshot;
+  // Paced like every read: sent during a 429's pause, it met another 429 and made the pause
+  // longer for every process (the soak: Jira paused for minutes under a stream of webhooks).
+  await ctx.limiter.readTurn(trackerId);
   return connectorFor(ctx, trackerId).fetchIssue(issueId);
 }

@@ -55,7 +55,7 @@ export interface StoredPlan {
 
 type PlanContext = Pick<
   PipelineContext,
-  'store' | 'runs' | 'history' | 'logger' | 'settings' | 'settingsHash'
+  'store' | 'runs' | 'history' | 'logger' | 'settings' | 'settingsHash' | 'limiter'
 >;
 
 export async function planStored(
@@ -278,6 +278,7 @@ async function refreshRanks(
 ): Promise<boolean> {
   let ranks: Map<string, TrackerRank>;
   try {
+    await ctx.limiter.readTurn(trackerId); // paced like every read (waits out a pause)
     ranks = await currentRanks();
   } catch (err) {
     ctx.logger.warn(

@@ -329,6 +329,8 @@ async function writePass(
         let held: WriteValues;
         let heldSince: string;
         try {
+          // Paced like every read: it waits out the tracker's pause rather than extend it.
+          await ctx.limiter.readTurn(trackerId);
           const fetched = await connector.fetchIssue(record.id);
           if (fetched === null) continue; // gone or out of scope: the write decides
           held = { ...record.current, ...fetched.current };

@@ -9,6 +9,8 @@ import type { LoggedRequest } from '../../connectors/sandbox-kit/index.js';
 import { createContext, createLogger, type AppContext } from '../../src/main.js';
 import { runSync, totals } from '../../src/pipeline/sync-run.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
+import { processScoreIssue } from '../../workers/score.js';
+import { ScoreIssueData } from '../../src/queues.js';
 import { startHarness, type Harness } from './pipeline-harness.js';
 
 let h: Harness | null = null;
@@ -139,5 +141,27 @@ describe('429 pause in Redis', () => {
     );
     expect(again?.body).toEqual(limited.body);
     expectJiraRight(h);
+  });
+
+  it("holds a webhook's read of the issue until the pause ends (a read sent during it met another 429)", async () => {
+    h = await startHarness({ jira: { issues: 10, seed: 91 }, linear: { issues: 2, seed: 92 } });
+    expect(
+      totals(await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false })).failed,
+    ).toBe(0);
+    const [issue] = await h.ctx.store.all('acme-jira');
+    if (!issue) throw new Error('nothing synced');
+    const pauseEnds = Date.now() + RETRY_AFTER_MS;
+    await h.ctx.limiter.pause('acme-jira', pauseEnds);
+    const before = h.jira.log.entries.length;
+
+    // No snapshot came with the webhook: the score job reads the issue from Jira.
+    await processScoreIssue(
+      h.ctx,
+      ScoreIssueData.parse({ trackerId: 'acme-jira', issueId: issue.id }),
+    );
+
+    const reads = h.jira.log.entries.slice(before);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(Math.min(...reads.map((e) => e.atMs))).toBeGreaterThanOrEqual(pauseEnds);
   });
 });
