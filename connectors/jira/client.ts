@@ -102,8 +102,12 @@ export function createJiraClients(config: JiraTrackerConfig): JiraClients {
       maxContentLength: config.maxResponseBytes,
       maxBodyLength: config.maxResponseBytes,
       transformResponse: [
-        (data: unknown, headers: unknown): unknown => {
-          traffic.observe(headers);
+        (data: unknown, headers: unknown, status?: number): unknown => {
+          // A refusal's X-RateLimit-* headers do not teach a budget: its Retry-After pauses every
+          // process. Burst 429s came with "0 left until the next minute", and netvalue then kept
+          // to a learnt window of that count for good (the soak: Jira calls in bursts every two
+          // minutes, a sync that never finished). Budgets come from the answers Jira serves.
+          if (status !== 429) traffic.observe(headers);
           return parseBody(data);
         },
       ],

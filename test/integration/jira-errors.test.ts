@@ -113,6 +113,17 @@ describe('jira error mapping (sandbox faults through jira.js)', () => {
     expect(h.connector.budget()).toBeNull();
   });
 
+  it("budget() learns nothing from a refusal's X-RateLimit-* headers (its Retry-After pauses)", async () => {
+    h = await startHarness({ issues: 5 });
+    const issue = (await pullAll(h.connector)).issues[0] as Issue;
+    h.sandbox.faults.enqueue({ kind: 'rate_limit', retryAfterSec: 1 });
+    const err = await failure(writeOne(h.connector, issue, { netValueUsd: 1 }));
+    expect(err.kind).toBe('rate_limited');
+    // The sandbox's 429 said "0 of 100 left until the next minute"; the answers it serves say nothing.
+    expect(h.sandbox.log.entries.at(-1)?.status).toBe(429);
+    expect(h.connector.budget()).toBeNull();
+  });
+
   it('requestCounts() counts reads (field, myself, mypermissions, search) and writes (edit, rank)', async () => {
     h = await startHarness({ issues: 5 }, { rank: true });
     const { issues, pages } = await pullAll(h.connector);
