@@ -15,7 +15,7 @@ import {
   checkScopeMeanwhile,
   checkSince,
   forgetLeavers,
-  scopeCheckedByPull,
+  scopeCheckedAt,
 } from '../src/pipeline/scope-check.js';
 
 export async function processSyncStart(ctx: PipelineContext, data: SyncStartData): Promise<string> {
@@ -103,7 +103,7 @@ export async function processSyncPage(
   }
   // An incremental pull's first page asked which issues left the scope (scope-check.ts).
   if (data.page === 0 && data.sinceIso !== null)
-    await scopeCheckedByPull(ctx, data.trackerId, pulledAtMs);
+    await scopeCheckedAt(ctx, data.trackerId, pulledAtMs);
   // Marked (and counted) once, before the next page can finish the run's pulling.
   await ctx.runs.pageEnqueued(data.runId, data.page, issues.length);
   await ctx.runs.touchLock(data.trackerId, data.runId);

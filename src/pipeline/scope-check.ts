@@ -38,8 +38,8 @@ export async function forgetLeavers(
   }
 }
 
-/** An incremental pull's first page asked at `askedAtMs` which issues left: a check. */
-export async function scopeCheckedByPull(
+/** Which issues left was asked at `askedAtMs` (an incremental pull's first page, a tick). */
+export async function scopeCheckedAt(
   ctx: PipelineContext,
   trackerId: string,
   askedAtMs: number,
@@ -83,7 +83,7 @@ export async function checkScopeMeanwhile(
       if ((await ctx.limiter.pausedUntil(trackerId)) > Date.now() + LEFT_SCOPE_MAX_WAIT_MS) return;
       const askedAt = Date.now();
       await checkOnce(ctx, trackerId, sinceIso);
-      await scopeCheckedByPull(ctx, trackerId, askedAt);
+      await scopeCheckedAt(ctx, trackerId, askedAt);
       return;
     } catch (err) {
       const limitedFor = rateLimitedFor(err);
