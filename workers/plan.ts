@@ -43,20 +43,21 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
   const connector = connectorFor(ctx, data.trackerId);
   if (run) await ctx.runs.touchLock(data.trackerId, run.runId);
   const dryRun = run?.dryRun ?? false;
+  const review = inReviewMode(ctx, data.trackerId);
   // Taken before any rank is read: a rank job queued by an earlier plan stops before its next
   // call, as this plan covers what it has not sent (docs/architecture.md, "One plan orders the
   // board"). Under a stream of webhooks, every plan queued the same moves again: the soak sent
   // 16,163 rank calls in 3 minutes for a board of 1,770 issues.
   const generation =
-    connector.order && !dryRun && !inReviewMode(ctx, data.trackerId)
+    connector.order && !dryRun && !review
       ? await ctx.locks.nextOrderGeneration(data.trackerId)
       : undefined;
   // The tracker's records are streamed in windows, never all held at once (plan-stored.ts).
   const decided = await planStored(ctx, data.trackerId, connector, {
     run,
     rescore: data.rescore,
-    lines: run?.dryRun ?? false,
-    keepRecords: inReviewMode(ctx, data.trackerId),
+    lines: dryRun,
+    keepRecords: review,
   });
 
   if (data.runId) {
@@ -68,7 +69,7 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
     if (await ctx.runs.planWrites(data.runId, 0)) await completeRun(ctx, data.runId);
     return;
   }
-  if (inReviewMode(ctx, data.trackerId)) {
+  if (review) {
     // Review mode: the writes wait in the tracker's pending plan, re-planned here every time,
     // until an admin approves them (README "Review before write").
     const pending = await savePendingPlan(ctx, data.trackerId, decided.records, decided.orderSteps);

@@ -66,8 +66,11 @@ export class MetaStore {
 
   /** Sets the watermark; the first run's start (noteFirstRun) is then no longer needed. */
   async setWatermark(trackerId: string, iso: string): Promise<void> {
-    await this.redis.hset(this.keys.watermarks, trackerId, iso);
-    await this.redis.hdel(this.keys.firstRuns, trackerId);
+    await this.redis
+      .multi()
+      .hset(this.keys.watermarks, trackerId, iso)
+      .hdel(this.keys.firstRuns, trackerId)
+      .exec();
   }
 
   /** When the last complete full reconcile of a tracker started (ISO), or null. */
