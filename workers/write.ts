@@ -1,4 +1,5 @@
 /** Write: send each issue's changed values (one call per issue) and apply rank batches. */
+import { setTimeout as delay } from 'node:timers/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
 import {
@@ -7,6 +8,7 @@ import {
   pauseForRateLimit,
   rateLimitedFor,
   rethrowForQueue,
+  transientRetryMs,
 } from '../src/pipeline/job-errors.js';
 import { completeRun } from '../src/pipeline/runs.js';
 import { ensureScopeFresh } from '../src/pipeline/scope-check.js';
@@ -83,10 +85,12 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
       const count = Math.min(RANK_SLOTS_AHEAD, data.batches.length - i);
       booking = await ctx.limiter.book(data.trackerId, writesPerSec, count);
       bookedFrom = i;
+      // A first reconcile's chain runs for minutes: its run must not look idle meanwhile.
+      if (data.runId) await ctx.runs.touchLock(data.trackerId, data.runId);
     }
     const at = booking.at[i - bookedFrom] ?? Date.now();
     try {
-      for (let pauses = 0; ; pauses++) {
+      for (let pauses = 0, tries = 0; ;) {
         // Immediately before the call: its slot, then the tracker's pause (a 429 anywhere).
         const waited = await ctx.limiter.waitTurn(data.trackerId, at, booking.shift);
         if (waited > 0) ctx.metrics.rateLimitWaits.inc({ tracker: data.trackerId }, waited / 1000);
@@ -102,10 +106,18 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
           });
           break;
         } catch (err) {
+          // A fault (5xx, timeout, reset): this step again after a short wait, a few times,
+          // before the job spends one of its attempts (job-errors.ts, MAX_TRANSIENT_TRIES_IN_STEP).
+          const retryMs = transientRetryMs(err, ++tries);
+          if (retryMs !== null) {
+            ctx.metrics.apiErrors.inc({ tracker: data.trackerId, class: 'transient' });
+            await delay(retryMs);
+            continue;
+          }
           // A 429: pause every process for exactly the Retry-After (the schedule moves with it),
           // then send this step again first.
           const retryAfterMs = rateLimitedFor(err);
-          if (retryAfterMs === null || pauses + 1 >= MAX_PAUSES_IN_JOB) throw err;
+          if (retryAfterMs === null || ++pauses >= MAX_PAUSES_IN_JOB) throw err;
           ctx.metrics.apiErrors.inc({ tracker: data.trackerId, class: 'rate_limited' });
           await ctx.limiter.pause(data.trackerId, Date.now() + retryAfterMs);
         }

@@ -38,6 +38,22 @@ export function rateLimitedFor(err: unknown): number | null {
   return Math.max(1, err.details.retryAfterMs ?? DEFAULT_RATE_LIMIT_MS);
 }
 
+/**
+ * Transient failures (5xx, timeouts, resets) one rank step retries inside its job, with a short
+ * backoff, before the job goes back to the queue. A rank job is one ordered chain of hundreds of
+ * calls: when each failed call spent one of the job's attempts, a 20 % fault rate used all eight
+ * within the first few dozen calls, and the queue's growing backoff (up to a minute) held the run
+ * for minutes (the soak: a first Jira run stuck on its rank job; docs/architecture.md).
+ */
+export const MAX_TRANSIENT_TRIES_IN_STEP = 5;
+
+/** The wait before trying a step again after its `tries`-th transient failure, or null to give up. */
+export function transientRetryMs(err: unknown, tries: number): number | null {
+  if (!isTrackerError(err) || err.kind !== 'transient') return null;
+  if (tries >= MAX_TRANSIENT_TRIES_IN_STEP) return null;
+  return Math.min(250 * 2 ** (tries - 1), 4_000);
+}
+
 /** True on the job's last allowed attempt (so a transient failure is now final). */
 function isFinalAttempt(job: Pick<Job, 'attemptsMade' | 'opts'>): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
