@@ -43,6 +43,13 @@ async function rankHarness(seed: number) {
   return { h, batches, order: [a.id, d.id, c.id] };
 }
 
+/** The rank job with one attempt: a failure the step does not retry itself fails it. */
+function oneAttempt(h: Harness, batches: { ids: string[]; after: string }[]) {
+  return h.ctx.queues
+    .tracker('acme-jira')
+    .add(JOB.rank, { trackerId: 'acme-jira', runId: null, batches, newRanks: {} }, { attempts: 1 });
+}
+
 const serverError = { kind: 'server_error', status: 503 } as const;
 
 describe('a rank job meeting faults', () => {
@@ -54,13 +61,7 @@ describe('a rank job meeting faults', () => {
     const faults = Array.from({ length: MAX_TRANSIENT_TRIES_IN_STEP - 1 }, () => serverError);
     h.jira.faults.enqueueFor('rank', ...faults, { kind: 'latency', ms: 0 }, ...faults);
 
-    const job = await h.ctx.queues
-      .tracker('acme-jira')
-      .add(
-        JOB.rank,
-        { trackerId: 'acme-jira', runId: null, batches, newRanks: {} },
-        { attempts: 1 },
-      );
+    const job = await oneAttempt(h, batches);
     await job.waitUntilFinished(queueEvents!.events, 30_000);
 
     expect(ok().length - before).toBe(batches.length);
@@ -73,13 +74,7 @@ describe('a rank job meeting faults', () => {
     const { h, batches } = await rankHarness(73);
     const faults = Array.from({ length: MAX_TRANSIENT_TRIES_IN_STEP }, () => serverError);
     h.jira.faults.enqueueFor('rank', ...faults);
-    const job = await h.ctx.queues
-      .tracker('acme-jira')
-      .add(
-        JOB.rank,
-        { trackerId: 'acme-jira', runId: null, batches, newRanks: {} },
-        { attempts: 1 },
-      );
+    const job = await oneAttempt(h, batches);
     await expect(job.waitUntilFinished(queueEvents!.events, 30_000)).rejects.toThrow(/503/);
     const rankRequests = h.jira.log.entries.filter((e) => e.operation === 'rank');
     expect(rankRequests.slice(-MAX_TRANSIENT_TRIES_IN_STEP).every((e) => e.status === 503)).toBe(
