@@ -47,6 +47,7 @@ const [jira, linear] = await Promise.all([
     seed: data.seed + 1,
     apiKey: data.secrets.linearApiKey,
     requestsPerHour: 1_000_000_000,
+    complexityPerHour: 1_000_000_000_000, // budgets are the bench's subject; here, faults
   }),
 ]);
 const ws = linear.workspace;

@@ -3,7 +3,8 @@
  * Workers stay thin: the catalog (workers/catalog.ts) maps each job name to its payload schema
  * and processor; the dispatcher here validates the payload once, before the processor runs.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { TrackerBusyError } from '../src/pipeline/job-errors.js';
 import type { PipelineContext } from '../src/pipeline/context.js';
 import { bullPrefix, SCORE_QUEUE, trackerBullPrefix, trackerQueueName } from '../src/queues.js';
 import { workerConnection } from '../src/redis-connect.js';
@@ -17,7 +18,7 @@ const MAX_STALLS = 10;
  * unrecoverable (retrying cannot fix it), with the job, field and problem named.
  */
 export function dispatch(ctx: PipelineContext, queue: JobDefinition['queue']) {
-  return async (job: Job): Promise<unknown> => {
+  return async (job: Job, token?: string): Promise<unknown> => {
     const definition = JOB_CATALOG[job.name];
     if (!definition || definition.queue !== queue) {
       throw new UnrecoverableError(`unknown job '${job.name}' on queue '${job.queueName}'`);
@@ -29,7 +30,18 @@ export function dispatch(ctx: PipelineContext, queue: JobDefinition['queue']) {
         .join('; ');
       throw new UnrecoverableError(`invalid ${job.name} job payload: ${problems}`);
     }
-    return definition.process(ctx, parsed.data, job);
+    try {
+      return await definition.process(ctx, parsed.data, job);
+    } catch (err) {
+      if (!(err instanceof TrackerBusyError) || token === undefined) throw err;
+      // Waits in the delayed set, not in a worker slot; no attempt is used (job-errors.ts).
+      ctx.logger.debug(
+        { jobId: job.id, job: job.name, trackerId: err.trackerId, waitMs: err.waitMs },
+        'job waits for its tracker outside the worker',
+      );
+      await job.moveToDelayed(Date.now() + err.waitMs, token);
+      throw new DelayedError();
+    }
   };
 }
 

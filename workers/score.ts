@@ -1,5 +1,6 @@
 /** Score: compute net values, store them with the ranking, and queue writes that would change. */
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
+import { unlessTrackerBusy } from '../src/pipeline/job-errors.js';
 import { scorePhaseDone } from '../src/pipeline/runs.js';
 import { scoreRecord } from '../src/pipeline/score-record.js';
 import { inReviewMode } from '../src/pipeline/review-plans.js';
@@ -133,6 +134,8 @@ async function latestIssue(
   if (snapshot && previous && !stale) return snapshot;
   // Paced like every read: sent during a 429's pause, it met another 429 and made the pause
   // longer for every process (the soak: Jira paused for minutes under a stream of webhooks).
+  // Not in a slot of the shared score queue for long: other trackers' jobs need it.
+  await unlessTrackerBusy(ctx.limiter, trackerId);
   await ctx.limiter.readTurn(trackerId);
   return connectorFor(ctx, trackerId).fetchIssue(issueId);
 }

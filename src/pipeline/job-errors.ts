@@ -54,6 +54,35 @@ export function transientRetryMs(err: unknown, tries: number): number | null {
   return Math.min(250 * 2 ** (tries - 1), 4_000);
 }
 
+/**
+ * The longest a job of the shared score queue waits inside the job for one tracker's pause or
+ * spent budget. A longer wait moves the job to the delayed set until the tracker may be called
+ * (workers/index.ts): eight Linear jobs waiting out a spent hourly budget held every slot of a
+ * worker's score queue, and Jira's score jobs (and with them every Jira run) waited behind them
+ * (the 10-minute soak).
+ */
+export const SHARED_QUEUE_WAIT_MS = 1_000;
+
+/** Thrown by a job that should wait for its tracker outside its worker slot. */
+export class TrackerBusyError extends Error {
+  override readonly name = 'TrackerBusyError';
+  constructor(
+    readonly trackerId: string,
+    readonly waitMs: number,
+  ) {
+    super(`tracker ${trackerId} may not be called for ${Math.ceil(waitMs / 1000)} s`);
+  }
+}
+
+/** Throws `TrackerBusyError` when a call to the tracker would wait longer than a job should. */
+export async function unlessTrackerBusy(
+  limiter: { blockedForMs(trackerId: string): Promise<number> },
+  trackerId: string,
+): Promise<void> {
+  const waitMs = await limiter.blockedForMs(trackerId);
+  if (waitMs > SHARED_QUEUE_WAIT_MS) throw new TrackerBusyError(trackerId, waitMs);
+}
+
 /** True on the job's last allowed attempt (so a transient failure is now final). */
 function isFinalAttempt(job: Pick<Job, 'attemptsMade' | 'opts'>): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

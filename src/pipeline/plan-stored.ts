@@ -22,6 +22,7 @@ import {
   planOrder,
   type OrderColumns,
 } from './plan-tracker.js';
+import { unlessTrackerBusy } from './job-errors.js';
 import { rescoreStale } from './rescore.js';
 import { Slicer, sortIndexes } from './yield.js';
 
@@ -277,6 +278,9 @@ async function refreshRanks(
   currentRanks: () => Promise<Map<string, TrackerRank>>,
 ): Promise<boolean> {
   let ranks: Map<string, TrackerRank>;
+  // A plan holds a slot of the shared score queue (and its process's plan chain): a tracker
+  // that may not be called for long sends the plan job to wait outside it (job-errors.ts).
+  await unlessTrackerBusy(ctx.limiter, trackerId);
   try {
     await ctx.limiter.readTurn(trackerId); // paced like every read (waits out a pause)
     ranks = await currentRanks();

@@ -368,6 +368,25 @@ export class RateLimiter {
     await this.redis.eval(PAUSE, 3, ...this.scriptKeys(trackerId).slice(0, 3), ms);
   }
 
+  /**
+   * How long a call to the tracker would wait now for its pause or a spent budget's reset (ms; 0
+   * when it could go), without taking anything. Jobs of the shared score queue ask it first, so a
+   * tracker that must wait does not hold a slot another tracker's jobs need (`TrackerBusyError`).
+   */
+  async blockedForMs(trackerId: string): Promise<number> {
+    const now = Date.now();
+    const [[, pausedMs], [, budget]] = (await this.redis
+      .multi()
+      .pttl(this.scriptKeys(trackerId)[1])
+      .hmget(this.budgetKey(trackerId), 'remaining', 'resetAt', 'guessed')
+      .exec()) as [[unknown, number], [unknown, (string | null)[]]];
+    const [remaining, resetAt, guessed] = budget;
+    const resetInMs = Number(resetAt ?? 0) - now;
+    // As TAKE decides: a spent count waits for its reset unless that reset is only guessed.
+    const spent = Number(remaining ?? 1) <= 0 && guessed !== '1' && resetInMs > 0;
+    return Math.max(0, pausedMs, spent ? resetInMs : 0);
+  }
+
   /** When the tracker's pause ends (this process's clock), or 0 when it is not paused. */
   async pausedUntil(trackerId: string): Promise<number> {
     const ms = await this.redis.pttl(this.scriptKeys(trackerId)[1]);

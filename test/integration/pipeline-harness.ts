@@ -19,7 +19,7 @@ import {
 } from '../../connectors/linear/sandbox/index.js';
 import { ConfigSchema, type Config } from '../../src/config/schema.js';
 import { createContext, createLogger, type AppContext } from '../../src/main.js';
-import { trackerBullPrefix } from '../../src/queues.js';
+import { bullPrefix, trackerBullPrefix } from '../../src/queues.js';
 import { deleteKeysWithPrefix } from '../../src/store/cleanup.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 
@@ -150,15 +150,21 @@ export function linearUpdatedIds(body: unknown): string[] {
 }
 
 /** The events of a tracker's queue (to await its jobs), on a connection of their own. */
-export async function trackerQueueEvents(
-  h: Harness,
-  trackerId: string,
+export function trackerQueueEvents(h: Harness, trackerId: string) {
+  return queueEvents(h.ctx.queues.tracker(trackerId).name, trackerBullPrefix(h.prefix, trackerId));
+}
+
+/** The events of the shared score queue, on a connection of their own. */
+export function scoreQueueEvents(h: Harness) {
+  return queueEvents(h.ctx.queues.score.name, bullPrefix(h.prefix));
+}
+
+async function queueEvents(
+  name: string,
+  prefix: string,
 ): Promise<{ events: QueueEvents; close(): Promise<void> }> {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const events = new QueueEvents(h.ctx.queues.tracker(trackerId).name, {
-    connection,
-    prefix: trackerBullPrefix(h.prefix, trackerId),
-  });
+  const events = new QueueEvents(name, { connection, prefix });
   await events.waitUntilReady();
   return {
     events,
