@@ -36,6 +36,8 @@ interface CheckReport {
 interface WriteReport {
   writesSent: number;
   writesApplied: number;
+  /** Linear sort keys rewritten by floating-point noise only (no position changed). */
+  sortKeyNudges: number;
   duplicates: { tracker: string; key: string; field: string; value: unknown; atMs: number }[];
   outOfScopeWrites: {
     tracker: string;
@@ -407,6 +409,7 @@ export async function runSoak(argv: string[]): Promise<number> {
         wrongOrder,
         outOfScopeWrites: writes.outOfScopeWrites.length + writes.rankOutOfScope.length,
         duplicateWrites: writes.duplicates.length,
+        sortKeyNudges: writes.sortKeyNudges,
         lostUpdates: beforeFull.wrong.length,
         secretsInLogs: leaks.reduce((s, l) => s + l.lines, 0),
         checked: final.checked,

@@ -617,10 +617,26 @@ function check(onlyEdited: boolean) {
   };
 }
 
+/**
+ * Linear's sort keys are positions: two keys a hair apart are two places (netvalue crowds moved
+ * issues between close neighbours), so a sort key repeats the held one only when it is the same
+ * number. Money compares within half a cent.
+ */
+const sameWrite = (w: WriteRecord, a: unknown, b: unknown) =>
+  w.field === 'prioritySortOrder' ? a === b : close(a, b);
+
+/** A sort key moved by floating-point noise only (a write that changed no position). */
+const nudged = (w: WriteRecord) =>
+  w.field === 'prioritySortOrder' &&
+  typeof w.before === 'number' &&
+  typeof w.sent === 'number' &&
+  w.before !== w.sent &&
+  Math.abs(w.before - w.sent) <= 1e-9 * Math.max(1, Math.abs(w.before), Math.abs(w.sent));
+
 function writeReport() {
-  const applied = writes.filter((w) => w.status < 300 && close(w.after, w.sent));
+  const applied = writes.filter((w) => w.status < 300 && sameWrite(w, w.after, w.sent));
   const duplicates = applied
-    .filter((w) => close(w.before, w.sent))
+    .filter((w) => sameWrite(w, w.before, w.sent))
     .map((w) => ({ tracker: w.tracker, key: w.key, field: w.field, value: w.sent, atMs: w.atMs }));
   const outOfScope = applied.filter(
     (w) => w.outOfScopeForMs !== null && w.outOfScopeForMs > data.scopeGraceMs,
@@ -629,6 +645,7 @@ function writeReport() {
     writesSent: writes.length,
     writesApplied: applied.length,
     duplicates,
+    sortKeyNudges: applied.filter(nudged).length,
     outOfScopeWrites: outOfScope.map((w) => ({
       tracker: w.tracker,
       id: w.id,
