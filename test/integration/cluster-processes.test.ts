@@ -127,6 +127,8 @@ describe('serve and two workers on a Redis Cluster', () => {
         const summaries = await Promise.all(
           ['acme-jira', 'acme-linear'].map((t) => waitForRun(h.ctx, runs[t] ?? '')),
         );
+        // The failures themselves, so a failing run says why.
+        expect(summaries.flatMap((s) => s.failures)).toEqual([]);
         expect(summaries.map((s) => s.failed)).toEqual([0, 0]);
         expect(summaries[0]?.written).toBeGreaterThan(200);
 
