@@ -10,7 +10,14 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.ts', 'bin/*.js', 'bench/*.js', 'soak/*.js'],
+          allowDefaultProject: [
+            '*.js',
+            '*.ts',
+            'bin/*.js',
+            'bench/*.js',
+            'soak/*.js',
+            'scripts/*.js',
+          ],
         },
       },
     },
@@ -62,8 +69,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.js', 'bin/*.js', 'bench/*.js', 'soak/*.js', 'eslint.config.js', 'vitest.config.ts'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    files: [
+      '*.js',
+      'bin/*.js',
+      'bench/*.js',
+      'soak/*.js',
+      'scripts/*.js',
+      'eslint.config.js',
+      'vitest.config.ts',
+    ],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

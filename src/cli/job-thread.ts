@@ -28,11 +28,17 @@ export interface JobThread extends JobsReporter {
 /** How long a report (metrics, budgets) may take before /metrics answers without it. */
 const REPORT_TIMEOUT_MS = 2000;
 
+/** `true` in the bundle (scripts/bundle.js defines it); not defined anywhere else. */
+declare const NETVALUE_BUNDLE: boolean | undefined;
+
 /**
- * The build runs the compiled entry. Sources (tests, development) run through tsx, whose loader a
- * worker thread does not inherit on Node 20: a two-line module registers it first.
+ * The build runs the compiled entry: in the bundle, this code sits in a chunk at the bundle's
+ * root, next to `workers/`. Sources (tests, development) run through tsx, whose loader a worker
+ * thread does not inherit on Node 20: a two-line module registers it first.
  */
 function entry(): URL {
+  if (typeof NETVALUE_BUNDLE !== 'undefined' && NETVALUE_BUNDLE)
+    return new URL('./workers/job-thread.js', import.meta.url);
   if (!import.meta.url.endsWith('.ts'))
     return new URL('../../workers/job-thread.js', import.meta.url);
   const thread = new URL('../../workers/job-thread.ts', import.meta.url).href;

@@ -3,16 +3,20 @@
  * runs from it, and `--help` loads no heavy module (fastify, BullMQ, the tracker SDKs): commands
  * are imported when they run.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { closedPort } from './cli-process.js';
+import { startHarness } from './pipeline-harness.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'dist/src/cli/bin.js');
+const BUNDLE = join(ROOT, 'dist/bundle/src/cli/bin.js');
 const HEAVY = /node_modules\/(fastify|bullmq|jira\.js|@linear\/sdk|ioredis)\//;
 /** What netvalue.config.example.yaml reads from the environment (secrets of 32+ characters). */
 const EXAMPLE_ENV = {
@@ -63,8 +67,60 @@ describe('compiled build', () => {
     const env = { ...process.env, NETVALUE_FROM_SOURCE: '' };
     await run('node', ['--import', register, join(ROOT, 'bin/netvalue.js'), '--help'], { env });
     const loaded = readFileSync(traceFile, 'utf8');
-    expect(loaded).toContain('/dist/src/cli/bin.js');
+    expect(loaded).toContain('/dist/bundle/src/cli/bin.js');
     expect(loaded).not.toMatch(/\/src\/cli\/bin\.ts/);
+  });
+
+  it('the bundle runs --help from a small part of itself (commands load when they run)', async () => {
+    const { register, traceFile } = traceHooks();
+    const { stdout } = await run('node', ['--import', register, BUNDLE, '--help'], { cwd: ROOT });
+    expect(stdout).toContain('  serve');
+    const files = readFileSync(traceFile, 'utf8')
+      .split('\n')
+      .filter((url) => url.startsWith('file://'))
+      .map((url) => new URL(url).pathname);
+    expect(files.every((f) => f.includes('/dist/bundle/'))).toBe(true);
+    const loaded = files.reduce((n, f) => n + statSync(f).size, 0);
+    const whole = readdirSync(join(ROOT, 'dist/bundle'), { recursive: true })
+      .map((f) => join(ROOT, 'dist/bundle', String(f)))
+      .filter((f) => f.endsWith('.js'))
+      .reduce((n, f) => n + statSync(f).size, 0);
+    expect(whole).toBeGreaterThan(3_000_000); // the SDKs, fastify, BullMQ are in it
+    expect(loaded).toBeLessThan(whole / 20);
+  });
+
+  it("the bundle's serve starts its job thread and is ready", { timeout: 60_000 }, async () => {
+    const h = await startHarness({
+      workers: false,
+      jira: { issues: 10, seed: 97 },
+      linear: { issues: 10, seed: 98 },
+    });
+    const port = await closedPort();
+    const configPath = join(mkdtempSync(join(tmpdir(), 'netvalue-bundle-')), 'config.yaml');
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...h.config, server: { ...h.config.server, port } }),
+    );
+    const serve = spawn(process.execPath, [BUNDLE, 'serve', '--config', configPath], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    serve.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = once(serve, 'exit');
+    try {
+      // The start-up sync's writes are made by the job thread's workers.
+      await Promise.race([
+        h.jira.log.waitFor((e) => e.operation === 'edit' && e.status === 204),
+        exited.then(() => Promise.reject(new Error(`serve exited: ${stderr.slice(-2000)}`))),
+      ]);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(stderr).toContain('"jobs":"thread"');
+    } finally {
+      serve.kill('SIGTERM');
+      await exited;
+      await h.close();
+    }
   });
 
   it('--help loads neither fastify, BullMQ, ioredis nor a tracker SDK', async () => {
