@@ -146,8 +146,29 @@ export async function benchBudgetUse(
     }
     const jiraBudget = d.jira.budget;
     if (!jiraBudget) throw new Error('the Jira sandbox has no budget');
-    const jira = windowUse(jiraBudget.windows, jiraBudget.windowMs, jiraLimit, startMs, endMs);
+    // A tracker's use is counted while it had work: up to the window of its last request, where
+    // its work ran out (Jira's 400 issues are done well before Linear's 1,500; counting Jira's
+    // last, part-used window as unused budget put its use at 75 % while every window before it
+    // was used to the reserve). Windows without a request (the group plan waiting for the other
+    // tracker's pull) have no record and count for nothing either way.
+    const untilLast = (windows: readonly Tally[]) =>
+      Math.min(endMs, windows.at(-1)?.startMs ?? endMs);
+    const jira = windowUse(
+      jiraBudget.windows,
+      jiraBudget.windowMs,
+      jiraLimit,
+      startMs,
+      untilLast(jiraBudget.windows),
+    );
     const linear = windowUse(
+      d.linear.rate.windows,
+      d.linear.rate.windowMs,
+      linearLimit,
+      startMs,
+      untilLast(d.linear.rate.windows),
+    );
+    const wholeJira = windowUse(jiraBudget.windows, jiraBudget.windowMs, jiraLimit, startMs, endMs);
+    const wholeLinear = windowUse(
       d.linear.rate.windows,
       d.linear.rate.windowMs,
       linearLimit,
@@ -169,6 +190,12 @@ export async function benchBudgetUse(
         jiraBudgetUsePct: jira.allowed === 0 ? NaN : round((100 * jira.accepted) / jira.allowed, 1),
         linearBudgetUsePct:
           linear.allowed === 0 ? NaN : round((100 * linear.accepted) / linear.allowed, 1),
+        // The same over every window inside the sync, the last part-used ones included.
+        wholeSyncPct: round(
+          (100 * (wholeJira.accepted + wholeLinear.accepted)) /
+            (wholeJira.allowed + wholeLinear.allowed),
+          1,
+        ),
         requests,
         rejected,
         written: summary.written,

@@ -74,13 +74,21 @@ export class TrackerBusyError extends Error {
   }
 }
 
-/** Throws `TrackerBusyError` when a call to the tracker would wait longer than a job should. */
+/**
+ * How long a plan waits in its slot before its board read: a plan sent to the delayed set does its
+ * pass over every record again when it comes back (seconds at 100,000 issues), which costs more
+ * than waiting out a Retry-After or a short budget window.
+ */
+export const PLAN_WAIT_MS = 10_000;
+
+/** Throws `TrackerBusyError` when a call to the tracker would wait longer than `maxWaitMs`. */
 export async function unlessTrackerBusy(
   limiter: { blockedForMs(trackerId: string): Promise<number> },
   trackerId: string,
+  maxWaitMs = SHARED_QUEUE_WAIT_MS,
 ): Promise<void> {
   const waitMs = await limiter.blockedForMs(trackerId);
-  if (waitMs > SHARED_QUEUE_WAIT_MS) throw new TrackerBusyError(trackerId, waitMs);
+  if (waitMs > maxWaitMs) throw new TrackerBusyError(trackerId, waitMs);
 }
 
 /** True on the job's last allowed attempt (so a transient failure is now final). */

@@ -22,7 +22,7 @@ import {
   planOrder,
   type OrderColumns,
 } from './plan-tracker.js';
-import { unlessTrackerBusy } from './job-errors.js';
+import { PLAN_WAIT_MS, unlessTrackerBusy } from './job-errors.js';
 import { rescoreStale } from './rescore.js';
 import { Slicer, sortIndexes } from './yield.js';
 
@@ -280,7 +280,7 @@ async function refreshRanks(
   let ranks: Map<string, TrackerRank>;
   // A plan holds a slot of the shared score queue (and its process's plan chain): a tracker
   // that may not be called for long sends the plan job to wait outside it (job-errors.ts).
-  await unlessTrackerBusy(ctx.limiter, trackerId);
+  await unlessTrackerBusy(ctx.limiter, trackerId, PLAN_WAIT_MS);
   try {
     await ctx.limiter.readTurn(trackerId); // paced like every read (waits out a pause)
     ranks = await currentRanks();
