@@ -83,7 +83,7 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
   const tag = data.runId ?? `plan-${job.id ?? Date.now()}`;
   const jobs = [];
   // Issues with a write job still waiting are covered by it (it re-reads their values).
-  const writeIds = await ctx.locks.markQueued(data.trackerId, decided.writeIds);
+  const writeIds = await ctx.locks.markQueued(data.trackerId, decided.writeIds, tag);
   for (let i = 0; i < writeIds.length; i += WRITE_BATCH) {
     const issueIds = writeIds.slice(i, i + WRITE_BATCH);
     jobs.push({
@@ -105,9 +105,13 @@ async function plan(ctx: PipelineContext, data: PlanData, job: Job): Promise<voi
       opts: { jobId: `${tag}-rank`, priority: WRITE_JOB_PRIORITY },
     });
   }
+  // Jobs first, then the run's count of them: a plan killed in between runs again (the run is
+  // not planned yet), gets back the issues it marked queued (markQueued's owner) and adds the same
+  // job ids. Counted first, a plan killed before adding left the run waiting for jobs that never
+  // came, and its issues marked queued for 15 minutes.
+  if (jobs.length > 0) await queue.addBulk(jobs);
   if (data.runId && (await ctx.runs.planWrites(data.runId, jobs.length)))
     await completeRun(ctx, data.runId);
-  if (jobs.length > 0) await queue.addBulk(jobs);
   ctx.logger.debug(
     {
       trackerId: data.trackerId,

@@ -1,4 +1,5 @@
 /** Score: compute net values, store them with the ranking, and queue writes that would change. */
+import type { Job } from 'bullmq';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
 import { unlessTrackerBusy } from '../src/pipeline/job-errors.js';
 import { scorePhaseDone } from '../src/pipeline/runs.js';
@@ -58,7 +59,11 @@ function isOlder(issue: Issue, stored: { updatedAt: string }): boolean {
 }
 
 /** One issue from a webhook: score it, write its own values now, and re-plan ranks once edits settle. */
-export async function processScoreIssue(ctx: PipelineContext, data: ScoreIssueData): Promise<void> {
+export async function processScoreIssue(
+  ctx: PipelineContext,
+  data: ScoreIssueData,
+  job: Pick<Job, 'id'>,
+): Promise<void> {
   const connector = connectorFor(ctx, data.trackerId);
   const previous = await ctx.store.get(data.trackerId, data.issueId);
   const issue = data.remove ? null : await latestIssue(ctx, data.trackerId, data.issueId, previous);
@@ -79,7 +84,11 @@ export async function processScoreIssue(ctx: PipelineContext, data: ScoreIssueDa
       // Its own job, for a write within seconds; marked queued so a plan meanwhile adds none.
       // A job already waiting (queued by a plan that ran between the save and here) re-reads
       // the values when it runs, so it covers this change: no second job.
-      const fresh = await ctx.locks.markQueued(data.trackerId, [record.id]);
+      const fresh = await ctx.locks.markQueued(
+        data.trackerId,
+        [record.id],
+        `score-${job.id ?? data.issueId}`,
+      );
       if (fresh.length > 0)
         await ctx.queues.tracker(data.trackerId).add(
           JOB.write,

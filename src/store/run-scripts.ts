@@ -26,11 +26,14 @@ redis.call('EXPIRE', KEYS[2], ${RUN_TTL_SEC})
 redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1`;
 // Counts a write job once (retries and stalled re-runs are ignored); 1 when the run is now done.
+// A job may finish before its plan records how many it queued (the plan adds its jobs first): the
+// run is done only once that number is known (PLAN_WRITES then counts what finished before).
 export const FINISH_WRITE = `
 if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('EXPIRE', KEYS[2], ${RUN_TTL_SEC})
 local pending = redis.call('HINCRBY', KEYS[1], 'writePending', -1)
-if pending <= 0 and redis.call('HSETNX', KEYS[1], 'completed', '1') == 1 then return 1 end
+if pending > 0 or redis.call('HEXISTS', KEYS[1], 'writesPlanned') == 0 then return 0 end
+if redis.call('HSETNX', KEYS[1], 'completed', '1') == 1 then return 1 end
 return 0`;
 // Sets the number of write jobs once per run; 1 when there are none (the run is done).
 export const PLAN_WRITES = `

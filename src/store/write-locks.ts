@@ -69,11 +69,19 @@ for _, key in ipairs(KEYS) do
 end
 return 1`;
 
-// Marks each issue as having a write job queued; returns 1 where the mark is new. ARGV: ttl ms.
+// Marks each issue as having a write job queued by ARGV[2] (the job that queues it); returns 1
+// where the mark is new, or already that job's own. ARGV: ttl ms, owner.
 const MARK_QUEUED = `
 local out = {}
 for i, key in ipairs(KEYS) do
-  out[i] = redis.call('SET', key, '1', 'PX', ARGV[1], 'NX') and 1 or 0
+  if redis.call('SET', key, ARGV[2], 'PX', ARGV[1], 'NX') then
+    out[i] = 1
+  elseif redis.call('GET', key) == ARGV[2] then
+    redis.call('PEXPIRE', key, ARGV[1])
+    out[i] = 1
+  else
+    out[i] = 0
+  end
 end
 return out`;
 
@@ -207,11 +215,15 @@ export class WriteLocks {
   }
 
   /**
-   * Marks `ids` as having a write job waiting; returns those not marked already. A waiting job
+   * Marks `ids` as having a write job waiting, queued by `owner` (the plan or score job about to
+   * add it); returns those not marked already, and those `owner` marked itself. A waiting job
    * re-reads each issue's values when it runs, so it covers every change planned until then: a
-   * plan queues only the issues returned, and never piles up jobs that fight over the locks.
+   * plan queues only the issues returned, and never piles up jobs that fight over the locks. A job
+   * killed between marking and adding its write job runs again under the same id and gets its
+   * marks back: before, no plan queued those issues until the marks expired (the 10-minute soak:
+   * 5 values never written, even by the full syncs at its end).
    */
-  async markQueued(trackerId: string, ids: readonly string[]): Promise<string[]> {
+  async markQueued(trackerId: string, ids: readonly string[], owner: string): Promise<string[]> {
     if (ids.length === 0) return [];
     const keys = ids.map((id) => this.queuedKey(trackerId, id));
     const fresh = (await this.redis.eval(
@@ -219,6 +231,7 @@ export class WriteLocks {
       keys.length,
       ...keys,
       QUEUED_TTL_MS,
+      owner,
     )) as number[];
     return ids.filter((_, i) => fresh[i] === 1);
   }

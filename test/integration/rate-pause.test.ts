@@ -158,6 +158,7 @@ describe('429 pause in Redis', () => {
     await processScoreIssue(
       h.ctx,
       ScoreIssueData.parse({ trackerId: 'acme-jira', issueId: issue.id }),
+      { id: 'score-in-test' },
     );
 
     const reads = h.jira.log.entries.slice(before);
