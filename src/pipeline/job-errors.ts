@@ -51,7 +51,7 @@ export const MAX_TRANSIENT_TRIES_IN_STEP = 5;
 export function transientRetryMs(err: unknown, tries: number): number | null {
   if (!isTrackerError(err) || err.kind !== 'transient') return null;
   if (tries >= MAX_TRANSIENT_TRIES_IN_STEP) return null;
-  return Math.min(250 * 2 ** (tries - 1), 4_000);
+  return 250 * 2 ** (tries - 1); // 250 ms, 500 ms, 1 s, 2 s
 }
 
 /**
