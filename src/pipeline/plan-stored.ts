@@ -10,7 +10,7 @@
 import type { Connector, OrderChanges, OrderStep } from '../../connectors/connector.js';
 import type { TrackerRank } from '../domain/index.js';
 import type { IssueRecord } from '../store/issue-record.js';
-import { plannedOf, type Planned } from '../store/issue-store.js';
+import { plannedOf, type Planned, type StoredWindow } from '../store/issue-store.js';
 import type { RunInfo } from '../store/run-record.js';
 import type { PipelineContext } from './context.js';
 import {
@@ -219,37 +219,57 @@ async function savePlanned(
 
 /** The pass: every stored record once, window by window, decided and reduced to columns. */
 async function readColumns(plan: Decide, chunk: number): Promise<void> {
-  const { ctx, trackerId, columns, options } = plan;
+  const { ctx, trackerId, options } = plan;
   const { run } = options;
   // A full run saw every issue in scope: the rest left the scope (done, moved, deleted).
-  const seen = run && run.full && !run.pullFailed ? await ctx.runs.seen(run.runId) : null;
-  const taken = new Set<string>(); // HSCAN may return an id twice while the hash grows
-  const gone: string[] = [];
-  for await (const window of ctx.store.scan(trackerId, chunk)) {
-    const fresh: IssueRecord[] = [];
-    for (const record of window) {
-      if (taken.has(record.id)) continue;
-      taken.add(record.id);
-      if (seen === null || seen.has(record.id)) fresh.push(record);
-      else {
-        await ctx.store.remove(record);
-        gone.push(record.key);
-      }
+  const pass: Pass = {
+    seen: run && run.full && !run.pullFailed ? await ctx.runs.seen(run.runId) : null,
+    taken: new Set<string>(), // HSCAN may return an id twice while the hash grows
+    gone: [],
+  };
+  // Only the window's JSON and its small decisions are held while Redis answers (scanStored).
+  for await (const stored of ctx.store.scanStored(trackerId, chunk))
+    await savePlanned(plan, await passWindow(plan, pass, stored));
+  if (pass.gone.length > 0)
+    ctx.logger.info({ runId: run?.runId, removed: pass.gone }, 'issues left the scope');
+}
+
+/** What the pass keeps from window to window. */
+interface Pass {
+  /** The ids a full run saw (null: not a full run, nothing is dropped). */
+  seen: ReadonlySet<string> | null;
+  taken: Set<string>;
+  /** Keys of the issues dropped. */
+  gone: string[];
+}
+
+/** One window of the pass: its records parsed, decided and reduced to columns, then dropped. */
+async function passWindow(
+  plan: Decide,
+  pass: Pass,
+  stored: StoredWindow,
+): Promise<({ id: string; planned: Planned } | null)[]> {
+  const { ctx, columns, options } = plan;
+  const fresh: IssueRecord[] = [];
+  for (const record of ctx.store.parseWindow(stored)) {
+    if (pass.taken.has(record.id)) continue;
+    pass.taken.add(record.id);
+    if (pass.seen === null || pass.seen.has(record.id)) fresh.push(record);
+    else {
+      await ctx.store.remove(record);
+      pass.gone.push(record.key);
     }
-    const rescored = await rescoreStale(ctx, plan.connector, fresh, options.rescore);
-    const planned = rescored.map((record) => {
-      const i = columns.ids.length;
-      columns.ids.push(record.id);
-      columns.members.push(record.member);
-      columns.ranks.push(record.rank);
-      if (options.lines) columns.keys.push(record.key);
-      if (record.pinned) columns.pinned.add(record.id);
-      return decide(plan, i, record);
-    });
-    await savePlanned(plan, planned);
   }
-  if (gone.length > 0)
-    ctx.logger.info({ runId: run?.runId, removed: gone }, 'issues left the scope');
+  const rescored = await rescoreStale(ctx, plan.connector, fresh, options.rescore);
+  return rescored.map((record) => {
+    const i = columns.ids.length;
+    columns.ids.push(record.id);
+    columns.members.push(record.member);
+    columns.ranks.push(record.rank);
+    if (options.lines) columns.keys.push(record.key);
+    if (record.pinned) columns.pinned.add(record.id);
+    return decide(plan, i, record);
+  });
 }
 
 /**

@@ -28,12 +28,17 @@ export interface StoredAt {
   field: string;
 }
 
-/** Parses a stored JSON value; null (after reporting) when it is not JSON or has the wrong shape. */
+/**
+ * Parses a stored JSON value; null (after reporting) when it is not JSON or has the wrong shape.
+ * `check`, when given, accepts a value in its canonical shape without the schema's copy; what it
+ * leaves (undefined) the schema judges (stored-checks.ts).
+ */
 export function parseStoredJson<T>(
   schema: z.ZodType<T>,
   json: string,
   at: StoredAt,
   onCorrupt: OnCorrupt,
+  check?: (raw: unknown) => T | undefined,
 ): T | null {
   let raw: unknown;
   try {
@@ -43,7 +48,8 @@ export function parseStoredJson<T>(
     report(at, `not JSON (${reason}): ${json.slice(0, 80)}`, onCorrupt);
     return null;
   }
-  return parseStored(schema, raw, at, onCorrupt);
+  const checked = check?.(raw);
+  return checked !== undefined ? checked : parseStored(schema, raw, at, onCorrupt);
 }
 
 /** Parses an already decoded stored value (e.g. a hash's fields). */

@@ -19,6 +19,12 @@ import {
   type IssueRecord,
 } from './issue-record.js';
 import type { Keys } from './keys.js';
+import {
+  checkPlanned,
+  checkStoredRank,
+  checkStoredRecord,
+  checkTrackerState,
+} from './stored-checks.js';
 import { DEFAULT_RANKING_CHUNK, RankingReader } from './ranking-reader.js';
 import { TaggedBatch } from './tagged-batch.js';
 
@@ -36,7 +42,15 @@ export function plannedOf(desired: IssueRecord['desired']): Planned {
 }
 
 /** One issue's four stored parts as read (null = absent), in the order of `IssueStore.hashes`. */
-type StoredParts = [string | null, string | null, string | null, string | null];
+type StoredParts = [Buffer | null, Buffer | null, Buffer | null, Buffer | null];
+
+/** A window of a tracker's issues as stored (`IssueStore.scanStored`), not yet parsed. */
+export interface StoredWindow {
+  trackerId: string;
+  ids: string[];
+  /** Per issue: record, tracker state, tracker rank and planned values JSON, as bytes (null: absent). */
+  parts: StoredParts[];
+}
 
 /** Record (without planned values), tracker state, tracker rank. */
 function split(record: IssueRecord): [string, string, string] {
@@ -159,22 +173,45 @@ export class IssueStore {
    * HSCAN may return an issue twice while the hash grows: callers that count de-duplicate.
    */
   async *scan(trackerId: string, chunk = 200): AsyncGenerator<IssueRecord[]> {
+    for await (const window of this.scanStored(trackerId, chunk)) yield this.parseWindow(window);
+  }
+
+  /**
+   * As `scan`, but each window as its stored JSON, parsed by the caller (`parseWindow`) when it
+   * uses it. A pass over every record then keeps only strings across its awaits: parsed records
+   * that stay reachable while Redis answers live long enough for V8 to move them to the old
+   * generation, which grows to several times the live heap before it is collected (README
+   * "Performance").
+   */
+  async *scanStored(trackerId: string, chunk = 200): AsyncGenerator<StoredWindow> {
     let cursor = '0';
     do {
-      const [next, flat] = await this.redis.hscan(
+      // As bytes, of which only the ids are decoded (readParts says why).
+      const [next, flat] = await this.redis.hscanBuffer(
         this.keys.issues(trackerId),
         cursor,
         'COUNT',
         chunk,
       );
-      cursor = next;
-      const ids = flat.filter((_, i) => i % 2 === 0);
+      cursor = next.toString();
+      const ids: string[] = [];
+      for (let i = 0; i < flat.length; i += 2) ids.push((flat[i] as Buffer).toString());
       // Small hashes answer in one reply whatever COUNT says: read their records in windows too.
       for (let i = 0; i < ids.length; i += chunk) {
-        const records = await this.getMany(trackerId, ids.slice(i, i + chunk));
-        yield records.filter((r): r is IssueRecord => r !== null);
+        const windowIds = ids.slice(i, i + chunk);
+        yield { trackerId, ids: windowIds, parts: await this.readParts(trackerId, windowIds) };
       }
     } while (cursor !== '0');
+  }
+
+  /** A window's records (a corrupt one is reported and left out, as a deleted one). */
+  parseWindow({ trackerId, ids, parts }: StoredWindow): IssueRecord[] {
+    const records: IssueRecord[] = [];
+    parts.forEach((stored, k) => {
+      const record = this.merge({ trackerId, id: ids[k] as string }, stored);
+      if (record !== null) records.push(record);
+    });
+    return records;
   }
 
   /**
@@ -203,6 +240,7 @@ export class IssueStore {
           flat[k + 1] as string,
           at,
           this.onCorrupt,
+          checkStoredRecord,
         );
         if (record) scores.push({ id, result: record.result });
       }
@@ -236,61 +274,93 @@ export class IssueStore {
       else byTracker.set(ref.trackerId, [i]);
     });
     const groups = [...byTracker];
-    const replies = await Promise.all(
-      groups.map(([trackerId, indexes]) => {
-        const ids = indexes.map((i) => (refs[i] as { id: string }).id);
-        const multi = this.redis.multi();
-        for (const hash of this.hashes(trackerId)) multi.hmget(hash, ...ids);
-        return multi.exec();
-      }),
+    const parts = await Promise.all(
+      groups.map(([trackerId, indexes]) =>
+        this.readParts(
+          trackerId,
+          indexes.map((i) => (refs[i] as { id: string }).id),
+        ),
+      ),
     );
     const out: (IssueRecord | null)[] = [];
     groups.forEach(([, indexes], g) => {
-      const parts = (replies[g] ?? []).map(([err, values]) => {
-        if (err) throw err;
-        return values as (string | null)[];
-      });
       indexes.forEach((refIndex, k) => {
-        const stored = parts.map((values) => values[k] ?? null) as StoredParts;
+        const stored = (parts[g] as StoredParts[])[k] as StoredParts;
         out[refIndex] = this.merge(refs[refIndex] as { trackerId: string; id: string }, stored);
       });
     });
     return out;
   }
 
+  /**
+   * Issues' four parts in one MULTI (each issue seen at one instant), in the order of `ids`, as
+   * bytes, decoded only when parsed (`merge`): the strings ioredis makes of a reply, and strings
+   * decoded early, stay reachable while the next reply is awaited, long enough for V8 to move them
+   * to its old generation (a pass over 100,000 records grew it by 70 MB; README "Performance").
+   */
+  private async readParts(trackerId: string, ids: readonly string[]): Promise<StoredParts[]> {
+    const multi = this.redis.multi();
+    for (const hash of this.hashes(trackerId)) multi.hmgetBuffer(hash, ...ids);
+    const columns = ((await multi.exec()) ?? []).map(([err, values]) => {
+      if (err) throw err;
+      return values as (Buffer | null)[];
+    });
+    return ids.map((_, k) => columns.map((values) => values[k] ?? null) as StoredParts);
+  }
+
   /** One record from its parts; each part that does not parse is reported and read as absent. */
   private merge(
     ref: { trackerId: string; id: string },
-    [recordJson, stateJson, rankJson, plannedJson]: StoredParts,
+    [recordBytes, stateBytes, rankBytes, plannedBytes]: StoredParts,
   ): IssueRecord | null {
-    if (recordJson === null) return null;
+    if (recordBytes === null) return null;
     const at = (field: string) => ({ subject: 'issue' as const, ...ref, field });
     const record = parseStoredJson(
       StoredRecordSchema,
-      recordJson,
+      recordBytes.toString(),
       at('issue record'),
       this.onCorrupt,
+      checkStoredRecord,
     );
     if (record === null) return null;
     const state =
-      stateJson === null
+      stateBytes === null
         ? null
-        : parseStoredJson(TrackerStateSchema, stateJson, at('tracker state'), this.onCorrupt);
+        : parseStoredJson(
+            TrackerStateSchema,
+            stateBytes.toString(),
+            at('tracker state'),
+            this.onCorrupt,
+            checkTrackerState,
+          );
     const rank =
-      rankJson === null
+      rankBytes === null
         ? null
-        : parseStoredJson(StoredRankSchema, rankJson, at('tracker rank'), this.onCorrupt);
+        : parseStoredJson(
+            StoredRankSchema,
+            rankBytes.toString(),
+            at('tracker rank'),
+            this.onCorrupt,
+            checkStoredRank,
+          );
     const planned =
-      plannedJson === null
+      plannedBytes === null
         ? null
-        : parseStoredJson(PlannedSchema, plannedJson, at('planned values'), this.onCorrupt);
-    return {
-      ...record,
-      desired: { ...record.desired, ...planned },
-      current: state?.current ?? {},
-      rank,
-      lastWrittenAt: state?.lastWrittenAt ?? null,
-    };
+        : parseStoredJson(
+            PlannedSchema,
+            plannedBytes.toString(),
+            at('planned values'),
+            this.onCorrupt,
+            checkPlanned,
+          );
+    // Completed in place (the parsed values are this read's own): a spread copy of every record
+    // read cost as much as the parse and, promoted by V8, most of a plan's peak memory.
+    if (planned) Object.assign(record.desired, planned);
+    const merged = record as IssueRecord;
+    merged.current = state?.current ?? {};
+    merged.rank = rank;
+    merged.lastWrittenAt = state?.lastWrittenAt ?? null;
+    return merged;
   }
 
   /**
