@@ -7,15 +7,10 @@
 import type { Connector } from '../../connectors/connector.js';
 import type { ScoringSettings } from '../domain/index.js';
 import type { PipelineContext } from '../pipeline/context.js';
+import type { StoredWindow } from '../store/issue-store.js';
 import { Slicer, sortIndexes } from '../pipeline/yield.js';
-import {
-  byMemberOf,
-  OverrideTally,
-  previewOf,
-  previewRows,
-  type Preview,
-  type PreviewRow,
-} from './preview.js';
+import { OverrideTally, previewOf, type Preview } from './preview.js';
+import { byMemberOf, PreviewRows } from './preview-rows.js';
 
 /** Records per window read from Redis. */
 export const PREVIEW_CHUNK = 200;
@@ -28,23 +23,25 @@ export async function previewStored(
   options: { chunk?: number; limit?: number } = {},
 ): Promise<Preview> {
   const chunk = options.chunk ?? PREVIEW_CHUNK;
-  const rows: PreviewRow[] = [];
+  const rows = new PreviewRows();
   const tally = new OverrideTally();
   // A tracker removed from the config has no connector to re-score its records with.
   for (const { id: trackerId } of ctx.config.trackers) {
     if (!ctx.connectors.has(trackerId)) continue;
     const taken = new Set<string>(); // HSCAN may return an issue twice while the hash grows
-    for await (const window of ctx.store.scan(trackerId, chunk)) {
-      const fresh = window.filter((r) => !taken.has(r.id));
+    // Only the window's JSON is held while Redis answers; its records live inside `add`.
+    const add = (stored: StoredWindow): void => {
+      const fresh = ctx.store.parseWindow(stored).filter((r) => !taken.has(r.id));
       for (const r of fresh) taken.add(r.id);
       tally.add(fresh);
-      rows.push(...previewRows(fresh, { current, next: settings }, connectorFor));
-    }
+      rows.add(fresh, { current, next: settings }, connectorFor);
+    };
+    for await (const stored of ctx.store.scanStored(trackerId, chunk)) add(stored);
   }
   const slicer = new Slicer();
   const orders = {
-    before: await sortIndexes(rows.length, byMemberOf(rows, 'before'), slicer),
-    after: await sortIndexes(rows.length, byMemberOf(rows, 'after'), slicer),
+    before: await sortIndexes(rows.length, byMemberOf(rows.before), slicer),
+    after: await sortIndexes(rows.length, byMemberOf(rows.after), slicer),
   };
   return previewOf(rows, tally.overrides(settings), settings, connectorFor, orders, options.limit);
 }

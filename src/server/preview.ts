@@ -8,21 +8,16 @@
 import type { Connector } from '../../connectors/connector.js';
 import type {
   MetricSetting,
-  NetValue,
   RankBy,
   RankOrder,
   ScoreStatus,
   ScoringSettings,
-  TrackerRank,
-  WriteValues,
 } from '../domain/index.js';
-import { rescoreRecord } from '../pipeline/score-record.js';
+import { planOrder, type OrderColumns } from '../pipeline/plan-tracker.js';
 import { DEFAULT_SCORING_SETTINGS } from '../scoring/defaults.js';
 import { formatNumber } from '../scoring/format.js';
-import { planMoves } from '../scoring/plan-moves.js';
-import { priorityBucket } from '../scoring/rank.js';
-import { changedValues } from '../scoring/write-diff.js';
 import type { IssueRecord } from '../store/issue-record.js';
+import { byMemberOf, PreviewRows, type PreviewSide } from './preview-rows.js';
 
 export interface PreviewPosition {
   rank: number;
@@ -130,60 +125,17 @@ export function mergeSettings(
   };
 }
 
-/**
- * What a preview keeps of a record's score: its ranking member, net value and status (the rest of
- * the result only matters through the values written, compared once in `previewRows`).
- */
-interface Scored {
-  member: string;
-  netValueUsd: number | null;
-  status: ScoreStatus;
-}
-
-/**
- * What a preview keeps of one record: no snapshot, inputs or tracker values, so the state can be
- * read window by window (preview-stored.ts) and each window's records dropped.
- */
-export interface PreviewRow {
-  trackerId: string;
-  id: string;
-  key: string;
-  title: string;
-  pinned: boolean;
-  rank: TrackerRank | null;
-  before: Scored;
-  after: Scored;
-  /** Whether the values written other than the rank position differ before and after. */
-  valuesDiffer: boolean;
-  /** Whether the tracker is written the unified rank position. */
-  writesRank: boolean;
-}
-
 /** Row indexes in ranking order before and after the change. */
 export interface PreviewOrders {
   before: ArrayLike<number>;
   after: ArrayLike<number>;
 }
 
-/** Compares rows by their ranking member before or after (what the sorted set holds). */
-export function byMemberOf(
-  rows: readonly PreviewRow[],
-  side: 'before' | 'after',
-): (a: number, b: number) => number {
-  // One flat array: the comparator runs n log n times.
-  const members = rows.map((row) => row[side].member);
-  return (a, b) => {
-    const ma = members[a] as string;
-    const mb = members[b] as string;
-    return ma < mb ? -1 : ma > mb ? 1 : 0;
-  };
-}
-
-function sortedOrders(rows: readonly PreviewRow[]): PreviewOrders {
-  const indexes = rows.map((_, i) => i);
+function sortedOrders(rows: PreviewRows): PreviewOrders {
+  const indexes = Array.from({ length: rows.length }, (_, i) => i);
   return {
-    before: [...indexes].sort(byMemberOf(rows, 'before')),
-    after: [...indexes].sort(byMemberOf(rows, 'after')),
+    before: [...indexes].sort(byMemberOf(rows.before)),
+    after: [...indexes].sort(byMemberOf(rows.after)),
   };
 }
 
@@ -194,68 +146,75 @@ function ranksOf(n: number, order: ArrayLike<number>): Int32Array {
   return rank;
 }
 
-function positionOf(scored: Scored, rank: number): PreviewPosition {
-  return { rank, netValueUsd: scored.netValueUsd, status: scored.status };
-}
-
-/**
- * What the tracker is to hold for a result, as the planner decides it, without the rank position:
- * a connector copies `rankPosition` as given (connector.ts), so the position is compared apart,
- * once both orders are known, and the rest is compared when the row is made.
- */
-function desiredWithoutRank(
-  result: NetValue,
-  connector: Connector,
-  settings: ScoringSettings,
-): WriteValues {
-  return connector.desired({
-    result,
-    rankPosition: null,
-    priority: priorityBucket(result.netValueUsd, settings.priorityThresholdsUsd),
-  });
+function positionOf(
+  rows: PreviewRows,
+  side: PreviewSide,
+  i: number,
+  rank: number,
+): PreviewPosition {
+  return { rank, netValueUsd: rows.netAt(side, i), status: side.status[i] as ScoreStatus };
 }
 
 /** The rank position written for a score at a unified rank (unscored issues get none). */
-function positionAt(scored: Scored, rank: number): number | null {
-  return scored.status === 'scored' ? rank : null;
+function positionAt(side: PreviewSide, i: number, rank: number): number | null {
+  return side.status[i] === 'scored' ? rank : null;
 }
 
-/** The writes and order calls one tracker would get from the change. */
+/** One tracker's row indexes in an order. */
+function rowsOf(rows: PreviewRows, trackerId: string, order: ArrayLike<number>): Int32Array {
+  const mine: number[] = [];
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k] as number;
+    if (rows.trackerIds[i] === trackerId) mine.push(i);
+  }
+  return Int32Array.from(mine);
+}
+
+/**
+ * The writes and order calls one tracker would get from the change. Its order is planned as the
+ * plan job plans it (`planOrder`, on positions), from the current ranking to the new one.
+ */
 function trackerWrites(
   trackerId: string,
-  rows: readonly PreviewRow[],
+  rows: PreviewRows,
   orders: PreviewOrders,
   ranks: { before: Int32Array; after: Int32Array },
   connector: Connector,
 ): PreviewWrites {
-  const writing = new Set<string>();
-  const mine = (order: ArrayLike<number>): number[] =>
-    Array.from(order).filter((i) => (rows[i] as PreviewRow).trackerId === trackerId);
-  const currentOrder = mine(orders.before);
-  for (const i of currentOrder) {
-    const row = rows[i] as PreviewRow;
-    const was = positionAt(row.before, ranks.before[i] as number);
-    const will = positionAt(row.after, ranks.after[i] as number);
-    if (row.valuesDiffer || (row.writesRank && was !== will)) writing.add(row.id);
-  }
+  const currentRows = rowsOf(rows, trackerId, orders.before);
+  const writing = new Uint8Array(currentRows.length);
+  currentRows.forEach((i, j) => {
+    const was = positionAt(rows.before, i, ranks.before[i] as number);
+    const will = positionAt(rows.after, i, ranks.after[i] as number);
+    if (rows.valuesDiffer[i] === 1 || (rows.writesRank[i] === 1 && was !== will)) writing[j] = 1;
+  });
   let moved = 0;
   let orderCalls = 0;
   const order = connector.order ?? null;
   if (order) {
-    const idOf = (i: number): string => (rows[i] as PreviewRow).id;
-    const pinned = new Set(currentOrder.filter((i) => rows[i]?.pinned).map(idOf));
-    const plan = planMoves(currentOrder.map(idOf), mine(orders.after).map(idOf), pinned);
-    const trackerRanks = new Map<string, TrackerRank>();
-    for (const i of currentOrder) {
-      const rank = (rows[i] as PreviewRow).rank;
-      if (rank !== null) trackerRanks.set(idOf(i), rank);
-    }
-    const changes = order.plan(plan, trackerRanks);
-    moved = plan.moves.length;
-    orderCalls = changes.steps.length;
-    for (const id of changes.values.keys()) writing.add(id);
+    // The tracker's columns, indexed by place in its current order (j).
+    const n = currentRows.length;
+    const place = new Int32Array(rows.length);
+    currentRows.forEach((i, j) => (place[i] = j));
+    const columns: OrderColumns = {
+      ids: Array.from(currentRows, (i) => rows.ids[i] as string),
+      ranks: Array.from(currentRows, (i) => rows.ranks[i] ?? null),
+      pinned: new Set(
+        Array.from(currentRows)
+          .filter((i) => rows.pinned[i] === 1)
+          .map((i) => rows.ids[i] as string),
+      ),
+      target: Int32Array.from(rowsOf(rows, trackerId, orders.after), (i) => place[i] as number),
+    };
+    const identity = Int32Array.from({ length: n }, (_, j) => j);
+    const planned = planOrder(columns, identity, order);
+    moved = planned.moved;
+    orderCalls = planned.changes.steps.length;
+    columns.ids.forEach((id, j) => {
+      if (planned.changes.values.has(id)) writing[j] = 1;
+    });
   }
-  return { trackerId, issues: writing.size, moved, orderCalls };
+  return { trackerId, issues: writing.reduce((sum, w) => sum + w, 0), moved, orderCalls };
 }
 
 /**
@@ -291,47 +250,12 @@ export class OverrideTally {
   }
 }
 
-/** A window of stored records re-scored with `settings`, reduced to preview rows. */
-export function previewRows(
-  records: readonly IssueRecord[],
-  settings: { current: ScoringSettings; next: ScoringSettings },
-  connectorFor: (trackerId: string) => Connector,
-): PreviewRow[] {
-  return records.map((record) => {
-    const connector = connectorFor(record.trackerId);
-    const after = rescoreRecord(record, {
-      settings: settings.next,
-      settingsHash: 'preview',
-      connector,
-    });
-    const was = desiredWithoutRank(record.result, connector, settings.current);
-    const will = desiredWithoutRank(after.result, connector, settings.next);
-    const scored = ({ member, result }: IssueRecord): Scored => ({
-      member,
-      netValueUsd: result.netValueUsd,
-      status: result.status,
-    });
-    return {
-      trackerId: record.trackerId,
-      id: record.id,
-      key: record.key,
-      title: record.title,
-      pinned: record.pinned,
-      rank: record.rank,
-      before: scored(record),
-      after: scored(after),
-      valuesDiffer: changedValues(was, will) !== null,
-      writesRank: 'rankPosition' in was,
-    };
-  });
-}
-
 /**
  * The preview of rows (every stored issue, re-scored) and the overrides counted over them;
  * `orders` may be sorted beforehand (preview-stored.ts sorts in slices that yield).
  */
 export function previewOf(
-  rows: readonly PreviewRow[],
+  rows: PreviewRows,
   overrides: PreviewOverride[],
   settings: ScoringSettings,
   connectorFor: (trackerId: string) => Connector,
@@ -345,19 +269,24 @@ export function previewOf(
   const changed: PreviewChange[] = [];
   let changedCount = 0;
   // Trackers in the order the current ranking first names them.
-  const trackers = new Set(Array.from(orders.before, (i) => (rows[i] as PreviewRow).trackerId));
+  const trackers = new Set(Array.from(orders.before, (i) => rows.trackerIds[i] as string));
   for (let k = 0; k < orders.after.length; k++) {
     const i = orders.after[k] as number;
-    const row = rows[i] as PreviewRow;
-    const from = positionOf(row.before, ranks.before[i] as number);
-    const to = positionOf(row.after, k + 1);
+    const from = positionOf(rows, rows.before, i, ranks.before[i] as number);
+    const to = positionOf(rows, rows.after, i, k + 1);
     const same =
       from.rank === to.rank && from.netValueUsd === to.netValueUsd && from.status === to.status;
     if (same) continue;
     changedCount += 1;
     // Only the first `limit` are listed: the answer stays small whatever the backlog's size.
     if (changed.length < limit)
-      changed.push({ trackerId: row.trackerId, key: row.key, title: row.title, from, to });
+      changed.push({
+        trackerId: rows.trackerIds[i] as string,
+        key: rows.keys[i] as string,
+        title: rows.titles[i] as string,
+        from,
+        to,
+      });
   }
   const writes = [...trackers].map((trackerId) =>
     trackerWrites(trackerId, rows, orders, ranks, connectorFor(trackerId)),
@@ -385,6 +314,6 @@ export function previewScoring(
 ): Preview {
   const tally = new OverrideTally();
   tally.add(records);
-  const rows = previewRows(records, { current, next: settings }, connectorFor);
+  const rows = new PreviewRows().add(records, { current, next: settings }, connectorFor);
   return previewOf(rows, tally.overrides(settings), settings, connectorFor);
 }
