@@ -3,12 +3,16 @@
  * `netvalue worker`, with a context of their own, in a thread of the serve process. Parsing,
  * scoring and planning then never hold up the event loop that answers webhooks (README
  * "Performance"). It builds its context first and starts its workers when told to; it answers the
- * main thread's questions (metrics, rate budgets) and stops its workers gracefully when asked.
+ * main thread's questions (metrics, rate budgets), computes the admin API's previews (they read
+ * and re-score every stored issue) and stops its workers gracefully when asked.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import type { Config } from '../src/config.js';
+import type { ScoringSettings } from '../src/domain/index.js';
 import { createContext } from '../src/main.js';
+import { connectorFor } from '../src/pipeline/context.js';
+import { previewStored } from '../src/server/preview-stored.js';
 import { startWorkers, type RunningWorkers } from './index.js';
 
 const ThreadData = z.object({
@@ -21,6 +25,13 @@ const ThreadData = z.object({
 const Request = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start') }),
   z.object({ type: z.literal('report'), id: z.number() }),
+  // Settings the main thread validated (Scoring) and merged; structured cloning keeps them as is.
+  z.object({
+    type: z.literal('preview'),
+    id: z.number(),
+    settings: z.record(z.string(), z.unknown()),
+    limit: z.number().int().positive().optional(),
+  }),
   z.object({ type: z.literal('close'), timeoutMs: z.number().int().positive() }),
 ]);
 
@@ -54,6 +65,26 @@ async function main(): Promise<void> {
         );
         port.postMessage({ type: 'report', id, metrics, budgets });
       });
+      return;
+    }
+    if (msg.data.type === 'preview') {
+      const { id, settings, limit } = msg.data;
+      const next = settings as unknown as ScoringSettings;
+      const started = Date.now();
+      previewStored(ctx, next, (t) => connectorFor(ctx, t), ctx.settings, limit ? { limit } : {})
+        .then((preview) => {
+          const { changedCount, unchangedCount } = preview;
+          ctx.logger.info(
+            { changedCount, issues: changedCount + unchangedCount, ms: Date.now() - started },
+            'preview computed in the job thread',
+          );
+          port.postMessage({ type: 'preview', id, preview });
+        })
+        .catch((err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err);
+          ctx.logger.warn({ err: message }, 'preview failed in the job thread');
+          port.postMessage({ type: 'preview', id, error: message });
+        });
       return;
     }
     void (workers?.close(msg.data.timeoutMs) ?? Promise.resolve())

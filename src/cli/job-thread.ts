@@ -2,12 +2,14 @@
  * `netvalue serve` runs its jobs in a worker thread (workers/job-thread.ts): the main thread only
  * answers HTTP, so a webhook is acknowledged while a plan over 100,000 issues or a burst of score
  * jobs runs (README "Performance"). This is the main thread's side: start, ask for the thread's
- * metrics and rate budgets, stop.
+ * metrics and rate budgets, have it compute previews, stop.
  */
 import { Worker } from 'node:worker_threads';
 import type { RateBudget } from '../../connectors/connector.js';
 import type { Config } from '../config.js';
+import type { ScoringSettings } from '../domain/index.js';
 import type { MetricsJson } from '../metrics.js';
+import type { Preview } from '../server/preview.js';
 import type { JobsReporter } from '../server/server-context.js';
 
 export interface JobThreadOptions {
@@ -21,6 +23,8 @@ export interface JobThread extends JobsReporter {
   running(): boolean;
   /** Resolves with the reason when the thread stops on its own (it should not). */
   readonly stopped: Promise<Error>;
+  /** A preview computed in the thread; null once it stopped. Not bounded in time (1,000,000 issues: about a minute). */
+  preview(settings: ScoringSettings, limit: number | undefined): Promise<Preview> | null;
   /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), ends the thread. */
   close(timeoutMs: number): Promise<void>;
 }
@@ -54,6 +58,13 @@ interface Report {
   budgets: Record<string, RateBudget | null>;
 }
 
+interface PreviewAnswer {
+  type: 'preview';
+  id: number;
+  preview?: Preview;
+  error?: string;
+}
+
 /** A thread that is building its context; `start` starts its workers once that is done. */
 export interface PreparedJobThread {
   /** Waits until the thread's context is built, starts its workers; rejects with its reason. */
@@ -76,6 +87,8 @@ export function prepareJobThread(
   let budgets: Record<string, RateBudget | null> = {};
   let nextId = 0;
   const waiting = new Map<number, (report: Report) => void>();
+  // Previews in the thread, by id: settled by its answer, or rejected when it stops.
+  const previews = new Map<number, { resolve: (p: Preview) => void; reject: (e: Error) => void }>();
   let onStop: (err: Error) => void = () => undefined;
   const stopped = new Promise<Error>((resolve) => (onStop = resolve));
   let onPrepared: () => void = () => undefined;
@@ -91,6 +104,8 @@ export function prepareJobThread(
   const fail = (err: Error) => {
     const wasRunning = running;
     running = false;
+    for (const pending of previews.values()) pending.reject(err);
+    previews.clear();
     onFail(err);
     if (wasRunning) onStop(err);
   };
@@ -107,6 +122,12 @@ export function prepareJobThread(
       budgets = report.budgets;
       waiting.get(report.id)?.(report);
       waiting.delete(report.id);
+    } else if (msg.type === 'preview') {
+      const answer = msg as PreviewAnswer;
+      const pending = previews.get(answer.id);
+      previews.delete(answer.id);
+      if (answer.preview) pending?.resolve(answer.preview);
+      else pending?.reject(new Error(`preview failed in the job thread: ${answer.error ?? '?'}`));
     }
   });
   worker.on('error', fail);
@@ -139,6 +160,15 @@ export function prepareJobThread(
       });
       worker.postMessage({ type: 'report', id });
       return report;
+    },
+    preview(settings: ScoringSettings, limit: number | undefined) {
+      if (!running) return null;
+      const id = nextId++;
+      const answer = new Promise<Preview>((resolve, reject) =>
+        previews.set(id, { resolve, reject }),
+      );
+      worker.postMessage({ type: 'preview', id, settings, ...(limit ? { limit } : {}) });
+      return answer;
     },
     async close(timeoutMs) {
       running = false;

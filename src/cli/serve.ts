@@ -128,6 +128,7 @@ async function serveWith(
   let schedules: { stop(): void } | null = null;
   const reporter: JobsReporter = {
     report: async () => (await jobs?.reporter?.report()) ?? { metrics: [], budgets: {} },
+    preview: (settings, limit) => jobs?.reporter?.preview?.(settings, limit) ?? null,
   };
   let http: RunningHttp;
   try {

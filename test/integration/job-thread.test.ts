@@ -1,11 +1,14 @@
 /**
  * `serve` runs its jobs in a worker thread (src/cli/job-thread.ts): the thread processes the
- * queues with a context of its own, reports its metrics and the rate budgets its calls saw, and
- * a thread that cannot start says why.
+ * queues with a context of its own, reports its metrics and the rate budgets its calls saw,
+ * computes previews, and a thread that cannot start says why.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareJobThread, startJobThread } from '../../src/cli/job-thread.js';
+import { connectorFor } from '../../src/pipeline/context.js';
 import { enqueueSync } from '../../src/pipeline/runs.js';
+import { mergeSettings } from '../../src/server/preview.js';
+import { previewStored } from '../../src/server/preview-stored.js';
 import { startHarness, trackerQueueEvents, type Harness } from './pipeline-harness.js';
 import { waitForRun } from './server-harness.js';
 
@@ -57,11 +60,27 @@ describe('the job thread', () => {
         const writes = metrics.find((m) => m.name === 'netvalue_writes_total');
         const written = writes?.values.find((v) => v.labels['result'] === 'written');
         expect(written?.value ?? 0).toBeGreaterThan(0);
+
+        // A preview is computed in the thread (off the HTTP thread), as the main thread would.
+        const settings = mergeSettings(h.ctx.settings, { hourlyRateUsd: 75 });
+        const inThread = await thread.preview(settings, 5);
+        const here = await previewStored(
+          h.ctx,
+          settings,
+          (id) => connectorFor(h!.ctx, id),
+          h.ctx.settings,
+          { limit: 5 },
+        );
+        expect(inThread).toEqual(here);
+        expect(here.changedCount).toBeGreaterThan(5);
+        expect(here.changed).toHaveLength(5);
       } finally {
         await thread.close(5_000);
       }
       expect(thread.running()).toBe(false);
       expect((await thread.report()).metrics).toEqual([]);
+      // Once it stopped, the caller computes previews itself.
+      expect(thread.preview(mergeSettings(h.ctx.settings, {}), 5)).toBeNull();
     },
   );
 

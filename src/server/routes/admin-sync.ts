@@ -83,7 +83,7 @@ const PreviewOverrideSchema = z.object({
 const DEFAULT_PREVIEW_LIMIT = 1000;
 const MAX_PREVIEW_LIMIT = 10_000;
 
-export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, done) => {
+export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx, jobs }, done) => {
   const trackerIds = ctx.config.trackers.map((t) => t.id);
 
   app.post(
@@ -179,16 +179,12 @@ export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx }, don
       // Cross-field rules (high >= medium) are checked on the merged settings, as at start-up.
       const checked = Scoring.safeParse(merged);
       if (!checked.success) throw validationError('body', checked.error);
-      // The state is read window by window, never every record at once (preview-stored.ts).
-      const preview = await previewStored(
-        ctx,
-        merged,
-        (id) => connectorFor(ctx, id),
-        ctx.settings,
-        {
-          limit: request.query.limit,
-        },
-      );
+      // The state is read window by window, never every record at once (preview-stored.ts),
+      // in the job thread when serve has one: the HTTP thread keeps answering webhooks.
+      const { limit } = request.query;
+      const preview =
+        (await jobs?.preview?.(merged, limit)) ??
+        (await previewStored(ctx, merged, (id) => connectorFor(ctx, id), ctx.settings, { limit }));
       return { ...preview, settings: merged };
     },
   );
