@@ -79,7 +79,7 @@ export async function planStored(
     options,
     order: NO_ORDER,
     columns: emptyColumns(),
-    onDecided: options.keepRecords ? (r) => decided.set(r.id, r) : () => undefined,
+    onDecided: options.keepRecords ? (r, desired) => decided.set(r.id, { ...r, desired }) : null,
   };
   await readColumns(plan, chunk);
   const { columns } = plan;
@@ -175,7 +175,8 @@ interface Decide {
   options: StoredPlanOptions;
   order: OrderChanges;
   columns: Columns;
-  onDecided: (record: IssueRecord) => void;
+  /** Told each record and its decided values (review mode keeps them); null: nobody asks. */
+  onDecided: ((record: IssueRecord, desired: IssueRecord['desired']) => void) | null;
 }
 
 /**
@@ -199,7 +200,7 @@ function decide(
     if (changes) plan.columns.lines.set(i, describe(record, changes));
     else plan.columns.lines.delete(i);
   }
-  plan.onDecided({ ...record, desired });
+  plan.onDecided?.(record, desired);
   // Only the planner's own values are saved, and only where they moved: a score saved meanwhile
   // by a webhook's job is never overwritten with the older one read here.
   const next = plannedOf(desired);
