@@ -103,7 +103,7 @@ export async function planStored(
     const planOnce = async () =>
       planOrder(
         orderColumns,
-        await sortIndexes(n, compareRankAt(columns.ids, columns.ranks), slicer),
+        await sortIndexes(n, compareRankAt(columns.ids, columns.ranks, target), slicer),
         trackerOrder,
       );
     ({ changes: plan.order, moved } = await planOnce());

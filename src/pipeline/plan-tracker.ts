@@ -86,20 +86,32 @@ export interface OrderColumns {
   target: ArrayLike<number>;
 }
 
-/** The tracker's current order: by its own rank (unranked last), ties by id. */
+/**
+ * The tracker's current order: by its own rank, unranked last (among them, by id). Issues that
+ * hold the same rank (Linear sort keys can tie) have no order the tracker promises: they are
+ * taken in the reverse of `target`, so the plan moves all but one of them and gives each a rank
+ * of its own. Taken by id instead, a tie that the tracker shows the other way round never moved
+ * (the soak saw two issues left in the wrong order by every later sync).
+ */
 export function compareRankAt(
   ids: readonly string[],
   ranks: readonly (TrackerRank | null)[],
+  target: ArrayLike<number>,
 ): (a: number, b: number) => number {
+  const place = new Int32Array(ids.length);
+  for (let k = 0; k < target.length; k++) place[target[k] as number] = k;
   return (a, b) => {
     const ra = ranks[a] ?? null;
     const rb = ranks[b] ?? null;
-    const ia = ids[a] as string;
-    const ib = ids[b] as string;
-    if (ra === null || rb === null) return ra === rb ? (ia < ib ? -1 : 1) : ra === null ? 1 : -1;
+    if (ra === null || rb === null) {
+      if (ra !== rb) return ra === null ? 1 : -1;
+      const ia = ids[a] as string;
+      const ib = ids[b] as string;
+      return ia < ib ? -1 : ia > ib ? 1 : 0;
+    }
     if (ra < rb) return -1;
     if (ra > rb) return 1;
-    return ia < ib ? -1 : ia > ib ? 1 : 0;
+    return (place[b] as number) - (place[a] as number);
   };
 }
 
@@ -167,7 +179,7 @@ export function planTracker(
       pinned: new Set(records.filter((r) => r.pinned).map((r) => r.id)),
       target: [...indexes].sort(byMember),
     };
-    const current = [...indexes].sort(compareRankAt(ids, columns.ranks));
+    const current = [...indexes].sort(compareRankAt(ids, columns.ranks, columns.target));
     ({ changes: order, moved } = planOrder(columns, current, connector.order));
   }
 
