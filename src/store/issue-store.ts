@@ -180,8 +180,8 @@ export class IssueStore {
   }
 
   /**
-   * As `scan`, but each window as its stored JSON, parsed by the caller (`parseWindow`) when it
-   * uses it. A pass over every record then keeps only strings across its awaits: parsed records
+   * As `scan`, but each window as its stored JSON bytes, parsed by the caller (`parseWindow`)
+   * when it uses it. A pass over every record then keeps only bytes across its awaits: parsed records
    * that stay reachable while Redis answers live long enough for V8 to move them to the old
    * generation, which grows to several times the live heap before it is collected (README
    * "Performance").
