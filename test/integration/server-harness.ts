@@ -78,19 +78,28 @@ export async function waitForRun(ctx: PipelineContext, runId: string): Promise<R
 
 /** Every key under the prefix with its DUMP, to prove that something wrote nothing. */
 export async function dumpPrefix(prefix: string): Promise<Map<string, string>> {
+  return (await dumpPrefixKeys(prefix)).dump;
+}
+
+/** As `dumpPrefix`, with the keys that have a time to live (they may expire on their own). */
+export async function dumpPrefixKeys(
+  prefix: string,
+): Promise<{ dump: Map<string, string>; volatile: Set<string> }> {
   const redis = new Redis(REDIS_URL);
   try {
-    const out = new Map<string, string>();
+    const dump = new Map<string, string>();
+    const volatile = new Set<string>();
     // The deployment's tag and every tracker's tag (src/store/keys.ts).
     for (const pattern of [`{${prefix}}*`, `{${prefix}:*`]) {
       for await (const keys of scanKeys(redis, pattern)) {
         for (const key of keys) {
-          const dump = await redis.dumpBuffer(key);
-          if (dump) out.set(key, dump.toString('hex'));
+          const value = await redis.dumpBuffer(key);
+          if (value) dump.set(key, value.toString('hex'));
+          if ((await redis.pttl(key)) > 0) volatile.add(key);
         }
       }
     }
-    return out;
+    return { dump, volatile };
   } finally {
     await redis.quit();
   }
