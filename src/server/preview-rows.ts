@@ -45,12 +45,6 @@ export class PreviewRows {
     return this.ids.length;
   }
 
-  /** Row i's net value on one side (null where there is none). */
-  netAt(side: PreviewSide, i: number): number | null {
-    const net = side.net[i] as number;
-    return Number.isNaN(net) ? null : net;
-  }
-
   /**
    * A window of stored records re-scored with `settings.next`, added as rows; each record can be
    * dropped once added.
@@ -82,6 +76,12 @@ export class PreviewRows {
     }
     return this;
   }
+}
+
+/** Row i's net value on one side (null where there is none). */
+export function netAt(side: PreviewSide, i: number): number | null {
+  const net = side.net[i] as number;
+  return Number.isNaN(net) ? null : net;
 }
 
 function addScore(side: PreviewSide, { member, result }: IssueRecord): void {

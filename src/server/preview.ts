@@ -17,7 +17,7 @@ import { planOrder, type OrderColumns } from '../pipeline/plan-tracker.js';
 import { DEFAULT_SCORING_SETTINGS } from '../scoring/defaults.js';
 import { formatNumber } from '../scoring/format.js';
 import type { IssueRecord } from '../store/issue-record.js';
-import { byMemberOf, PreviewRows, type PreviewSide } from './preview-rows.js';
+import { byMemberOf, netAt, PreviewRows, type PreviewSide } from './preview-rows.js';
 
 export interface PreviewPosition {
   rank: number;
@@ -146,13 +146,8 @@ function ranksOf(n: number, order: ArrayLike<number>): Int32Array {
   return rank;
 }
 
-function positionOf(
-  rows: PreviewRows,
-  side: PreviewSide,
-  i: number,
-  rank: number,
-): PreviewPosition {
-  return { rank, netValueUsd: rows.netAt(side, i), status: side.status[i] as ScoreStatus };
+function positionOf(side: PreviewSide, i: number, rank: number): PreviewPosition {
+  return { rank, netValueUsd: netAt(side, i), status: side.status[i] as ScoreStatus };
 }
 
 /** The rank position written for a score at a unified rank (unscored issues get none). */
@@ -272,8 +267,8 @@ export function previewOf(
   const trackers = new Set(Array.from(orders.before, (i) => rows.trackerIds[i] as string));
   for (let k = 0; k < orders.after.length; k++) {
     const i = orders.after[k] as number;
-    const from = positionOf(rows, rows.before, i, ranks.before[i] as number);
-    const to = positionOf(rows, rows.after, i, k + 1);
+    const from = positionOf(rows.before, i, ranks.before[i] as number);
+    const to = positionOf(rows.after, i, k + 1);
     const same =
       from.rank === to.rank && from.netValueUsd === to.netValueUsd && from.status === to.status;
     if (same) continue;
