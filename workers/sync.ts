@@ -10,6 +10,7 @@ import {
 } from '../src/pipeline/job-errors.js';
 import { completeRun, newRunId, scorePhaseDone } from '../src/pipeline/runs.js';
 import { JOB, type SyncPageData, type SyncStartData } from '../src/queues.js';
+import type { RunInfo } from '../src/store/run-record.js';
 import { shouldRunFull } from '../src/pipeline/scheduler.js';
 import {
   checkScopeMeanwhile,
@@ -32,7 +33,17 @@ export async function processSyncStart(ctx: PipelineContext, data: SyncStartData
     ctx.config.sync,
   );
   const startedAt = now.toISOString();
-  const holder = await ctx.runs.acquireLock(data.trackerId, runId);
+  let holder = await ctx.runs.acquireLock(data.trackerId, runId);
+  if (holder === runId) {
+    // This very job ran before (BullMQ gave a stalled job to a worker again): the lock is this
+    // run's own, not another sync's. Carry on where the first attempt stopped.
+    const started = await ctx.runs.info(runId);
+    if (started !== null) {
+      await queueFirstPage(ctx, started, watermark);
+      return runId;
+    }
+    holder = null; // the first attempt stopped before creating the run
+  }
   if (holder !== null && data.runId === undefined) {
     // A scheduled sync that overlaps a running one is skipped: the next tick catches up, and a
     // due full reconcile is taken by the next run that starts (shouldRunFull). Routine: debug.
@@ -72,15 +83,35 @@ export async function processSyncStart(ctx: PipelineContext, data: SyncStartData
   }
   if (watermark === null) await ctx.meta.noteFirstRun(data.trackerId, startedAt);
   ctx.logger.info({ runId, trackerId: data.trackerId, full, since: watermark }, 'sync started');
-  const page: SyncPageData = {
-    trackerId: data.trackerId,
-    runId,
-    page: 0,
-    cursor: null,
-    sinceIso: full ? null : watermark,
-  };
-  await ctx.queues.tracker(data.trackerId).add(JOB.syncPage, page, { jobId: `${runId}-p0` });
+  await addFirstPage(ctx, data.trackerId, runId, full ? null : watermark);
   return runId;
+}
+
+/** The run's first page job (by job id: adding it again while it exists does nothing). */
+async function addFirstPage(
+  ctx: PipelineContext,
+  trackerId: string,
+  runId: string,
+  sinceIso: string | null,
+): Promise<void> {
+  const page: SyncPageData = { trackerId, runId, page: 0, cursor: null, sinceIso };
+  await ctx.queues.tracker(trackerId).add(JOB.syncPage, page, { jobId: `${runId}-p0` });
+}
+
+/**
+ * A start job running again for a run it created: its first page is queued unless the pull is
+ * under way (a page is recorded) or the run is over. The first attempt may have stopped between
+ * creating the run and queueing the page; a page job still there makes the add a no-op.
+ */
+async function queueFirstPage(
+  ctx: PipelineContext,
+  run: RunInfo,
+  watermark: string | null,
+): Promise<void> {
+  if (run.status === 'done' || (await ctx.runs.pullBegun(run.runId))) return;
+  ctx.logger.info({ runId: run.runId, trackerId: run.trackerId }, 'sync start resumed');
+  // The watermark moves only when a run completes, so it is still the one the run started from.
+  await addFirstPage(ctx, run.trackerId, run.runId, run.full ? null : watermark);
 }
 
 export async function processSyncPage(

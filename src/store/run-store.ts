@@ -161,6 +161,13 @@ export class RunStore {
     return (await this.redis.eval(FINISH_PAGES, 3, ...this.pageSets(runId))) === 1;
   }
 
+  /** Whether the run has pulled a page or finished its pull (it is under way or over). */
+  async pullBegun(runId: string): Promise<boolean> {
+    const [run, pages] = this.pageSets(runId);
+    const replies = await this.redis.multi().exists(pages).hexists(run, 'pagesDone').exec();
+    return (replies ?? []).some(([, n]) => n === 1);
+  }
+
   /** Ids seen by a full run, so the plan can drop issues that left the scope. */
   async markSeen(runId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;

@@ -103,11 +103,7 @@ async function startedRuns(h: Harness, trackerIds: string[]): Promise<Record<str
 describe('serve and two workers on a Redis Cluster', () => {
   it(
     "share serve's start-up sync: every value right, each issue written once, the write rate held",
-    // One retry: under a loaded 2-core CI machine the start-up sync job of a tracker was once run
-    // a second time (a stalled job, taken by the other worker) and, finding its own run holding the
-    // tracker's lock, recorded that run as skipped (the run lock is not re-entrant; left open in
-    // the issue's closing note). Every value, write count and rate below is still checked.
-    { timeout: CLUSTER_TEST_TIMEOUT_MS, retry: 1 },
+    { timeout: CLUSTER_TEST_TIMEOUT_MS },
     async () => {
       const port = await closedPort();
       const h = await startHarness({
