@@ -68,6 +68,8 @@ export async function processSyncStart(ctx: PipelineContext, data: SyncStartData
     startedAt,
     group: data.group ?? [],
     ...(data.reason ? { reason: data.reason } : {}),
+    // Read before the first page: a rank call counted after this is seen by the plan.
+    rankCalls: await ctx.locks.rankCalls(data.trackerId),
   });
   if (holder !== null) {
     // Someone asked for this run (CLI, admin): tell them why it did nothing.

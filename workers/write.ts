@@ -97,13 +97,16 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
         if (!connector.order)
           throw new UnrecoverableError(`tracker ${data.trackerId} no longer ranks`);
         try {
-          await connector.order.apply({
-            ...(batch.before !== undefined
-              ? { before: batch.before }
-              : { after: batch.after ?? '' }),
-            ids: batch.ids,
-            ranks: Object.fromEntries(batch.ids.map((id) => [id, data.newRanks[id] ?? ''])),
-          });
+          await connector.order
+            .apply({
+              ...(batch.before !== undefined
+                ? { before: batch.before }
+                : { after: batch.after ?? '' }),
+              ids: batch.ids,
+              ranks: Object.fromEntries(batch.ids.map((id) => [id, data.newRanks[id] ?? ''])),
+            })
+            // Answered or failed, it may have moved the board: a full run's plan reads it again.
+            .finally(() => ctx.locks.noteRankCall(data.trackerId));
           break;
         } catch (err) {
           // A fault (5xx, timeout, reset): this step again after a short wait, a few times,

@@ -56,7 +56,7 @@ export interface StoredPlan {
 
 type PlanContext = Pick<
   PipelineContext,
-  'store' | 'runs' | 'history' | 'logger' | 'settings' | 'settingsHash' | 'limiter'
+  'store' | 'runs' | 'history' | 'logger' | 'settings' | 'settingsHash' | 'limiter' | 'locks'
 >;
 
 export async function planStored(
@@ -110,8 +110,9 @@ export async function planStored(
     // Stored ranks may be stale: a tracker renumbers its ranks without touching `updated`, and
     // even a full pull reads its pages over seconds while the previous plan's rank calls land
     // (a mix of before and after; the soak saw the same issues moved every second for a
-    // minute). Before moving anything, plan again on the order the tracker has now.
-    if (moved > 0 && trackerOrder.currentRanks) {
+    // minute). Before moving anything, plan again on the order the tracker has now, unless a
+    // full pull has just read every rank with none of our rank calls landing meanwhile.
+    if (moved > 0 && trackerOrder.currentRanks && !(await pulledRanksHold(ctx, options.run))) {
       const currentRanks = trackerOrder.currentRanks.bind(trackerOrder);
       if (await refreshRanks(ctx, trackerId, columns, currentRanks))
         ({ changes: plan.order, moved } = await planOnce());
@@ -289,6 +290,18 @@ async function decideOrdered(plan: Decide, chunk: number): Promise<void> {
     );
     await savePlanned(plan, planned);
   }
+}
+
+/**
+ * Whether the ranks the run pulled are the board's: a full run whose pull finished, with no rank
+ * call of ours answered since it started (WriteLocks.noteRankCall). Another tool's moves during
+ * those seconds are no likelier than during the board read itself; a later plan sees them.
+ */
+async function pulledRanksHold(ctx: PlanContext, run: RunInfo | null): Promise<boolean> {
+  if (!run?.full || run.pullFailed || run.rankCallsAtStart === null) return false;
+  const held = (await ctx.locks.rankCalls(run.trackerId)) === run.rankCallsAtStart;
+  if (held) ctx.logger.debug({ trackerId: run.trackerId, runId: run.runId }, 'pulled ranks hold');
+  return held;
 }
 
 /** The tracker's current ranks into the columns (saved); false when they could not be read. */

@@ -44,6 +44,8 @@ export interface Keys {
   rateLimit(trackerId: string): string;
   /** The latest plan that orders the tracker's board (a counter; see WriteLocks). */
   orderGeneration(trackerId: string): string;
+  /** Rank calls netvalue has made to the tracker's board (a counter; see WriteLocks). */
+  rankCalls(trackerId: string): string;
   /** Set while the tracker's scope was checked recently (a TTL; see MetaStore). */
   scopeChecked(trackerId: string): string;
   /** When each tracker's first run (no watermark yet) started: tracker id -> ISO time. */
@@ -106,6 +108,7 @@ export function redisKeys(redisPrefix: string): Keys {
     writeLock: (id, issueId) => `${t(id)}:wlock:${issueId}`,
     rateLimit: (id) => `${t(id)}:rate`,
     orderGeneration: (id) => `${t(id)}:order-gen`,
+    rankCalls: (id) => `${t(id)}:rank-calls`,
     scopeChecked: (id) => `${t(id)}:scope-checked`,
     firstRuns: `${p}:first-runs`,
     delivery: (id, d) => `${t(id)}:delivery:${d}`,

@@ -52,6 +52,8 @@ const RunHashSchema = z.object({
   group: RunIds.optional(),
   /** Why the run was started, when not the schedule (`scoring settings changed`). */
   reason: z.string().optional(),
+  /** The tracker's rank-call count when the run started (WriteLocks.noteRankCall). */
+  rankCalls: Count.optional(),
 });
 const CountersSchema = z.record(z.enum(RUN_COUNTERS), Count);
 
@@ -71,6 +73,11 @@ export interface RunInfo {
   group: string[];
   /** Why the run was started, when not the schedule: the writes' `why`. */
   reason: string | null;
+  /**
+   * The tracker's count of netvalue's rank calls before the pull (WriteLocks.noteRankCall), or
+   * null: the plan of a full run reads the board again only if a rank call landed since.
+   */
+  rankCallsAtStart: number | null;
 }
 
 export interface RunSummary extends Record<RunCounter, number> {
@@ -111,6 +118,7 @@ export function parseRunInfo(
     finishedAt: run.finishedAt ?? null,
     group: run.group ?? [],
     reason: run.reason ?? null,
+    rankCallsAtStart: run.rankCalls ?? null,
   };
 }
 

@@ -65,6 +65,8 @@ export class RunStore {
     group?: string[];
     /** Why it was started, when not the schedule (see RunInfo.reason). */
     reason?: string;
+    /** The tracker's rank-call count before the pull (see RunInfo.rankCallsAtStart). */
+    rankCalls?: number;
   }): Promise<void> {
     const key = this.keys.run(run.runId);
     const fields: Record<string, string | number> = {
@@ -78,6 +80,7 @@ export class RunStore {
       group: JSON.stringify(run.group ?? []),
       writePending: 0,
       ...(run.reason ? { reason: run.reason } : {}),
+      ...(run.rankCalls === undefined ? {} : { rankCalls: run.rankCalls }),
     };
     for (const c of RUN_COUNTERS) fields[c] = 0;
     await this.redis

@@ -300,6 +300,20 @@ export class WriteLocks {
     return current > generation;
   }
 
+  /**
+   * Counts a rank call once it has been answered (or failed: it may have landed). A full run
+   * notes the count when it starts: unchanged when its plan begins, no rank call of ours landed
+   * while its pages were read, so the ranks it pulled are the board's (plan-stored.ts).
+   */
+  async noteRankCall(trackerId: string): Promise<void> {
+    await this.redis.incr(this.keys.rankCalls(trackerId));
+  }
+
+  /** Rank calls counted so far (see `noteRankCall`). */
+  async rankCalls(trackerId: string): Promise<number> {
+    return Number((await this.redis.get(this.keys.rankCalls(trackerId))) ?? 0);
+  }
+
   /** Releases those of `ids` that `owner` holds. */
   async unlock(trackerId: string, ids: readonly string[], owner: string): Promise<void> {
     if (ids.length === 0) return;

@@ -5,7 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSync, totals } from '../../src/pipeline/sync-run.js';
+import { SyncStartData } from '../../src/queues.js';
+import { processSyncStart } from '../../workers/sync.js';
 import { startHarness, writeCounts, type Harness } from './pipeline-harness.js';
+import { waitForRun } from './server-harness.js';
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -47,10 +50,10 @@ describe('board order after the tracker renumbered its ranks', () => {
     expect(third.find((s) => s.trackerId === 'acme-jira')?.moved).toBe(0);
   });
 
-  it('reads the board before moving issues even in a full run, whose pages are not all current', async () => {
-    // A full pull reads its pages over seconds while rank calls land, and a page older than what
-    // is stored (a webhook's newer snapshot) keeps the stored rank: the run's ranks are a mix. The
-    // soak saw full runs move the same issues again every second for a minute.
+  it('reads the board before moving issues in a full run while a rank call of ours landed', async () => {
+    // A full pull reads its pages over seconds while an earlier plan's rank calls land, and a page
+    // older than what is stored (a webhook's newer snapshot) keeps the stored rank: the run's
+    // ranks are a mix. The soak saw full runs move the same issues again every second for a minute.
     h = await startHarness({
       jira: { issues: 40, seed: 23 },
       linear: { issues: 4, seed: 24 },
@@ -66,10 +69,56 @@ describe('board order after the tracker renumbered its ranks', () => {
     const newer = new Date(Date.now() + 3_600_000).toISOString();
     await h.ctx.store.putMany([{ ...first, updatedAt: newer, rank: '9|zzzzzz:' }], [first.member]);
     const ranksBefore = writeCounts(h).jiraRanks;
+    const boardReadsBefore = boardReads(h);
+    // The pull's page is held a moment, and a rank call of ours is answered meanwhile.
+    h.jira.faults.enqueueFor('search', { kind: 'latency', ms: 300 });
+    const done = waitForRun(h.ctx, 'acme-jira-full');
 
-    const full = await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false });
-    expect(totals(full).failed).toBe(0);
-    expect(full[0]?.moved).toBe(0);
+    const data = { trackerId: 'acme-jira', runId: 'acme-jira-full', full: true };
+    await processSyncStart(h.ctx, SyncStartData.parse(data));
+    await h.ctx.locks.noteRankCall('acme-jira');
+
+    const summary = await done;
+    expect(summary.failed).toBe(0);
+    expect(boardReads(h) - boardReadsBefore).toBe(1);
+    expect(summary.moved).toBe(0);
     expect(writeCounts(h).jiraRanks - ranksBefore).toBe(0);
   });
+
+  it('trusts the ranks a full pull read when no rank call of ours landed during it', async () => {
+    // A first sync of a board in no particular order: the pull has just read every rank.
+    h = await startHarness({
+      jira: { issues: 60, seed: 25 },
+      linear: { issues: 4, seed: 26 },
+      jiraTracker: { rank: true },
+    });
+    const first = await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false });
+    expect(totals(first).failed).toBe(0);
+    expect(first[0]?.moved).toBeGreaterThan(0);
+    // No second read of the board: the moves were planned on the pulled ranks...
+    expect(boardReads(h)).toBe(0);
+    // (every rank call was counted, for the next full run to know the board moved under it)
+    expect(await h.ctx.locks.rankCalls('acme-jira')).toBe(writeCounts(h).jiraRanks);
+    // ...and they were right: the board is in ranking order, and a full run moves nothing more.
+    const ranking = (await h.ctx.store.rankingAll())
+      .map((r) => r.record)
+      .filter((r) => r.trackerId === 'acme-jira' && typeof r.rank === 'string')
+      .map((r) => r.id);
+    const onBoard = new Set(ranking);
+    expect(
+      h.jira
+        .issuesInRankOrder()
+        .map((i) => i.id)
+        .filter((id) => onBoard.has(id)),
+    ).toEqual(ranking);
+    const again = await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false });
+    expect(again[0]?.moved).toBe(0);
+  });
 });
+
+/** Reads of the board's current ranks: the rank-only search (connectors/jira/current-ranks.ts). */
+function boardReads(harness: Harness): number {
+  return harness.jira.log.count(
+    (e) => e.operation === 'search' && (e.body as { maxResults?: number }).maxResults === 5000,
+  );
+}

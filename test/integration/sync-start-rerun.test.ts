@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { JOB, SyncStartData } from '../../src/queues.js';
-import type { RunSummary } from '../../src/store/run-record.js';
 import { processSyncStart } from '../../workers/sync.js';
 import { startHarness, type Harness } from './pipeline-harness.js';
+import { waitForRun } from './server-harness.js';
 
 describe('a sync start job that runs again', () => {
   let h: Harness | undefined;
@@ -16,25 +16,6 @@ describe('a sync start job that runs again', () => {
     h = undefined;
   });
 
-  /** Resolves with the run's summary once it is done (pub/sub, no polling). */
-  async function runDone(harness: Harness, runId: string): Promise<RunSummary> {
-    let settle: (s: RunSummary) => void = () => undefined;
-    const done = new Promise<RunSummary>((resolve) => (settle = resolve));
-    const check = async () => {
-      const s = await harness.ctx.runs.summary(runId);
-      if (s?.status === 'done') settle(s);
-    };
-    const events = await harness.ctx.runs.subscribe((id) => {
-      if (id === runId) void check();
-    });
-    try {
-      await check();
-      return await done;
-    } finally {
-      await events.close();
-    }
-  }
-
   it('carries on its own run after creating it: every issue, no "another sync"', async () => {
     h = await startHarness({ jira: { issues: 20, seed: 81 }, linear: { issues: 5, seed: 82 } });
     const data = SyncStartData.parse({
@@ -42,7 +23,7 @@ describe('a sync start job that runs again', () => {
       runId: 'acme-jira-again',
       full: true,
     });
-    const done = runDone(h, data.runId ?? '');
+    const done = waitForRun(h.ctx, data.runId ?? '');
 
     await processSyncStart(h.ctx, data);
     await processSyncStart(h.ctx, data); // the same job, handed out again
@@ -63,7 +44,7 @@ describe('a sync start job that runs again', () => {
       runId: 'acme-jira-half',
       full: true,
     });
-    const done = runDone(h, 'acme-jira-half');
+    const done = waitForRun(h.ctx, 'acme-jira-half');
 
     await processSyncStart(h.ctx, data);
 
@@ -80,7 +61,7 @@ describe('a sync start job that runs again', () => {
       runId: 'acme-jira-over',
       full: true,
     });
-    const done = runDone(h, 'acme-jira-over');
+    const done = waitForRun(h.ctx, 'acme-jira-over');
     await processSyncStart(h.ctx, data);
     const { pulled } = await done;
     // The lock is released when the run completes; hold it again as a stale leftover would.
