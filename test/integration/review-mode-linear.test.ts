@@ -126,9 +126,10 @@ describe('review mode (Linear)', () => {
 
   it('follows a webhook edit, then approving everything leaves nothing pending', async () => {
     const pending = await routes.plan(LINEAR);
-    const record = (await h.ctx.store.all(LINEAR)).find(
-      (r) => !pending.items.some((p) => p.issueId === r.id),
-    );
+    // The lowest on the board of the issues not pending: leading the ranking, it has to move.
+    const record = (await h.ctx.store.all(LINEAR))
+      .filter((r) => !pending.items.some((p) => p.issueId === r.id))
+      .sort((a, b) => Number(b.rank) - Number(a.rank))[0];
     if (!record) throw new Error('every issue is pending');
     const target = h.linear.issue(record.key);
     h.linear.editIssue(target.identifier, { valueLabel: '$900k' });
