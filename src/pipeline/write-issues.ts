@@ -181,16 +181,14 @@ async function writePass(
       }
     }
     const ids = items.map((i) => i.record.id);
-    // Sent together on the one connection the stores share: a single round trip.
-    await Promise.all([
-      ctx.store.recordWritten(trackerId, states, ranks, (multi) => {
-        ctx.audit.addTo(multi, audit);
-        ctx.locks.addDone(multi, trackerId, ids);
-        // Counted with the writes it counts: a kill between two commands cannot drop it.
-        if (data.runId) ctx.runs.addCount(multi, data.runId, { written: items.length });
-      }),
-      ctx.meta.clearFailures(trackerId, ids),
-    ]);
+    // One MULTI (one per hash tag on a cluster): a socket write costs more than its commands.
+    await ctx.store.recordWritten(trackerId, states, ranks, (multi) => {
+      ctx.audit.addTo(multi, audit);
+      ctx.locks.addDone(multi, trackerId, ids);
+      ctx.meta.addClearFailures(multi, trackerId, ids);
+      // Counted with the writes it counts: a kill between two commands cannot drop it.
+      if (data.runId) ctx.runs.addCount(multi, data.runId, { written: items.length });
+    });
     outcome.written += items.length;
     ctx.metrics.writes.inc({ tracker: trackerId, result: 'written' }, items.length);
   };

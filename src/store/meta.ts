@@ -8,6 +8,7 @@ import { IssueSchema, type Issue } from '../domain/issue.js';
 import { AuthFailures } from './auth-failures.js';
 import { parseStoredJson, type OnCorrupt } from './corrupt.js';
 import type { Keys } from './keys.js';
+import type { TaggedBatch } from './tagged-batch.js';
 
 /** A failed write, as stored and as the admin API answers it. */
 export const FailureRecordSchema = z.object({
@@ -47,9 +48,18 @@ end
 return 1
 `;
 
+/** SET NX PX: -1 when this caller claimed the check, else the ms it stays fresh (PTTL). */
+const CLAIM_SCOPE_CHECK = `
+if redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return -1 end
+local left = redis.call('PTTL', KEYS[1])
+if left < 0 then return 0 end
+return left`;
+
 export class MetaStore {
   /** Failed authentications per client address (the server's rate limit on them). */
   readonly authFailures: AuthFailures;
+  /** Per tracker: until when (this process's clock) its scope check is known to be fresh. */
+  private readonly scopeFreshUntil = new Map<string, number>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -91,21 +101,32 @@ export class MetaStore {
   /**
    * Claims the tracker's next scope check when none was made in the last `freshMs`: true for one
    * caller, who then checks (src/pipeline/scope-check.ts). The claim counts as the check until it
-   * expires, unless `scopeCheckFailed` gives it back.
+   * expires, unless `scopeCheckFailed` gives it back. A refused claim tells how long the check
+   * stays fresh, and until then this process asks Redis no more: a write asked before every call,
+   * a sixth of a full sync's round trips. Another process's failed check is then retried by that
+   * process, or here once the freshness runs out.
    */
   async claimScopeCheck(trackerId: string, freshMs: number): Promise<boolean> {
-    const key = this.keys.scopeChecked(trackerId);
-    return (await this.redis.set(key, '1', 'PX', Math.max(1, freshMs), 'NX')) === 'OK';
+    if (Date.now() < (this.scopeFreshUntil.get(trackerId) ?? 0)) return false;
+    const ms = Math.max(1, freshMs);
+    const left = Number(
+      await this.redis.eval(CLAIM_SCOPE_CHECK, 1, this.keys.scopeChecked(trackerId), ms),
+    );
+    this.scopeFreshUntil.set(trackerId, Date.now() + (left < 0 ? ms : left));
+    return left < 0;
   }
 
   /** The scope was checked `agoMs` ago (an incremental pull's first page): fresh for the rest. */
   async scopeChecked(trackerId: string, freshMs: number, agoMs: number): Promise<void> {
     const left = Math.ceil(freshMs - agoMs);
-    if (left > 0) await this.redis.set(this.keys.scopeChecked(trackerId), '1', 'PX', left);
+    if (left <= 0) return;
+    await this.redis.set(this.keys.scopeChecked(trackerId), '1', 'PX', left);
+    this.scopeFreshUntil.set(trackerId, Date.now() + left);
   }
 
   /** A claimed check failed: the next caller checks again. */
   async scopeCheckFailed(trackerId: string): Promise<void> {
+    this.scopeFreshUntil.delete(trackerId);
     await this.redis.del(this.keys.scopeChecked(trackerId));
   }
 
@@ -132,7 +153,19 @@ export class MetaStore {
 
   async clearFailures(trackerId: string, issueIds: readonly string[]): Promise<void> {
     if (issueIds.length === 0) return;
-    await this.redis.hdel(this.keys.failures, ...issueIds.map((id) => `${trackerId}${SEP}${id}`));
+    await this.redis.hdel(this.keys.failures, ...this.failureFields(trackerId, issueIds));
+  }
+
+  /** Adds the clearing of the issues' failures to a caller's MULTI (a write's record). */
+  addClearFailures(batch: TaggedBatch, trackerId: string, issueIds: readonly string[]): void {
+    if (issueIds.length === 0) return;
+    batch
+      .at(this.keys.failures)
+      .hdel(this.keys.failures, ...this.failureFields(trackerId, issueIds));
+  }
+
+  private failureFields(trackerId: string, issueIds: readonly string[]): string[] {
+    return issueIds.map((id) => `${trackerId}${SEP}${id}`);
   }
 
   async failures(): Promise<FailureRecord[]> {

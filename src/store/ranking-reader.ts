@@ -14,6 +14,21 @@
 import type { RedisClient } from './redis-client.js';
 import type { Keys } from './keys.js';
 
+/** Members a POSITIONS script looks up at once (Redis runs one script at a time). */
+const POSITIONS_WINDOW = 500;
+
+/**
+ * For each member (ARGV): how many members of the set (KEYS[1]) sort before it, and 1 if it is
+ * in the set, else 0; as one flat array.
+ */
+const POSITIONS = `
+local out = {}
+for i = 1, #ARGV do
+  out[2 * i - 1] = redis.call('ZLEXCOUNT', KEYS[1], '-', '(' .. ARGV[i])
+  out[2 * i] = redis.call('ZSCORE', KEYS[1], ARGV[i]) and 1 or 0
+end
+return out`;
+
 /** Members per ZRANGE window. @defaultValue 1000 */
 export const DEFAULT_RANKING_CHUNK = 1000;
 
@@ -101,23 +116,35 @@ export class RankingReader {
 
   /**
    * 1-based unified positions of members (null where absent): whether each is in its tracker's
-   * set, and how many members sort before it in every set. The commands are sent together (one
-   * round trip; on a cluster each goes to the master of its tracker's set).
+   * set, and how many members sort before it in every set. One script per set and window of
+   * members (on a cluster each goes to the master of its tracker's set): a command per member
+   * and set was two thirds of a full sync's Redis commands.
    */
   async positions(
     members: readonly { member: string; trackerId: string }[],
   ): Promise<(number | null)[]> {
     if (members.length === 0) return [];
     const trackers = await this.trackers();
-    const present = members.map((m) => this.redis.zscore(this.keys.ranking(m.trackerId), m.member));
-    const before = members.map((m) =>
-      Promise.all(
-        trackers.map((t) => this.redis.zlexcount(this.keys.ranking(t), '-', `(${m.member}`)),
-      ),
-    );
-    const [scores, counts] = await Promise.all([Promise.all(present), Promise.all(before)]);
-    return scores.map((score, i) =>
-      score === null ? null : 1 + (counts[i] ?? []).reduce((a, b) => a + b, 0),
-    );
+    const out: (number | null)[] = [];
+    for (let start = 0; start < members.length; start += POSITIONS_WINDOW) {
+      const window = members.slice(start, start + POSITIONS_WINDOW);
+      const names = window.map((m) => m.member);
+      const perSet = await Promise.all(
+        trackers.map(
+          async (t) =>
+            (await this.redis.eval(POSITIONS, 1, this.keys.ranking(t), ...names)) as number[],
+        ),
+      );
+      window.forEach((m, i) => {
+        let before = 0;
+        let present = false;
+        perSet.forEach((replies, s) => {
+          before += replies[2 * i] ?? 0;
+          if (trackers[s] === m.trackerId) present = replies[2 * i + 1] === 1;
+        });
+        out.push(present ? 1 + before : null);
+      });
+    }
+    return out;
   }
 }

@@ -22,7 +22,7 @@ async function keysOf(redis: RedisClient, pattern: string): Promise<string[]> {
  * Per-tracker keys added after the layout change: an old deployment never held them, so
  * `toOldLayout` drops them and `snapshot` leaves them out of the comparison.
  */
-const NEWER_KEY = /^\{[^}]+\}:(order-gen|scope-checked)$/;
+const NEWER_KEY = /^\{[^}]+\}:(order-gen|scope-checked|rank-calls)$/;
 
 /** The old name of a per-tracker key (`{p:t}:<rest>`), null for the ranking set, '' to drop. */
 function oldName(prefix: string, key: string): string | null {

@@ -99,6 +99,23 @@ describe('unified ranking merged from per-tracker sets', () => {
     );
   });
 
+  it('gives positions of more members than one lookup takes, and null for one not ranked', async () => {
+    const prefix = `t-${randomUUID().slice(0, 12)}`;
+    prefixes.push(prefix);
+    const store = new IssueStore(redis, redisKeys(prefix), fail);
+    const records = Array.from({ length: 1234 }, (_, i) =>
+      issue(i % 3 === 0 ? 'b' : 'a', i, (i * 7919) % 1000),
+    );
+    await store.putMany(records);
+    const order = (await store.rankingAll()).map(({ record }) => record.member);
+    const absent = issue('b', 99_999, 5).member;
+    const asked = [...records.map((r) => r.member), absent];
+
+    const positions = await store.positions(asked);
+
+    expect(positions).toEqual([...records.map((r) => order.indexOf(r.member) + 1), null]);
+  });
+
   it('moves an issue when its score changes and drops it when removed', async () => {
     const prefix = `t-${randomUUID().slice(0, 12)}`;
     prefixes.push(prefix);

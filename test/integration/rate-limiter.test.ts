@@ -120,4 +120,27 @@ describe('write rate limiter (GCRA in Redis)', () => {
     });
     expect(await redis.hget(budget, 'guessed')).toBe('0');
   });
+
+  it('tells Redis a budget with plenty left once per moment, and a low one or a new window always', async () => {
+    const limiter = new RateLimiter(redis, redisKeys(prefix));
+    const budget = `${redisKeys(prefix).rateLimit('told')}:budget`;
+    const resetAtMs = Date.now() + 60_000;
+    const told = async (remaining: number, reset = resetAtMs) => {
+      await limiter.followBudget('told', {
+        requestsRemaining: remaining,
+        requestsLimit: 1000,
+        resetAtMs: reset,
+      });
+      return Number(await redis.hget(budget, 'remaining'));
+    };
+    // The count stored is what is left above the reserve (2 % of 1,000).
+    expect(await told(900)).toBe(880);
+    // A moment later, plenty left in the same window: the answer is not sent.
+    expect(await told(899)).toBe(880);
+    // Running low (below a fifth): every answer is sent (the pace depends on it).
+    expect(await told(150)).toBe(130);
+    expect(await told(149)).toBe(129);
+    // A new window is always told.
+    expect(await told(990, resetAtMs + 60_000)).toBe(970);
+  });
 });
