@@ -33,7 +33,9 @@ export async function enqueueSyncs(
 
 /**
  * A run's pages are all scored: plan it, or, for a run of a group, plan the whole group once
- * every run of it is scored (so each tracker's unified rank positions see every tracker).
+ * every run of it is scored (so each tracker's unified rank positions see every tracker). A
+ * tracker that writes no unified position plans at once: its values and its board's order depend
+ * on its own issues only, and waiting for the slowest tracker's pull left its budget unused.
  */
 export async function scorePhaseDone(
   ctx: PipelineContext,
@@ -46,10 +48,14 @@ export async function scorePhaseDone(
     if (run?.status !== 'done') await enqueuePlan(ctx, { trackerId, runId, rescore: false });
     return;
   }
+  const ownPlan = !ctx.connectors.get(trackerId)?.writes.has('rankPosition');
+  if (ownPlan && run?.status !== 'done')
+    await enqueuePlan(ctx, { trackerId, runId, rescore: false });
   if (!(await ctx.runs.groupScored(group, runId))) return;
   for (const member of group) {
     const memberRun = await ctx.runs.info(member);
-    // A run skipped at its start (another sync of its tracker was running) is already done.
+    // A run skipped at its start (another sync of its tracker was running) is already done; a
+    // plan queued already (the same job id) is not queued again.
     if (memberRun && memberRun.status !== 'done') {
       await enqueuePlan(ctx, { trackerId: memberRun.trackerId, runId: member, rescore: false });
     }
