@@ -137,10 +137,13 @@ export async function processSyncPage(
   // An incremental pull's first page asked which issues left the scope (scope-check.ts).
   if (data.page === 0 && data.sinceIso !== null)
     await scopeCheckedAt(ctx, data.trackerId, pulledAtMs);
-  // Marked (and counted) once, before the next page can finish the run's pulling.
-  await ctx.runs.pageEnqueued(data.runId, data.page, issues.length);
-  await ctx.runs.touchLock(data.trackerId, data.runId);
-  const stop = nextCursor === null ? null : await pageLimitReached(ctx, data, nextCursor);
+  // Marked (and counted) once, before the next page can finish the run's pulling. The three are
+  // independent and sent together: pages are the critical path of a sync.
+  const [, , stop] = await Promise.all([
+    ctx.runs.pageEnqueued(data.runId, data.page, issues.length),
+    ctx.runs.touchLock(data.trackerId, data.runId),
+    nextCursor === null ? null : pageLimitReached(ctx, data, nextCursor),
+  ]);
   // The next pull starts before this page's issues are handed on: pages are the critical path.
   if (nextCursor !== null && stop === null) {
     const next: SyncPageData = { ...data, page: data.page + 1, cursor: nextCursor };

@@ -121,6 +121,39 @@ describe('write rate limiter (GCRA in Redis)', () => {
     expect(await redis.hget(budget, 'guessed')).toBe('0');
   });
 
+  it('lets a read go at once when nothing holds it, taking its call from the budget', async () => {
+    const limiter = new RateLimiter(redis, redisKeys(prefix));
+    const budget = `${redisKeys(prefix).rateLimit('reads')}:budget`;
+    await limiter.followBudget('reads', {
+      requestsRemaining: 500,
+      requestsLimit: 1000,
+      resetAtMs: Date.now() + 60_000,
+    });
+    const before = Number(await redis.hget(budget, 'remaining'));
+    expect(await limiter.readTurn('reads')).toBeLessThan(100);
+    expect(Number(await redis.hget(budget, 'remaining'))).toBe(before - 1);
+  });
+
+  it('holds a read for a pause, and spaces reads at the slow pace of a low budget', async () => {
+    const limiter = new RateLimiter(redis, redisKeys(prefix));
+    const pauseEnds = Date.now() + 300;
+    await limiter.pause('paused-read', pauseEnds);
+    await limiter.readTurn('paused-read');
+    expect(Date.now()).toBeGreaterThanOrEqual(pauseEnds - 5);
+
+    // 30 left of 1,000 (reserve 20) for the next 2 s: 10 usable, one read every 200 ms.
+    await limiter.followBudget('slow-read', {
+      requestsRemaining: 30,
+      requestsLimit: 1000,
+      resetAtMs: Date.now() + 2000,
+    });
+    const first = Date.now();
+    await limiter.readTurn('slow-read');
+    await limiter.readTurn('slow-read');
+    await limiter.readTurn('slow-read');
+    expect(Date.now() - first).toBeGreaterThanOrEqual(2 * 180);
+  });
+
   it('tells Redis a budget with plenty left once per moment, and a low one or a new window always', async () => {
     const limiter = new RateLimiter(redis, redisKeys(prefix));
     const budget = `${redisKeys(prefix).rateLimit('told')}:budget`;
