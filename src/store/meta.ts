@@ -151,21 +151,11 @@ export class MetaStore {
     await multi.exec();
   }
 
-  async clearFailures(trackerId: string, issueIds: readonly string[]): Promise<void> {
-    if (issueIds.length === 0) return;
-    await this.redis.hdel(this.keys.failures, ...this.failureFields(trackerId, issueIds));
-  }
-
   /** Adds the clearing of the issues' failures to a caller's MULTI (a write's record). */
   addClearFailures(batch: TaggedBatch, trackerId: string, issueIds: readonly string[]): void {
     if (issueIds.length === 0) return;
-    batch
-      .at(this.keys.failures)
-      .hdel(this.keys.failures, ...this.failureFields(trackerId, issueIds));
-  }
-
-  private failureFields(trackerId: string, issueIds: readonly string[]): string[] {
-    return issueIds.map((id) => `${trackerId}${SEP}${id}`);
+    const fields = issueIds.map((id) => `${trackerId}${SEP}${id}`);
+    batch.at(this.keys.failures).hdel(this.keys.failures, ...fields);
   }
 
   async failures(): Promise<FailureRecord[]> {
