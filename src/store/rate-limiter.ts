@@ -342,12 +342,13 @@ export class RateLimiter {
     // Plenty left in the window this process told Redis about a moment ago: the shared count
     // already holds every call taken since (TAKE), so the answer has nothing to correct soon
     // enough to matter. A write told Redis after every call, a fifth of its socket writes.
+    const pace = budgetPace(budget, now);
     const told = this.budgetTold.get(trackerId);
     if (
       told !== undefined &&
       now - told.atMs < BUDGET_RETELL_MS &&
       Math.abs(told.resetAtMs - b.resetAtMs) < 1000 &&
-      budgetPace(budget, now) === null
+      pace === null
     )
       return;
     this.budgetTold.set(trackerId, { atMs: now, resetAtMs: b.resetAtMs });
@@ -362,7 +363,6 @@ export class RateLimiter {
       Math.max(0, (b.limit ?? b.remaining) - reserve),
     );
     // A spent budget needs no pause: the count makes every call wait for the reset.
-    const pace = budgetPace(budget, now);
     if (pace !== null && 'intervalMs' in pace) {
       await this.slowUntil(trackerId, pace.intervalMs, pace.untilMs);
     }
