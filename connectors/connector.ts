@@ -62,6 +62,44 @@ export interface Connector {
   budget(): RateBudget | null;
   /** How many HTTP requests this connector has sent, by kind (for metrics and benchmarks). */
   requestCounts(): { reads: number; writes: number };
+  /**
+   * What `create` learned from the tracker (Jira field ids, Linear teams and label groups), as
+   * plain data a worker thread can post: `ConnectorModule.offline` builds a connector from it.
+   */
+  readonly learned: unknown;
+}
+
+/** What of a connector reaches its tracker; `offlineCalls` stands in where nothing may. */
+export type TrackerCalls = Pick<
+  Connector,
+  'pullPage' | 'fetchIssue' | 'leftScope' | 'write' | 'budget' | 'requestCounts'
+> & {
+  /** Applies one order step (`TrackerOrder.apply`). */
+  applyOrder(step: OrderStep): Promise<void>;
+  /** `TrackerOrder.currentRanks`, when the tracker can read its order cheaply. */
+  currentRanks?(): Promise<Map<string, TrackerRank>>;
+};
+
+/**
+ * The calls of an offline connector (`ConnectorModule.offline`): each one refuses, saying where
+ * the calls are made. serve's HTTP thread holds such connectors; its job thread makes the calls.
+ */
+export function offlineCalls(trackerId: string): TrackerCalls {
+  const refuse = (what: string) => () =>
+    Promise.reject(
+      new Error(
+        `tracker ${trackerId}: this connector makes no tracker call (${what}); serve's job thread makes them`,
+      ),
+    );
+  return {
+    pullPage: refuse('pull a page'),
+    fetchIssue: refuse('read an issue'),
+    leftScope: refuse('read the issues that left the scope'),
+    write: refuse('write'),
+    applyOrder: refuse('change the order'),
+    budget: () => null,
+    requestCounts: () => ({ reads: 0, writes: 0 }),
+  };
 }
 
 /**
@@ -193,6 +231,13 @@ export interface ConnectorModule<
    * label groups). Throws `TrackerError` with a message that says what to fix.
    */
   create(config: z.infer<S>, deps: ConnectorDeps): Promise<Connector>;
+  /**
+   * A connector from what `create` learned (`Connector.learned`, sent by another thread), that
+   * makes no tracker call: it verifies and parses webhooks, maps results to values and plans
+   * orders; its calls refuse (`offlineCalls`). Loads no tracker SDK, so serve's HTTP thread does
+   * not pay for one (README "Performance"). Throws when `learned` is not this kind's.
+   */
+  offline(config: z.infer<S>, learned: unknown, deps: ConnectorDeps): Connector;
   /** Reaches the tracker and reports credentials, fields/teams and writability. Never throws. */
   check(config: z.infer<S>, deps: ConnectorDeps): Promise<CheckReport>;
 }

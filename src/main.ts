@@ -74,8 +74,11 @@ export function publicUrl(config: Config): string {
 
 export interface ContextOptions {
   logger?: Logger;
-  /** Prebuilt connectors (tests); otherwise each tracker's module creates one. */
-  connectors?: ReadonlyMap<string, Connector>;
+  /**
+   * Prebuilt connectors (tests; serve's HTTP thread, as `offlineConnectors`, once its job thread
+   * has learned what they need); otherwise each tracker's module creates one.
+   */
+  connectors?: ReadonlyMap<string, Connector> | Promise<ReadonlyMap<string, Connector>>;
 }
 
 export interface AppContext extends PipelineContext {
@@ -99,7 +102,7 @@ export async function createContext(
   const connectors = await (async () => {
     await migrateKeys(redis, config, logger);
     await claimPrefix(config, new DeploymentStore(redis, keys));
-    return options.connectors ?? (await createConnectors(config));
+    return await (options.connectors ?? createConnectors(config));
   })().catch(async (err: unknown) => {
     await redis.quit().catch(() => undefined);
     throw err;
@@ -216,6 +219,22 @@ async function claimPrefix(config: Readonly<Config>, deployment: DeploymentStore
     `Redis prefix {${config.redisPrefix}} holds another deployment's state (${list}). ` +
       `Give this deployment a redisPrefix of its own (or NETVALUE_REDIS_PREFIX); if this ` +
       `deployment really moved, forget the old site with: redis-cli HDEL '{${config.redisPrefix}}:deployment' <tracker id>`,
+  );
+}
+
+/**
+ * Connectors that make no tracker call (`ConnectorModule.offline`), from what another thread's
+ * connectors learned (`Connector.learned`, by tracker id): serve's HTTP thread verifies and parses
+ * webhooks with them and loads no tracker SDK (README "Performance").
+ */
+export async function offlineConnectors(
+  config: Readonly<Config>,
+  learned: Promise<Readonly<Record<string, unknown>>>,
+): Promise<Map<string, Connector>> {
+  const deps = { publicUrl: publicUrl(config) };
+  const byTracker = await learned;
+  return new Map(
+    config.trackers.map((t) => [t.id, connectorModule(t).offline(t, byTracker[t.id], deps)]),
   );
 }
 

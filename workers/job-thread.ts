@@ -91,7 +91,9 @@ async function main(): Promise<void> {
       .then(() => ctx.close())
       .finally(() => port.postMessage({ type: 'closed' }));
   });
-  port.postMessage({ type: 'prepared' });
+  // serve's HTTP thread builds offline connectors from what these learned (src/main.ts).
+  const learned = Object.fromEntries([...ctx.connectors].map(([id, c]) => [id, c.learned]));
+  port.postMessage({ type: 'prepared', learned });
 }
 
 main().catch((err: unknown) => {

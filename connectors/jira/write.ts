@@ -7,27 +7,13 @@ import {
   type RankBatch,
   type WriteValues,
 } from '../../src/domain/index.js';
-import type { WriteItem, WriteTarget } from '../connector.js';
+import type { WriteItem } from '../connector.js';
 import { send } from './client.js';
 import { errorContext, type JiraContext } from './context.js';
 import { MAX_RANK_BATCH } from './rank.js';
 
 function roundCents(n: number): number {
   return Math.round(n * 100) / 100;
-}
-
-/**
- * The values this tracker holds for a target: the (expected) net value, and when their fields
- * are configured the rank position, the P10 and P90 and the confidence (whole %).
- */
-export function desiredValues(ctx: JiraContext, target: WriteTarget): WriteValues {
-  const { result } = target;
-  const values: WriteValues = { netValueUsd: result.netValueUsd };
-  if (ctx.fields.rankPosition) values.rankPosition = target.rankPosition;
-  if (ctx.fields.netValueLow) values.netValueLowUsd = result.netValueLowUsd;
-  if (ctx.fields.netValueHigh) values.netValueHighUsd = result.netValueHighUsd;
-  if (ctx.fields.confidence) values.confidencePct = result.confidencePct;
-  return values;
 }
 
 /** The field a written value goes to, when config enables it. */

@@ -12,8 +12,7 @@ import type { LinearContext } from './context.js';
 import { issueUpdates } from './queries.js';
 import { issueInput, writeChanges } from './write.js';
 
-/** Aliased mutations per request; keeps a request's complexity far below Linear's 10,000 cap. */
-export const LINEAR_WRITE_BATCH = 25;
+export { LINEAR_WRITE_BATCH } from './connector.js';
 
 export async function writeMany(
   ctx: LinearContext,

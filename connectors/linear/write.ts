@@ -1,44 +1,19 @@
 /**
- * Write-back: what netvalue wants on an issue (`desired`) and sending it (`writeChanges`).
+ * Write-back: sending what netvalue wants on an issue (`writeChanges`; connector.ts decides it).
  * `prioritySortOrder` and `priority` go in ONE `issueUpdate`; the note is netvalue's attachment,
  * upserted on one URL per issue (`attachmentCreate` upserts on url + issueId) and deleted when
  * the issue loses its net value, so no stale number stays on it.
  */
 import { TrackerError, type IssueRef, type WriteValues } from '../../src/domain/index.js';
-import type { WriteTarget } from '../connector.js';
 import { send } from './client.js';
 import type { LinearTrackerConfig } from './config.js';
+import { NO_PRIORITY } from './connector.js';
 import { attachmentUrl, type LinearContext } from './context.js';
 import { ATTACHMENT_DELETE, ATTACHMENT_FIND, ATTACHMENT_UPSERT, ISSUE_UPDATE } from './queries.js';
 import { AttachmentFindData, parseResponse } from './responses.js';
 
 export const ATTACHMENT_TITLE = 'Net value';
-/** Linear's "No priority": sorts after every bucket, like unscored issues in the ranking. */
-export const NO_PRIORITY = 0;
 const URGENT = 1;
-
-/**
- * Only the fields config enables. `sortKey` is not here: the rank planner assigns it.
- * - priority: the target bucket (2-4); an issue without a net value gets 0 ("No priority"), so it
- *   sinks below every ranked issue as it does in the unified ranking. Urgent (1) is never
- *   produced: it notifies people and starts SLAs.
- * - note: the explanation (`$5,000/mo x 1 mo - 40 h x $50/h = $3,000`), null when there is none.
- *   For a range it carries the risk figures Linear has no fields for (`... = $3,083 expected
- *   (P10 $2,367, P90 $3,800; 100% chance above $0)`).
- */
-export function desiredValues(config: LinearTrackerConfig, target: WriteTarget): WriteValues {
-  const values: WriteValues = {};
-  if (config.writeBack.priority) {
-    values.priority =
-      target.priority === null
-        ? NO_PRIORITY
-        : Math.min(4, Math.max(2, Math.round(target.priority)));
-  }
-  if (config.writeBack.attachment) {
-    values.note = target.result.status === 'scored' ? target.result.explanation : null;
-  }
-  return values;
-}
 
 export function issueInput(
   config: LinearTrackerConfig,

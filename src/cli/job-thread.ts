@@ -67,6 +67,11 @@ interface PreviewAnswer {
 
 /** A thread that is building its context; `start` starts its workers once that is done. */
 export interface PreparedJobThread {
+  /**
+   * What the thread's connectors learned from the trackers (`Connector.learned`, by tracker id),
+   * once its context is built; rejects with the thread's reason if it fails first.
+   */
+  learned(): Promise<Record<string, unknown>>;
   /** Waits until the thread's context is built, starts its workers; rejects with its reason. */
   start(): Promise<JobThread>;
   /** Ends a thread whose workers never started (serve could not start). */
@@ -94,27 +99,41 @@ export function prepareJobThread(
   let onPrepared: () => void = () => undefined;
   let onReady: () => void = () => undefined;
   let onFail: (err: Error) => void = () => undefined;
+  let onLearned: (learned: Record<string, unknown>) => void = () => undefined;
+  let onLearnFail: (err: Error) => void = () => undefined;
   const prepared = new Promise<void>((resolve) => (onPrepared = resolve));
+  const learned = new Promise<Record<string, unknown>>((resolve, reject) => {
+    onLearned = resolve;
+    onLearnFail = reject;
+  });
   const ready = new Promise<void>((resolve, reject) => {
     onReady = resolve;
     onFail = reject;
   });
-  // Both may reject before anyone awaits them (the caller awaits `start`).
+  // These may reject before anyone awaits them (the caller awaits `learned`, then `start`).
   ready.catch(() => undefined);
+  learned.catch(() => undefined);
   const fail = (err: Error) => {
     const wasRunning = running;
     running = false;
     for (const pending of previews.values()) pending.reject(err);
     previews.clear();
     onFail(err);
+    onLearnFail(err);
     if (wasRunning) onStop(err);
   };
-  worker.on('message', (msg: { type: string; message?: string }) => {
-    if (msg.type === 'prepared') onPrepared();
-    else if (msg.type === 'ready') {
+  worker.on('message', (msg: { type: string; message?: string; learned?: unknown }) => {
+    if (msg.type === 'prepared') {
+      onPrepared();
+      // Structured cloning kept what the thread sent; each connector module checks its part.
+      onLearned((msg.learned ?? {}) as Record<string, unknown>);
+    } else if (msg.type === 'ready') {
       running = true;
       onReady();
     } else if (msg.type === 'failed') {
+      // Before its connectors were built, the reason is start-up's own (a tracker that cannot
+      // be reached, say): told as it is, as when this thread built its own.
+      onLearnFail(new Error(msg.message ?? 'the job thread failed'));
       fail(new Error(`the job thread failed: ${msg.message ?? 'unknown reason'}`));
       void worker.terminate();
     } else if (msg.type === 'report') {
@@ -189,6 +208,7 @@ export function prepareJobThread(
     },
   };
   return {
+    learned: () => learned,
     async start() {
       await Promise.race([prepared, ready]);
       worker.postMessage({ type: 'start' });

@@ -30,6 +30,7 @@ async function loadService() {
   ]);
   return {
     createContext: main.createContext,
+    offlineConnectors: main.offlineConnectors,
     startHttp: http.startHttp,
     keepSchedules: scheduler.keepSchedules,
     scheduleCheckMs: scheduler.SCHEDULE_CHECK_MS,
@@ -103,7 +104,12 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
   let ctx: AppContext;
   try {
     service = await loadService();
-    ctx = await service.createContext(config);
+    // With a job thread, this thread only verifies and parses webhooks: its connectors are built
+    // from what the thread's learned, and no tracker SDK is loaded here (README "Performance").
+    const connectors = thread ? service.offlineConnectors(config, thread.learned()) : null;
+    // createContext may fail before it awaits them (Redis unreachable): its error is the one told.
+    connectors?.catch(() => undefined);
+    ctx = await service.createContext(config, connectors ? { connectors } : {});
   } catch (err) {
     await thread?.abort();
     throw err;

@@ -141,4 +141,29 @@ loadConfig(${JSON.stringify(join(ROOT, 'netvalue.config.example.yaml'))}, ${JSON
     expect(loaded).toContain(`file://${config}`);
     expect(loaded.filter((url) => HEAVY.test(url))).toEqual([]);
   });
+
+  it("serve's HTTP thread loads no tracker SDK: its connectors are offline ones", async () => {
+    const { register, traceFile } = traceHooks();
+    const dist = (path: string) => JSON.stringify(join(ROOT, 'dist', path));
+    const script = `for (const m of [${dist('src/main.js')}, ${dist('src/cli/http.js')}, ${dist('src/cli/serve.js')}]) await import(m);
+const { loadConfig } = await import(${dist('src/config.js')});
+const { offlineConnectors } = await import(${dist('src/main.js')});
+const config = loadConfig(${JSON.stringify(join(ROOT, 'netvalue.config.example.yaml'))}, ${JSON.stringify(EXAMPLE_ENV)});
+const jira = { fields: Object.fromEntries(['value', 'cost', 'netValue', 'rankPosition', 'rank'].map((f) => [f, { id: 'customfield_1', name: f, configured: f }])) };
+const linear = { valueGroupIds: new Set(), costGroupIds: new Set(), viewerId: null, groupNamesById: new Map(), teamKeysById: new Map() };
+const learned = Object.fromEntries(config.trackers.map((t) => [t.id, t.kind === 'jira' ? jira : linear]));
+const connectors = await offlineConnectors(config, Promise.resolve(learned));
+console.log([...connectors.values()].map((c) => c.kind).join(','));`;
+    const { stdout } = await run(
+      'node',
+      ['--import', register, '--input-type=module', '-e', script],
+      {
+        cwd: ROOT,
+      },
+    );
+    expect(stdout.trim()).toBe('jira,linear');
+    const loaded = readFileSync(traceFile, 'utf8').split('\n').filter(Boolean);
+    expect(loaded).toContain(`file://${join(ROOT, 'dist/src/cli/http.js')}`);
+    expect(loaded.filter((url) => /node_modules\/(jira\.js|@linear\/sdk)\//.test(url))).toEqual([]);
+  });
 });

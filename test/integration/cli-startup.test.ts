@@ -3,6 +3,7 @@
  * seconds, no ioredis "Unhandled error event" and no stack trace, so a supervisor sees a dead
  * process instead of a hung one.
  */
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, minimalConfig, runNetvalue, type CliRun } from './cli-process.js';
-import { startHarness, type Harness } from './pipeline-harness.js';
+import { deletePrefix, startHarness, type Harness } from './pipeline-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netvalue-startup-'));
 const configPath = join(dir, 'netvalue.config.yaml');
@@ -50,6 +51,27 @@ describe('fatal start-up errors', () => {
         ),
       );
       expect(run.stderr).not.toContain('hunter2');
+    },
+  );
+
+  it.each([['thread'], ['inline']])(
+    '`serve` with a tracker it cannot reach exits 1 within seconds with its reason (jobs %s)',
+    async (jobs) => {
+      const prefix = `t-${randomUUID().slice(0, 12)}`;
+      const config = join(dir, `tracker-down-${jobs}.yaml`);
+      writeFileSync(config, minimalConfig([`redisPrefix: ${prefix}`]));
+      try {
+        const run = await runNetvalue(['serve', '--config', config, '--jobs', jobs], { cwd: dir });
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.elapsedMs).toBeLessThan(DEADLINE_MS);
+        // The same line whichever thread met it.
+        expectOneCleanLine(
+          run,
+          /^netvalue serve: Jira request to read the field list failed \(ECONNREFUSED\)$/,
+        );
+      } finally {
+        await deletePrefix(prefix);
+      }
     },
   );
 

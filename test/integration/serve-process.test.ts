@@ -43,6 +43,12 @@ describe('netvalue serve', () => {
         configPath,
         JSON.stringify({ ...h.config, server: { ...h.config.server, port } }),
       );
+      // Each tracker's start-up reads (Jira's fields, Linear's teams and label groups).
+      const setupReads = () => [
+        h?.jira.log.count((e) => e.operation === 'field') ?? 0,
+        h?.linear.log.count((e) => e.operation === 'NetvalueSetup') ?? 0,
+      ];
+      const readsBefore = setupReads();
       const serve = spawn(
         process.execPath,
         [BIN, 'serve', '--config', configPath, '--jobs', jobs],
@@ -73,6 +79,9 @@ describe('netvalue serve', () => {
           'incremental-sync-acme-jira',
         ]);
         expect(stderr).toContain(`"jobs":"${jobs}"`);
+        // Made once: with a job thread, the HTTP thread's connectors are built from what the
+        // thread's learned, not by reading the trackers again.
+        expect(setupReads().map((n, i) => n - (readsBefore[i] as number))).toEqual([1, 1]);
         // The writes were made by the jobs (in the thread, or inline): /metrics counts them.
         const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
         const written =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LinearTrackerConfig } from '../../connectors/linear/config.js';
-import { desiredValues } from '../../connectors/linear/write.js';
+import { desiredValues } from '../../connectors/linear/connector.js';
 import type { NetValue } from '../../src/domain/index.js';
 
 const scored: NetValue = {
