@@ -85,4 +85,28 @@ describe('issue store', () => {
     await store.putPlanned('j', [{ id: '10001', planned: {} }]);
     expect((await store.get('j', '10001'))?.desired).toEqual({ netValueUsd: 900 });
   });
+
+  it('reads every part back byte for byte, in windows and by id, whatever the text holds', async () => {
+    // Multi-byte characters, the reply's own separators and digits: lengths are bytes, not characters.
+    const titles = ['Ünïcode — 日本語 🚀', '12:34-', '-', '', 'a'.repeat(5000), '"quoted" \\ back'];
+    const records = titles.map((title, i) => ({
+      ...recordFixture(`w-${i}`, 100 * i, { key: `W-${i}`, rank: i % 2 ? i : null }),
+      trackerId: 'w',
+      title,
+    }));
+    await store.putMany(records);
+    await store.putPlanned('w', [{ id: 'w-1', planned: { rankPosition: 7 } }]);
+    const ids = records.map((r) => r.id);
+    const byId = await store.getMany('w', [...ids, 'missing']);
+    expect(byId.map((r) => r?.title ?? null)).toEqual([...titles, null]);
+    expect(byId.map((r) => r?.rank ?? null)).toEqual([...records.map((r) => r.rank), null]);
+    expect(byId[1]?.desired.rankPosition).toBe(7);
+    for (const chunk of [1, 4, 200]) {
+      const scanned: IssueRecord[] = [];
+      for await (const window of store.scan('w', chunk)) scanned.push(...window);
+      expect(new Map(scanned.map((r) => [r.id, r.title]))).toEqual(
+        new Map(records.map((r) => [r.id, r.title])),
+      );
+    }
+  });
 });
