@@ -45,10 +45,10 @@ export interface Connector {
   readonly maxWriteBatch: number;
   /**
    * Sends up to `maxWriteBatch` issues' changes (callers pass only values that differ). Resolves
-   * one entry per item, in order: null when written, else that item's `TrackerError`; one bad
-   * item never fails the others.
+   * one entry per item, in order: written (null, or `WriteLanded` when the tracker says when),
+   * else that item's `TrackerError`; one bad item never fails the others.
    */
-  write(items: readonly WriteItem[]): Promise<(TrackerError | null)[]>;
+  write(items: readonly WriteItem[]): Promise<WriteResult[]>;
   /** How the tracker's own order follows the ranking; null when config leaves the order alone. */
   readonly order: TrackerOrder | null;
   /**
@@ -67,6 +67,30 @@ export interface Connector {
    * plain data a worker thread can post: `ConnectorModule.offline` builds a connector from it.
    */
   readonly learned: unknown;
+}
+
+/**
+ * A write the tracker accepted and dated by its own clock (Linear answers the issue's `updatedAt`).
+ * A webhook's snapshot is then told apart as taken before or after our write on one clock, the
+ * tracker's: ours can be seconds away from it (docs/architecture.md, "When a write landed").
+ */
+export interface WriteLanded {
+  landedAt: string;
+}
+
+/** One item's answer from `write`: null (written), `WriteLanded` (written, dated) or its error. */
+export type WriteResult = TrackerError | WriteLanded | null;
+
+/** The tracker's time of a write, when its answer gave one. */
+export function landedAtOf(result: unknown): string | null {
+  if (typeof result !== 'object' || result === null || !('landedAt' in result)) return null;
+  const { landedAt } = result;
+  return typeof landedAt === 'string' && Number.isFinite(Date.parse(landedAt)) ? landedAt : null;
+}
+
+/** The item's error, or null when it was written. */
+export function writeError(result: WriteResult | undefined): TrackerError | null {
+  return result === null || result === undefined || 'landedAt' in result ? null : result;
 }
 
 /** What of a connector reaches its tracker; `offlineCalls` stands in where nothing may. */

@@ -4,7 +4,7 @@
  * so a thread that holds offline connectors never loads the SDK.
  */
 import { TrackerError } from '../../src/domain/index.js';
-import type { Connector, ConnectorDeps, OrderStep } from '../connector.js';
+import { writeError, type Connector, type ConnectorDeps, type OrderStep } from '../connector.js';
 import { createLinearApi } from './client.js';
 import type { LinearTrackerConfig } from './config.js';
 import { linearConnector, linearMapping, type LinearLearned } from './connector.js';
@@ -24,9 +24,9 @@ async function applyStep(ctx: LinearContext, step: OrderStep): Promise<void> {
     changes: { sortKey: Number(step.ranks[id]) },
   }));
   for (let i = 0; i < items.length; i += LINEAR_WRITE_BATCH) {
-    const failed = (await writeMany(ctx, items.slice(i, i + LINEAR_WRITE_BATCH))).find(
-      (e) => e !== null,
-    );
+    const failed = (await writeMany(ctx, items.slice(i, i + LINEAR_WRITE_BATCH)))
+      .map(writeError)
+      .find((e) => e !== null);
     if (failed) throw failed;
   }
 }

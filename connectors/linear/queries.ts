@@ -107,7 +107,7 @@ query NetvalueSetup($first: Int!) {
 
 export const ISSUE_UPDATE = `
 mutation NetvalueIssueUpdate($id: String!, $input: IssueUpdateInput!) {
-  issueUpdate(id: $id, input: $input) { success lastSyncId }
+  issueUpdate(id: $id, input: $input) { success lastSyncId issue { updatedAt } }
 }`;
 
 /**
@@ -121,7 +121,8 @@ export function issueUpdates(count: number): string {
   );
   const fields = Array.from(
     { length: count },
-    (_, i) => `  u${i}: issueUpdate(id: $id${i}, input: $input${i}) { success lastSyncId }`,
+    (_, i) =>
+      `  u${i}: issueUpdate(id: $id${i}, input: $input${i}) { success lastSyncId issue { updatedAt } }`,
   );
   return `mutation NetvalueIssueUpdates(${params.join(', ')}) {\n${fields.join('\n')}\n}`;
 }

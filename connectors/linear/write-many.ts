@@ -6,19 +6,19 @@
  * issue never blocks the others and each gets its own error.
  */
 import { isTrackerError, type TrackerError } from '../../src/domain/index.js';
-import type { WriteItem } from '../connector.js';
+import type { WriteItem, WriteResult } from '../connector.js';
 import { send } from './client.js';
 import type { LinearContext } from './context.js';
 import { issueUpdates } from './queries.js';
-import { issueInput, writeChanges } from './write.js';
+import { issueInput, landedAt, writeChanges } from './write.js';
 
 export { LINEAR_WRITE_BATCH } from './connector.js';
 
 export async function writeMany(
   ctx: LinearContext,
   items: readonly WriteItem[],
-): Promise<(TrackerError | null)[]> {
-  const results: (TrackerError | null)[] = items.map(() => null);
+): Promise<WriteResult[]> {
+  const results: WriteResult[] = items.map(() => null);
   const batch: { index: number; input: Record<string, number> }[] = [];
   const alone: number[] = [];
   items.forEach((item, index) => {
@@ -40,13 +40,14 @@ export async function writeMany(
       variables[`input${i}`] = input;
     });
     try {
-      await send(
+      const data = await send<Record<string, unknown>>(
         ctx.api,
         'write',
         { action: `update ${batch.length} issues` },
         issueUpdates(batch.length),
         variables,
       );
+      batch.forEach(({ index }, i) => (results[index] = dated(landedAt(data[`u${i}`]))));
     } catch (err) {
       const error = asTrackerError(err);
       // Rate limits and outages concern the whole request; anything else is found item by item.
@@ -60,12 +61,17 @@ export async function writeMany(
   for (const index of alone) {
     const item = items[index] as WriteItem;
     try {
-      await writeChanges(ctx, item.ref, item.changes);
+      results[index] = dated(await writeChanges(ctx, item.ref, item.changes));
     } catch (err) {
       results[index] = asTrackerError(err);
     }
   }
   return results;
+}
+
+/** Written: dated when Linear said when. */
+function dated(at: string | null): WriteResult {
+  return at === null ? null : { landedAt: at };
 }
 
 function asTrackerError(err: unknown): TrackerError {

@@ -4,6 +4,7 @@
  * upserted on one URL per issue (`attachmentCreate` upserts on url + issueId) and deleted when
  * the issue loses its net value, so no stale number stays on it.
  */
+import { z } from 'zod';
 import { TrackerError, type IssueRef, type WriteValues } from '../../src/domain/index.js';
 import { send } from './client.js';
 import type { LinearTrackerConfig } from './config.js';
@@ -99,15 +100,33 @@ export async function writeChanges(
   ctx: LinearContext,
   ref: IssueRef,
   changes: WriteValues,
-): Promise<void> {
+): Promise<string | null> {
   const input = issueInput(ctx.mapping.config, ref, changes);
+  let at: string | null = null;
   if (Object.keys(input).length > 0) {
-    await send(ctx.api, 'write', { action: `update ${ref.key}` }, ISSUE_UPDATE, {
-      id: ref.id,
-      input,
-    });
+    const data = await send<{ issueUpdate?: unknown }>(
+      ctx.api,
+      'write',
+      { action: `update ${ref.key}` },
+      ISSUE_UPDATE,
+      { id: ref.id, input },
+    );
+    at = landedAt(data.issueUpdate);
   }
-  if (!ctx.mapping.config.writeBack.attachment || changes.note === undefined) return;
+  if (!ctx.mapping.config.writeBack.attachment || changes.note === undefined) return at;
   if (changes.note === null) await removeNote(ctx, ref);
   else await upsertNote(ctx, ref, changes.note);
+  return at;
+}
+
+const UpdatedIssue = z.object({ issue: z.object({ updatedAt: z.iso.datetime() }) });
+
+/**
+ * The issue's `updatedAt` an `issueUpdate` answered: when our write landed, by Linear's clock
+ * (connector.ts `WriteLanded`). Null when the answer leaves it out: the write stands, dated by
+ * our clock instead.
+ */
+export function landedAt(payload: unknown): string | null {
+  const parsed = UpdatedIssue.safeParse(payload);
+  return parsed.success ? parsed.data.issue.updatedAt : null;
 }

@@ -17,6 +17,7 @@
  * After each call the budget the tracker reported (remaining requests, reset) sets the pace in
  * Redis before it runs out (RateLimiter.followBudget), so 429s stay rare.
  */
+import { landedAtOf } from '../../connectors/connector.js';
 import { isTrackerError, type WriteValues } from '../domain/index.js';
 import { changedValues } from '../scoring/write-diff.js';
 import { AuditLog, type AuditEntry } from '../store/audit.js';
@@ -57,6 +58,8 @@ const LOCK_MARGIN_MS = 5000;
 interface Item {
   record: IssueRecord;
   changes: WriteValues;
+  /** When the tracker says the write landed, by its clock (connector.ts `WriteLanded`). */
+  landedAt?: string | null;
 }
 
 /** Times a job waits for issues another job is writing, then tries them again itself. */
@@ -154,11 +157,13 @@ async function writePass(
   }
 
   /**
-   * Records what the tracker accepted, in one round trip, and counts it. `sentAt` (when the call
-   * went out) becomes the issue's `lastWrittenAt`: a pulled snapshot older than it was read before
-   * our write and keeps the recorded values (score-record.ts heldValues), a newer one is the
-   * tracker's word. Stamping the time the answer came back instead hid a later change that landed
-   * while our answer was on its way (the soak found values left wrong by a replaced job's call).
+   * Records what the tracker accepted, in one round trip, and counts it. The issue's
+   * `lastWrittenAt` is when the tracker says the write landed (Linear), else `sentAt` (when the
+   * call went out): a pulled snapshot older than it was read before our write and keeps the
+   * recorded values (score-record.ts heldValues), a newer one is the tracker's word. Stamping the
+   * time the answer came back instead hid a later change that landed while our answer was on its
+   * way (the soak found values left wrong by a replaced job's call). The tracker's own time also
+   * dates a snapshot taken while our call was on its way, and holds when its clock and ours differ.
    */
   const recordAccepted = async (items: readonly Item[], sentAt: string): Promise<void> => {
     if (items.length === 0) return;
@@ -166,11 +171,11 @@ async function writePass(
     const states: TrackerState[] = [];
     const ranks = new Map<string, number>();
     const audit: AuditEntry[] = [];
-    for (const { record, changes } of items) {
+    for (const { record, changes, landedAt } of items) {
       states.push({
         id: record.id,
         current: { ...record.current, ...changes },
-        lastWrittenAt: sentAt,
+        lastWrittenAt: landedAt ?? sentAt,
       });
       if (changes.sortKey !== undefined) ranks.set(record.id, changes.sortKey);
       const base = { at, trackerId, issueId: record.id, key: record.key, why: data.why };
@@ -229,14 +234,14 @@ async function writePass(
       if (await replacedOn(refused.map((i) => i.record))) outcome.replaced = true;
       items = items.filter((i) => claimed.has(i.record.id));
       if (items.length === 0) return;
-      let errors: unknown[];
+      let results: unknown[];
       const sentAt = new Date().toISOString();
       try {
-        errors = await connector.write(
+        results = await connector.write(
           items.map(({ record, changes }) => ({ ref: refOf(record), changes })),
         );
       } catch (err) {
-        errors = items.map(() => err);
+        results = items.map(() => err);
       }
       // The budget the tracker just reported paces every process's next calls (rate-limiter.ts).
       await ctx.limiter.followBudget(trackerId, connector.budget());
@@ -244,9 +249,11 @@ async function writePass(
       const limited: Item[] = [];
       let retryAfterMs = 0;
       for (const [i, item] of items.entries()) {
-        const err = errors[i] ?? null;
+        const result = results[i] ?? null;
+        const err =
+          typeof result === 'object' && result !== null && 'landedAt' in result ? null : result;
         const limitedFor = rateLimitedFor(err);
-        if (err === null) accepted.push(item);
+        if (err === null) accepted.push({ ...item, landedAt: landedAtOf(result) });
         else if (limitedFor !== null) {
           ctx.metrics.apiErrors.inc({ tracker: trackerId, class: 'rate_limited' });
           limited.push(item);

@@ -2,7 +2,7 @@
  * What scoring and the unified ranking ask of each issue (by id), as the pipeline computes it,
  * for connector tests that drive `desired()` and `write()` without the pipeline.
  */
-import type { Connector, WriteTarget } from '../../connectors/connector.js';
+import { writeError, type Connector, type WriteTarget } from '../../connectors/connector.js';
 import type { Issue, IssueRef, RankBatch, WriteValues } from '../../src/domain/index.js';
 import { DEFAULT_SCORING_SETTINGS } from '../../src/scoring/defaults.js';
 import { netValue } from '../../src/scoring/net-value.js';
@@ -34,9 +34,10 @@ export async function writeOne(
   ref: IssueRef,
   changes: WriteValues,
 ): Promise<void> {
-  const [error] = await connector.write([
+  const [result] = await connector.write([
     { ref: { trackerId: ref.trackerId, id: ref.id, key: ref.key }, changes },
   ]);
+  const error = writeError(result);
   if (error) throw error;
 }
 

@@ -11,6 +11,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeError } from '../../connectors/connector.js';
 import { createJiraClients, send as sendJira } from '../../connectors/jira/client.js';
 import { JiraTrackerConfig } from '../../connectors/jira/config.js';
 import { startJiraSandbox } from '../../connectors/jira/sandbox/index.js';
@@ -131,9 +132,10 @@ describe('non-finite values are never written (finding 6)', () => {
       jira = await startJira({ issues: 3 });
       const issue = (await pullAll(jira.connector)).issues[0] as Issue;
       jira.sandbox.log.clear();
-      const [error] = await jira.connector.write([
+      const [result] = await jira.connector.write([
         { ref: issue, changes: { netValueUsd: bad, rankPosition: 1 } },
       ]);
+      const error = writeError(result);
       expect(error?.kind).toBe('permanent');
       expect(error?.message).toContain(`netValueUsd=${String(bad)}`);
       expect(error?.message).toMatch(/to field customfield_\d+: not a finite number/);
@@ -148,11 +150,13 @@ describe('non-finite values are never written (finding 6)', () => {
     );
     const issue = (await pullAll(linear.connector)).issues[0] as Issue;
     linear.sandbox.log.clear();
-    const results = await linear.connector.write([
-      { ref: issue, changes: { priority: NaN } },
-      { ref: issue, changes: { sortKey: Infinity } },
-      { ref: issue, changes: { sortKey: -Infinity, priority: 3 } },
-    ]);
+    const results = (
+      await linear.connector.write([
+        { ref: issue, changes: { priority: NaN } },
+        { ref: issue, changes: { sortKey: Infinity } },
+        { ref: issue, changes: { sortKey: -Infinity, priority: 3 } },
+      ])
+    ).map(writeError);
     expect(results.map((e) => e?.kind)).toEqual(['permanent', 'permanent', 'permanent']);
     expect(results[0]?.message).toContain('priority');
     expect(results[1]?.message).toContain('sortKey');

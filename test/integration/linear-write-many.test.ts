@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WriteItem } from '../../connectors/connector.js';
+import { writeError, type WriteItem } from '../../connectors/connector.js';
 import { LINEAR_WRITE_BATCH } from '../../connectors/linear/write-many.js';
 import { pullAll, startHarness, type Harness } from './linear-harness.js';
 
@@ -25,7 +25,10 @@ describe('Linear writeMany', () => {
     }));
     const before = updates(h).length;
     const results = await h.connector.write(items);
-    expect(results).toEqual(items.map(() => null));
+    // Each dated by Linear's clock: the issue's updatedAt our write gave it.
+    expect(results).toEqual(
+      items.map((item) => ({ landedAt: h?.sandbox.issue(item.ref.key).updatedAt })),
+    );
     const sent = updates(h).slice(before);
     expect(sent.map((e) => e.operation)).toEqual(['NetvalueIssueUpdates']);
     for (const [i, item] of items.entries()) {
@@ -49,8 +52,8 @@ describe('Linear writeMany', () => {
       changes: { sortKey: 1 },
     };
     const results = (await h.connector.write([...good, ghost])) ?? [];
-    expect(results.slice(0, 3)).toEqual([null, null, null]);
-    expect(results[3]?.kind).toMatch(/not_found|permanent/);
+    expect(results.slice(0, 3).map(writeError)).toEqual([null, null, null]);
+    expect(writeError(results[3])?.kind).toMatch(/not_found|permanent/);
     for (const [i, item] of good.entries())
       expect(h.sandbox.issue(item.ref.key).prioritySortOrder).toBe(-500 - i);
   });
@@ -64,6 +67,6 @@ describe('Linear writeMany', () => {
       changes: { sortKey: 7 },
     }));
     const results = (await h.connector.write(items)) ?? [];
-    expect(results.map((r) => r?.kind)).toEqual(['rate_limited', 'rate_limited']);
+    expect(results.map((r) => writeError(r)?.kind)).toEqual(['rate_limited', 'rate_limited']);
   });
 });

@@ -89,6 +89,11 @@ export class Workspace {
   readonly attachments: SbAttachment[] = [];
   lastSyncId = 1000;
   private lastUpdateMs = 0;
+  /**
+   * How far the workspace's clock runs ahead of the machine's (negative: behind), for tests of
+   * a tracker whose clock differs from netvalue's.
+   */
+  clockOffsetMs = 0;
 
   constructor(readonly newId: () => string) {
     this.viewer.id = newId();
@@ -104,7 +109,7 @@ export class Workspace {
 
   /** Strictly increasing "now", so two edits in one millisecond still order by updatedAt. */
   touch(): string {
-    this.lastUpdateMs = Math.max(Date.now(), this.lastUpdateMs + 1);
+    this.lastUpdateMs = Math.max(Date.now() + this.clockOffsetMs, this.lastUpdateMs + 1);
     this.lastSyncId++;
     return new Date(this.lastUpdateMs).toISOString();
   }
