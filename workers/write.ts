@@ -74,9 +74,14 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
   let booking: Booking = { at: [], shift: 0, intervalMs: 0 };
   let bookedFrom = firstBatch;
   for (let i = firstBatch; i < data.batches.length; i++) {
-    if (await superseded(ctx, data, data.batches.length - i)) break;
-    await ensureScopeFresh(ctx, data.trackerId);
-    const batch = await stillHeld(ctx, data.trackerId, data.batches[i] as RankBatch);
+    // Independent looks, sent together: the chain's calls wait on each other, one by one.
+    const [stop, batch] = await Promise.all([
+      superseded(ctx, data, data.batches.length - i),
+      ensureScopeFresh(ctx, data.trackerId).then(() =>
+        stillHeld(ctx, data.trackerId, data.batches[i] as RankBatch),
+      ),
+    ]);
+    if (stop) break;
     if (batch === null) {
       await job.updateProgress(i + 1);
       continue;
@@ -97,18 +102,17 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
         if (!connector.order)
           throw new UnrecoverableError(`tracker ${data.trackerId} no longer ranks`);
         try {
-          await connector.order
-            .apply({
-              ...(batch.before !== undefined
-                ? { before: batch.before }
-                : { after: batch.after ?? '' }),
-              ids: batch.ids,
-              ranks: Object.fromEntries(batch.ids.map((id) => [id, data.newRanks[id] ?? ''])),
-            })
-            // Answered or failed, it may have moved the board: a full run's plan reads it again.
-            .finally(() => ctx.locks.noteRankCall(data.trackerId));
+          await connector.order.apply({
+            ...(batch.before !== undefined
+              ? { before: batch.before }
+              : { after: batch.after ?? '' }),
+            ids: batch.ids,
+            ranks: Object.fromEntries(batch.ids.map((id) => [id, data.newRanks[id] ?? ''])),
+          });
           break;
         } catch (err) {
+          // Answered or failed, a call may have moved the board: a full run's plan reads it again.
+          await ctx.locks.noteRankCall(data.trackerId);
           // A fault (5xx, timeout, reset): this step again after a short wait, a few times,
           // before the job spends one of its attempts (job-errors.ts, MAX_TRANSIENT_TRIES_IN_STEP).
           const retryMs = transientRetryMs(err, ++tries);
@@ -135,8 +139,12 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
       }
       return rethrowForQueue(err, ctx.queues.tracker(data.trackerId), ctx.metrics, data.trackerId);
     }
-    await job.updateProgress(i + 1);
-    await recordMoves(ctx, data, batch);
+    // Counted at once (a full run's plan compares the count), progress and the moves recorded.
+    await Promise.all([
+      ctx.locks.noteRankCall(data.trackerId),
+      job.updateProgress(i + 1),
+      recordMoves(ctx, data, batch),
+    ]);
   }
   await finishJob(ctx, data.runId, job);
 }
@@ -188,25 +196,25 @@ async function recordMoves(ctx: PipelineContext, data: RankData, batch: RankBatc
   const at = new Date().toISOString();
   const where =
     batch.before !== undefined ? `before ${batch.before}` : `after ${batch.after ?? ''}`;
-  await ctx.store.putRanks(
+  const entries = records.map((r) =>
+    AuditLog.entry(
+      {
+        at,
+        trackerId: r.trackerId,
+        issueId: r.id,
+        key: r.key,
+        field: 'rank',
+        why: 'rank by net value',
+      },
+      r.rank,
+      where,
+    ),
+  );
+  // The new ranks and their audit entries land together (one MULTI per hash tag).
+  await ctx.store.recordRanks(
     data.trackerId,
     new Map(records.map((r) => [r.id, data.newRanks[r.id] ?? r.rank])),
-  );
-  await ctx.audit.append(
-    records.map((r) =>
-      AuditLog.entry(
-        {
-          at,
-          trackerId: r.trackerId,
-          issueId: r.id,
-          key: r.key,
-          field: 'rank',
-          why: 'rank by net value',
-        },
-        r.rank,
-        where,
-      ),
-    ),
+    (multi) => ctx.audit.addTo(multi, entries),
   );
   ctx.metrics.writes.inc({ tracker: data.trackerId, result: 'moved' }, batch.ids.length);
 }

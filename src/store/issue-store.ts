@@ -560,9 +560,25 @@ export class IssueStore {
     trackerId: string,
     ranks: ReadonlyMap<string, string | number | null>,
   ): Promise<void> {
-    if (ranks.size === 0) return;
-    const fields = [...ranks].flatMap(([id, rank]) => [id, JSON.stringify(rank)]);
-    await this.redis.hset(this.keys.trackerRank(trackerId), ...fields);
+    await this.recordRanks(trackerId, ranks);
+  }
+
+  /**
+   * Saves the tracker's rank values with what the caller adds (a rank call's audit entries) in one
+   * MULTI (one per hash tag on a Redis Cluster, tagged-batch.ts).
+   */
+  async recordRanks(
+    trackerId: string,
+    ranks: ReadonlyMap<string, string | number | null>,
+    also: (batch: TaggedBatch) => void = () => undefined,
+  ): Promise<void> {
+    const batch = new TaggedBatch(this.redis);
+    if (ranks.size > 0) {
+      const fields = [...ranks].flatMap(([id, rank]) => [id, JSON.stringify(rank)]);
+      batch.at(this.keys.trackerTag(trackerId)).hset(this.keys.trackerRank(trackerId), ...fields);
+    }
+    also(batch);
+    if (batch.size > 0) await batch.exec();
   }
 
   /**
