@@ -2,7 +2,8 @@
  * What a preview keeps of every issue, one column per field (row i is one issue): no snapshot,
  * inputs or tracker values, and no object per issue. A preview of a change that moves every net
  * value keeps a row for every issue, so the layout sets its memory: columns cost a few pointers
- * per issue where objects cost some 250 bytes (README "Performance").
+ * per issue where objects cost some 250 bytes (README "Performance"). Keys and titles are not
+ * kept: only the few issues the answer lists need them, read again once they are known.
  */
 import type { Connector } from '../../connectors/connector.js';
 import type {
@@ -29,8 +30,6 @@ export interface PreviewSide {
 export class PreviewRows {
   readonly trackerIds: string[] = [];
   readonly ids: string[] = [];
-  readonly keys: string[] = [];
-  readonly titles: string[] = [];
   readonly ranks: (TrackerRank | null)[] = [];
   /** 1 where the issue is pinned. */
   readonly pinned: number[] = [];
@@ -65,8 +64,6 @@ export class PreviewRows {
       const will = desiredWithoutRank(after.result, connector, settings.next);
       this.trackerIds.push(record.trackerId);
       this.ids.push(record.id);
-      this.keys.push(record.key);
-      this.titles.push(record.title);
       this.ranks.push(record.rank);
       this.pinned.push(record.pinned ? 1 : 0);
       addScore(this.before, record);

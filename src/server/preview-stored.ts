@@ -9,7 +9,13 @@ import type { ScoringSettings } from '../domain/index.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import type { StoredWindow } from '../store/issue-store.js';
 import { Slicer, sortIndexes } from '../pipeline/yield.js';
-import { OverrideTally, previewOf, type Preview } from './preview.js';
+import {
+  listedRows,
+  OverrideTally,
+  previewOf,
+  type Preview,
+  type PreviewLabel,
+} from './preview.js';
 import { byMemberOf, PreviewRows } from './preview-rows.js';
 
 /** Records per window read from Redis. */
@@ -43,5 +49,36 @@ export async function previewStored(
     before: await sortIndexes(rows.length, byMemberOf(rows.before), slicer),
     after: await sortIndexes(rows.length, byMemberOf(rows.after), slicer),
   };
-  return previewOf(rows, tally.overrides(settings), settings, connectorFor, orders, options.limit);
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  const labels = await labelsOf(ctx, rows, listedRows(rows, orders, limit));
+  // An issue removed since it was read is listed by its id.
+  const labelOf = (i: number) => labels.get(i) ?? { key: rows.ids[i] as string, title: '' };
+  return previewOf(rows, tally.overrides(settings), settings, connectorFor, labelOf, orders, limit);
+}
+
+/** The key and title of the listed rows, read again by id (a few, whatever the backlog's size). */
+async function labelsOf(
+  ctx: Pick<PipelineContext, 'store'>,
+  rows: PreviewRows,
+  listed: readonly number[],
+): Promise<Map<number, PreviewLabel>> {
+  const byTracker = new Map<string, number[]>();
+  for (const i of listed) {
+    const trackerId = rows.trackerIds[i] as string;
+    byTracker.set(trackerId, [...(byTracker.get(trackerId) ?? []), i]);
+  }
+  const labels = new Map<number, PreviewLabel>();
+  for (const [trackerId, indexes] of byTracker) {
+    for (let start = 0; start < indexes.length; start += PREVIEW_CHUNK) {
+      const slice = indexes.slice(start, start + PREVIEW_CHUNK);
+      const records = await ctx.store.getMany(
+        trackerId,
+        slice.map((i) => rows.ids[i] as string),
+      );
+      records.forEach((r, k) => {
+        if (r) labels.set(slice[k] as number, { key: r.key, title: r.title });
+      });
+    }
+  }
+  return labels;
 }

@@ -245,43 +245,72 @@ export class OverrideTally {
   }
 }
 
+/** An issue as a preview lists it. */
+export interface PreviewLabel {
+  key: string;
+  title: string;
+}
+
+/** Ranks before and after, and the rows that change, in their new order. */
+function changes(
+  rows: PreviewRows,
+  orders: PreviewOrders,
+): { before: Int32Array; after: Int32Array; changed: (k: number) => boolean } {
+  const before = ranksOf(rows.length, orders.before);
+  const after = ranksOf(rows.length, orders.after);
+  const changed = (k: number): boolean => {
+    const i = orders.after[k] as number;
+    return (
+      before[i] !== k + 1 ||
+      netAt(rows.before, i) !== netAt(rows.after, i) ||
+      rows.before.status[i] !== rows.after.status[i]
+    );
+  };
+  return { before, after, changed };
+}
+
+/** The rows the answer lists: the first `limit` that change, in their new order. */
+export function listedRows(rows: PreviewRows, orders: PreviewOrders, limit: number): number[] {
+  const { changed } = changes(rows, orders);
+  const listed: number[] = [];
+  for (let k = 0; k < orders.after.length && listed.length < limit; k++)
+    if (changed(k)) listed.push(orders.after[k] as number);
+  return listed;
+}
+
 /**
  * The preview of rows (every stored issue, re-scored) and the overrides counted over them;
- * `orders` may be sorted beforehand (preview-stored.ts sorts in slices that yield).
+ * `orders` may be sorted beforehand (preview-stored.ts sorts in slices that yield); `labelOf`
+ * names the listed rows (`listedRows`).
  */
 export function previewOf(
   rows: PreviewRows,
   overrides: PreviewOverride[],
   settings: ScoringSettings,
   connectorFor: (trackerId: string) => Connector,
+  labelOf: (i: number) => PreviewLabel,
   orders: PreviewOrders = sortedOrders(rows),
   limit = Number.POSITIVE_INFINITY,
 ): Preview {
-  const ranks = {
-    before: ranksOf(rows.length, orders.before),
-    after: ranksOf(rows.length, orders.after),
-  };
+  const { before, after, changed: isChanged } = changes(rows, orders);
+  const ranks = { before, after };
   const changed: PreviewChange[] = [];
   let changedCount = 0;
   // Trackers in the order the current ranking first names them.
   const trackers = new Set(Array.from(orders.before, (i) => rows.trackerIds[i] as string));
   for (let k = 0; k < orders.after.length; k++) {
-    const i = orders.after[k] as number;
-    const from = positionOf(rows.before, i, ranks.before[i] as number);
-    const to = positionOf(rows.after, i, k + 1);
-    const same =
-      from.rank === to.rank && from.netValueUsd === to.netValueUsd && from.status === to.status;
-    if (same) continue;
+    if (!isChanged(k)) continue;
     changedCount += 1;
     // Only the first `limit` are listed: the answer stays small whatever the backlog's size.
-    if (changed.length < limit)
+    if (changed.length < limit) {
+      const i = orders.after[k] as number;
       changed.push({
         trackerId: rows.trackerIds[i] as string,
-        key: rows.keys[i] as string,
-        title: rows.titles[i] as string,
-        from,
-        to,
+        ...labelOf(i),
+        from: positionOf(rows.before, i, before[i] as number),
+        to: positionOf(rows.after, i, k + 1),
       });
+    }
   }
   const writes = [...trackers].map((trackerId) =>
     trackerWrites(trackerId, rows, orders, ranks, connectorFor(trackerId)),
@@ -310,5 +339,9 @@ export function previewScoring(
   const tally = new OverrideTally();
   tally.add(records);
   const rows = new PreviewRows().add(records, { current, next: settings }, connectorFor);
-  return previewOf(rows, tally.overrides(settings), settings, connectorFor);
+  const labelOf = (i: number) => {
+    const { key, title } = records[i] as IssueRecord;
+    return { key, title };
+  };
+  return previewOf(rows, tally.overrides(settings), settings, connectorFor, labelOf);
 }
