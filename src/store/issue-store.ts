@@ -42,69 +42,14 @@ export function plannedOf(desired: IssueRecord['desired']): Planned {
 }
 
 /** One issue's four stored parts as read (null = absent), in the order of `IssueStore.hashes`. */
-type StoredParts = [string | null, string | null, string | null, string | null];
+type StoredParts = [Buffer | null, Buffer | null, Buffer | null, Buffer | null];
 
 /** A window of a tracker's issues as stored (`IssueStore.scanStored`), not yet parsed. */
 export interface StoredWindow {
   trackerId: string;
   ids: string[];
-  /** READ_PARTS' reply: each issue's record, tracker state, tracker rank and planned values. */
-  parts: Buffer;
-}
-
-/**
- * Issues' four parts (KEYS: the record, state, rank and planned hashes of one tracker; ARGV: ids)
- * as ONE string: per issue and part, `<byte length>:<JSON>`, or `-` when absent. One reply per
- * window, decoded as it is parsed (`decodeParts`): read as four HMGET replies, each part came back
- * as a Buffer of its own (400,000 for a plan over 100,000 issues), each holding the socket chunk
- * it was cut from; V8 moved many to its old generation, and the chunks stayed allocated with them
- * until the next full collection (README "Performance"). Atomic, as the MULTI it replaces.
- */
-const READ_PARTS = `
-local out, n = {}, 0
-for k = 1, 4 do
-  for from = 1, #ARGV, 500 do
-    local values = redis.call('HMGET', KEYS[k], unpack(ARGV, from, math.min(from + 499, #ARGV)))
-    for j = 1, #values do
-      local v = values[j]
-      if v then
-        out[n + 1], out[n + 2], out[n + 3] = #v, ':', v
-        n = n + 3
-      else
-        n = n + 1
-        out[n] = '-'
-      end
-    end
-  end
-end
-return table.concat(out)`;
-
-const DASH = 0x2d;
-const COLON = 0x3a;
-
-/** Issue after issue, the four parts of a READ_PARTS reply (one section per part). */
-function* decodeParts(reply: Buffer, count: number): Generator<StoredParts> {
-  const sections: (string | null)[][] = [];
-  let at = 0;
-  for (let k = 0; k < 4; k++) {
-    const section: (string | null)[] = [];
-    for (let i = 0; i < count; i++) {
-      if (reply[at] === DASH) {
-        section.push(null);
-        at += 1;
-        continue;
-      }
-      const colon = reply.indexOf(COLON, at);
-      const length = colon < 0 ? NaN : Number(reply.toString('latin1', at, colon));
-      if (!Number.isSafeInteger(length) || colon + 1 + length > reply.length)
-        throw new Error(`READ_PARTS answered an unreadable reply at byte ${at} of ${reply.length}`);
-      section.push(reply.toString('utf8', colon + 1, colon + 1 + length));
-      at = colon + 1 + length;
-    }
-    sections.push(section);
-  }
-  for (let i = 0; i < count; i++)
-    yield sections.map((section) => section[i] ?? null) as StoredParts;
+  /** Per issue: record, tracker state, tracker rank and planned values JSON, as bytes (null: absent). */
+  parts: StoredParts[];
 }
 
 /** Record (without planned values), tracker state, tracker rank. */
@@ -256,8 +201,9 @@ export class IssueStore {
 
   /**
    * One HSCAN step of a tracker's records, of which only the ids are kept: the records come again,
-   * with their other parts, from READ_PARTS. The reply is bytes, and is dropped here, before the
-   * caller's windows are read and parsed (READ_PARTS says why).
+   * with their other parts, from `readParts`. The reply is bytes, dropped here before the caller's
+   * windows are read: held across them, its values reached V8's old generation (a plan over
+   * 100,000 issues promoted some 25 MB less without it; README "Performance").
    */
   private async scanIds(
     trackerId: string,
@@ -278,12 +224,10 @@ export class IssueStore {
   /** A window's records (a corrupt one is reported and left out, as a deleted one). */
   parseWindow({ trackerId, ids, parts }: StoredWindow): IssueRecord[] {
     const records: IssueRecord[] = [];
-    let k = 0;
-    for (const stored of decodeParts(parts, ids.length)) {
+    parts.forEach((stored, k) => {
       const record = this.merge({ trackerId, id: ids[k] as string }, stored);
-      if (record) records.push(record);
-      k += 1;
-    }
+      if (record !== null) records.push(record);
+    });
     return records;
   }
 
@@ -332,8 +276,8 @@ export class IssueStore {
   }
 
   /**
-   * Reads issues' four parts in one script per tracker (so each issue is seen at one instant; the
-   * scripts go out together) and merges them; null where the record is absent or corrupt. Results
+   * Reads issues' four parts in one MULTI per tracker (so each issue is seen at one instant; the
+   * MULTIs go out together) and merges them; null where the record is absent or corrupt. Results
    * are in the order of `refs`.
    */
   private async read(
@@ -347,7 +291,7 @@ export class IssueStore {
       else byTracker.set(ref.trackerId, [i]);
     });
     const groups = [...byTracker];
-    const replies = await Promise.all(
+    const parts = await Promise.all(
       groups.map(([trackerId, indexes]) =>
         this.readParts(
           trackerId,
@@ -355,72 +299,73 @@ export class IssueStore {
         ),
       ),
     );
-    const out: (IssueRecord | null)[] = refs.map(() => null);
+    const out: (IssueRecord | null)[] = [];
     groups.forEach(([, indexes], g) => {
-      let k = 0;
-      for (const stored of decodeParts(replies[g] as Buffer, indexes.length)) {
-        const refIndex = indexes[k] as number;
-        const ref = refs[refIndex] as { trackerId: string; id: string };
-        out[refIndex] = this.merge(ref, stored);
-        k += 1;
-      }
+      indexes.forEach((refIndex, k) => {
+        const stored = (parts[g] as StoredParts[])[k] as StoredParts;
+        out[refIndex] = this.merge(refs[refIndex] as { trackerId: string; id: string }, stored);
+      });
     });
     return out;
   }
 
-  /** Issues' four parts, in the order of `ids`, as one READ_PARTS reply (bytes). */
-  private async readParts(trackerId: string, ids: readonly string[]): Promise<Buffer> {
-    const reply = await this.redis.callBuffer('EVAL', [
-      READ_PARTS,
-      4,
-      ...this.hashes(trackerId),
-      ...ids,
-    ]);
-    if (!Buffer.isBuffer(reply)) throw new Error('READ_PARTS answered something other than bytes');
-    return reply;
+  /**
+   * Issues' four parts in one MULTI (each issue seen at one instant), in the order of `ids`, as
+   * bytes, decoded only when parsed (`merge`): the strings ioredis makes of a reply, and strings
+   * decoded early, stay reachable while the next reply is awaited, long enough for V8 to move them
+   * to its old generation (a pass over 100,000 records grew it by 70 MB; README "Performance").
+   */
+  private async readParts(trackerId: string, ids: readonly string[]): Promise<StoredParts[]> {
+    const multi = this.redis.multi();
+    for (const hash of this.hashes(trackerId)) multi.hmgetBuffer(hash, ...ids);
+    const columns = ((await multi.exec()) ?? []).map(([err, values]) => {
+      if (err) throw err;
+      return values as (Buffer | null)[];
+    });
+    return ids.map((_, k) => columns.map((values) => values[k] ?? null) as StoredParts);
   }
 
   /** One record from its parts; each part that does not parse is reported and read as absent. */
   private merge(
     ref: { trackerId: string; id: string },
-    [recordJson, stateJson, rankJson, plannedJson]: StoredParts,
+    [recordBytes, stateBytes, rankBytes, plannedBytes]: StoredParts,
   ): IssueRecord | null {
-    if (recordJson === null) return null;
+    if (recordBytes === null) return null;
     const at = (field: string) => ({ subject: 'issue' as const, ...ref, field });
     const record = parseStoredJson(
       StoredRecordSchema,
-      recordJson,
+      recordBytes.toString(),
       at('issue record'),
       this.onCorrupt,
       checkStoredRecord,
     );
     if (record === null) return null;
     const state =
-      stateJson === null
+      stateBytes === null
         ? null
         : parseStoredJson(
             TrackerStateSchema,
-            stateJson,
+            stateBytes.toString(),
             at('tracker state'),
             this.onCorrupt,
             checkTrackerState,
           );
     const rank =
-      rankJson === null
+      rankBytes === null
         ? null
         : parseStoredJson(
             StoredRankSchema,
-            rankJson,
+            rankBytes.toString(),
             at('tracker rank'),
             this.onCorrupt,
             checkStoredRank,
           );
     const planned =
-      plannedJson === null
+      plannedBytes === null
         ? null
         : parseStoredJson(
             PlannedSchema,
-            plannedJson,
+            plannedBytes.toString(),
             at('planned values'),
             this.onCorrupt,
             checkPlanned,
