@@ -67,15 +67,66 @@ async function limitsPart(results: Record<string, unknown>): Promise<void> {
   ]);
 }
 
+/** Memory of `serve` with 100,000 (and, unless quick, 1,000,000) issues in state. */
+async function memoryPart(
+  results: Record<string, unknown>,
+  planner: Record<string, number>,
+  quick: boolean,
+): Promise<void> {
+  // One run each: seeding the state dominates, and RSS varies little between runs.
+  const perTrackerMemory = quick ? 10_000 : 50_000;
+  const memoryDefault = await benchMemory(perTrackerMemory);
+  // The heap-capped run is informative only (production may cap the heap; the figure must not
+  // depend on it). It can run out of memory at start-up (README Performance): -1 then, and the
+  // rest of the benchmark goes on.
+  const memoryCapped = await benchMemory(perTrackerMemory, {
+    nodeFlags: ['--max-old-space-size=160'],
+  }).catch((err: unknown) => {
+    console.error(
+      `heap-capped memory run failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    return { rssMb: -1 };
+  });
+  const memory: Record<string, number> = {
+    issues: memoryDefault.issues,
+    rssMb100k: memoryDefault.rssMb,
+    rssMb100kHeapCapped: memoryCapped.rssMb,
+    redisMb100k: memoryDefault.redisMb,
+    rssMb100kAfterPlans: memoryDefault.rssMbAfterPlans,
+    plansMs100k: memoryDefault.plansMs,
+  };
+  if (!quick) {
+    // 500,000 per tracker. No preview: its answer lists every issue that moves (README).
+    const million = await benchMemory(500_000, { preview: false, timeoutMs: 900_000 });
+    memory['rssMb1m'] = million.rssMb;
+    memory['redisMb1m'] = million.redisMb;
+    planner['plansMs1m'] = million.plansMs;
+  }
+  results['memory'] = memory;
+  const perIssueKb = (mb: number | undefined, n: number) =>
+    mb === undefined ? 'skipped' : round((mb * 1024) / n, 2);
+  print(`Memory: netvalue serve with ${memory['issues']} / 1,000,000 issues in state`, [
+    ['peak RSS, default node flags (MB)', memory['rssMb100k'] ?? NaN, 'target <= 250'],
+    ['peak RSS, --max-old-space-size=160 (MB)', memory['rssMb100kHeapCapped'] ?? NaN, ''],
+    ['Redis memory for the state (MB)', memory['redisMb100k'] ?? NaN, ''],
+    ['Redis KB per issue', perIssueKb(memory['redisMb100k'], memoryDefault.issues), '~1.1'],
+    ['both start-up plans (ms)', memory['plansMs100k'] ?? NaN, ''],
+    ['1,000,000 issues: peak RSS (MB)', memory['rssMb1m'] ?? 'skipped', 'target <= 450'],
+    ['1,000,000 issues: Redis (MB)', memory['redisMb1m'] ?? 'skipped', ''],
+    ['1,000,000 issues: both start-up plans (ms)', planner['plansMs1m'] ?? 'skipped', ''],
+  ]);
+}
+
 export async function runBenchmarks(argv: string[]): Promise<number> {
   const quick = argv.includes('--quick');
   const results: Record<string, unknown> = { machine: machine(), at: new Date().toISOString() };
-  // `--only limits|startup` runs that part alone and keeps the other figures of the last full run.
+  // `--only limits|startup|memory` runs that part alone and keeps the other figures of the last
+  // full run.
   const onlyAt = argv.indexOf('--only');
   if (onlyAt >= 0) {
     const part = argv[onlyAt + 1];
-    if (part !== 'limits' && part !== 'startup') {
-      console.error(`--only takes: limits, startup (got ${part ?? 'nothing'})`);
+    if (part !== 'limits' && part !== 'startup' && part !== 'memory') {
+      console.error(`--only takes: limits, startup, memory (got ${part ?? 'nothing'})`);
       return 2;
     }
     const previous = existsSync(RESULTS)
@@ -85,8 +136,15 @@ export async function runBenchmarks(argv: string[]): Promise<number> {
     if (part === 'limits') {
       // The run's own time goes with its figures; `at` stays the time of the others.
       await limitsPart(merged);
+    } else if (part === 'memory') {
+      // `serve` is measured as it ships: the compiled build, made fresh from these sources.
+      execSync('npm run --silent build', { stdio: 'inherit' });
+      const planner = (merged['planner'] ?? {}) as Record<string, number>;
+      await memoryPart(merged, planner, quick);
+      merged['planner'] = planner;
+      merged['memoryAt'] = new Date().toISOString();
     } else {
-      execSync('npx tsc -p tsconfig.build.json', { stdio: 'inherit' });
+      execSync('npm run --silent build', { stdio: 'inherit' });
       await startupPart(merged, quick);
       merged['startupAt'] = new Date().toISOString();
     }
@@ -95,7 +153,7 @@ export async function runBenchmarks(argv: string[]): Promise<number> {
   }
 
   // `serve` and the CLI are measured as they ship: the compiled build, made fresh from these sources.
-  execSync('npx tsc -p tsconfig.build.json', { stdio: 'inherit' });
+  execSync('npm run --silent build', { stdio: 'inherit' });
   await startupPart(results, quick);
 
   const planner: Record<string, number> = {
@@ -192,48 +250,7 @@ export async function runBenchmarks(argv: string[]): Promise<number> {
     ['the sync took (ms)', duringSync.syncMs, ''],
   ]);
 
-  // One run each: seeding the state dominates, and RSS varies little between runs.
-  const perTrackerMemory = quick ? 10_000 : 50_000;
-  const memoryDefault = await benchMemory(perTrackerMemory);
-  // The heap-capped run is informative only (production may cap the heap; the figure must not
-  // depend on it). It can run out of memory at start-up (README Performance): -1 then, and the
-  // rest of the benchmark goes on.
-  const memoryCapped = await benchMemory(perTrackerMemory, {
-    nodeFlags: ['--max-old-space-size=160'],
-  }).catch((err: unknown) => {
-    console.error(
-      `heap-capped memory run failed: ${err instanceof Error ? err.message : String(err)}`,
-    );
-    return { rssMb: -1 };
-  });
-  const memory: Record<string, number> = {
-    issues: memoryDefault.issues,
-    rssMb100k: memoryDefault.rssMb,
-    rssMb100kHeapCapped: memoryCapped.rssMb,
-    redisMb100k: memoryDefault.redisMb,
-    rssMb100kAfterPlans: memoryDefault.rssMbAfterPlans,
-    plansMs100k: memoryDefault.plansMs,
-  };
-  if (!quick) {
-    // 500,000 per tracker. No preview: its answer lists every issue that moves (README).
-    const million = await benchMemory(500_000, { preview: false, timeoutMs: 900_000 });
-    memory['rssMb1m'] = million.rssMb;
-    memory['redisMb1m'] = million.redisMb;
-    planner['plansMs1m'] = million.plansMs;
-  }
-  results['memory'] = memory;
-  const perIssueKb = (mb: number | undefined, n: number) =>
-    mb === undefined ? 'skipped' : round((mb * 1024) / n, 2);
-  print(`Memory: netvalue serve with ${memory['issues']} / 1,000,000 issues in state`, [
-    ['peak RSS, default node flags (MB)', memory['rssMb100k'] ?? NaN, 'target <= 250'],
-    ['peak RSS, --max-old-space-size=160 (MB)', memory['rssMb100kHeapCapped'] ?? NaN, ''],
-    ['Redis memory for the state (MB)', memory['redisMb100k'] ?? NaN, ''],
-    ['Redis KB per issue', perIssueKb(memory['redisMb100k'], memoryDefault.issues), '~1.1'],
-    ['both start-up plans (ms)', memory['plansMs100k'] ?? NaN, ''],
-    ['1,000,000 issues: peak RSS (MB)', memory['rssMb1m'] ?? 'skipped', 'target <= 450'],
-    ['1,000,000 issues: Redis (MB)', memory['redisMb1m'] ?? 'skipped', ''],
-    ['1,000,000 issues: both start-up plans (ms)', planner['plansMs1m'] ?? 'skipped', ''],
-  ]);
+  await memoryPart(results, planner, quick);
 
   // A local Redis Cluster (3 masters + 3 replicas): 10,000 issues, then a master killed.
   const clusterRun = await benchCluster(quick ? 2000 : 5000);
