@@ -30,7 +30,7 @@ const Request = z.discriminatedUnion('type', [
     type: z.literal('preview'),
     id: z.number(),
     settings: z.record(z.string(), z.unknown()),
-    limit: z.number().int().positive().optional(),
+    limit: z.number().int().nonnegative().optional(),
   }),
   z.object({ type: z.literal('close'), timeoutMs: z.number().int().positive() }),
 ]);
@@ -71,7 +71,13 @@ async function main(): Promise<void> {
       const { id, settings, limit } = msg.data;
       const next = settings as unknown as ScoringSettings;
       const started = Date.now();
-      previewStored(ctx, next, (t) => connectorFor(ctx, t), ctx.settings, limit ? { limit } : {})
+      previewStored(
+        ctx,
+        next,
+        (t) => connectorFor(ctx, t),
+        ctx.settings,
+        limit === undefined ? {} : { limit },
+      )
         .then((preview) => {
           const { changedCount, unchangedCount } = preview;
           ctx.logger.info(

@@ -186,7 +186,12 @@ export function prepareJobThread(
       const answer = new Promise<Preview>((resolve, reject) =>
         previews.set(id, { resolve, reject }),
       );
-      worker.postMessage({ type: 'preview', id, settings, ...(limit ? { limit } : {}) });
+      worker.postMessage({
+        type: 'preview',
+        id,
+        settings,
+        ...(limit === undefined ? {} : { limit }),
+      });
       return answer;
     },
     async close(timeoutMs) {

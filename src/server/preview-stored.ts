@@ -65,7 +65,9 @@ async function labelsOf(
   const byTracker = new Map<string, number[]>();
   for (const i of listed) {
     const trackerId = rows.trackerIds[i] as string;
-    byTracker.set(trackerId, [...(byTracker.get(trackerId) ?? []), i]);
+    const indexes = byTracker.get(trackerId);
+    if (indexes) indexes.push(i);
+    else byTracker.set(trackerId, [i]);
   }
   const labels = new Map<number, PreviewLabel>();
   for (const [trackerId, indexes] of byTracker) {

@@ -105,6 +105,19 @@ describe('netvalue serve', () => {
         expect(answer.changedCount).toBeGreaterThan(3);
         expect(answer.changed).toHaveLength(3);
         expect(stderr.includes('preview computed in the job thread')).toBe(jobs === 'thread');
+        // limit=0 lists none and still counts them, in the thread as inline.
+        const counted = await fetch(`http://127.0.0.1:${port}/admin/preview?limit=0`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${h.config.adminToken ?? ''}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ hourlyRateUsd: 75 }),
+        });
+        expect(await counted.json()).toMatchObject({
+          changed: [],
+          changedCount: answer.changedCount,
+        });
       } finally {
         const exited = once(serve, 'exit');
         serve.kill('SIGTERM');
