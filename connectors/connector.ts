@@ -88,9 +88,16 @@ export function landedAtOf(result: unknown): string | null {
   return typeof landedAt === 'string' && Number.isFinite(Date.parse(landedAt)) ? landedAt : null;
 }
 
+/** Whether an item's answer from `write` says written (null, or dated). */
+export function written(result: unknown): boolean {
+  return (
+    result === null || result === undefined || (typeof result === 'object' && 'landedAt' in result)
+  );
+}
+
 /** The item's error, or null when it was written. */
 export function writeError(result: WriteResult | undefined): TrackerError | null {
-  return result === null || result === undefined || 'landedAt' in result ? null : result;
+  return written(result) ? null : (result as TrackerError);
 }
 
 /** What of a connector reaches its tracker; `offlineCalls` stands in where nothing may. */

@@ -96,12 +96,10 @@ export function prepareJobThread(
   const previews = new Map<number, { resolve: (p: Preview) => void; reject: (e: Error) => void }>();
   let onStop: (err: Error) => void = () => undefined;
   const stopped = new Promise<Error>((resolve) => (onStop = resolve));
-  let onPrepared: () => void = () => undefined;
   let onReady: () => void = () => undefined;
   let onFail: (err: Error) => void = () => undefined;
   let onLearned: (learned: Record<string, unknown>) => void = () => undefined;
   let onLearnFail: (err: Error) => void = () => undefined;
-  const prepared = new Promise<void>((resolve) => (onPrepared = resolve));
   const learned = new Promise<Record<string, unknown>>((resolve, reject) => {
     onLearned = resolve;
     onLearnFail = reject;
@@ -124,7 +122,6 @@ export function prepareJobThread(
   };
   worker.on('message', (msg: { type: string; message?: string; learned?: unknown }) => {
     if (msg.type === 'prepared') {
-      onPrepared();
       // Structured cloning kept what the thread sent; each connector module checks its part.
       onLearned((msg.learned ?? {}) as Record<string, unknown>);
     } else if (msg.type === 'ready') {
@@ -215,7 +212,8 @@ export function prepareJobThread(
   return {
     learned: () => learned,
     async start() {
-      await Promise.race([prepared, ready]);
+      // Its context is built once it says what its connectors learned (or it failed).
+      await Promise.race([learned, ready]);
       worker.postMessage({ type: 'start' });
       await ready;
       return thread;

@@ -17,7 +17,7 @@
  * After each call the budget the tracker reported (remaining requests, reset) sets the pace in
  * Redis before it runs out (RateLimiter.followBudget), so 429s stay rare.
  */
-import { landedAtOf } from '../../connectors/connector.js';
+import { landedAtOf, written } from '../../connectors/connector.js';
 import { isTrackerError, type WriteValues } from '../domain/index.js';
 import { changedValues } from '../scoring/write-diff.js';
 import { AuditLog, type AuditEntry } from '../store/audit.js';
@@ -250,8 +250,7 @@ async function writePass(
       let retryAfterMs = 0;
       for (const [i, item] of items.entries()) {
         const result = results[i] ?? null;
-        const err =
-          typeof result === 'object' && result !== null && 'landedAt' in result ? null : result;
+        const err = written(result) ? null : result;
         const limitedFor = rateLimitedFor(err);
         if (err === null) accepted.push({ ...item, landedAt: landedAtOf(result) });
         else if (limitedFor !== null) {

@@ -92,28 +92,23 @@ describe('netvalue serve', () => {
         // Gauges are the main thread's own, once: not doubled by the thread's registry.
         expect(metrics.match(/^# TYPE netvalue_jobs gauge$/gm)).toHaveLength(1);
         // A preview reads and re-scores every issue: in the job thread when there is one.
-        const preview = await fetch(`http://127.0.0.1:${port}/admin/preview?limit=3`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${h.config.adminToken ?? ''}`,
-            'content-type': 'application/json',
-          },
-          body: JSON.stringify({ hourlyRateUsd: 75 }),
-        });
+        const previewOf = (limit: number) =>
+          fetch(`http://127.0.0.1:${port}/admin/preview?limit=${limit}`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${h?.config.adminToken ?? ''}`,
+              'content-type': 'application/json',
+            },
+            body: JSON.stringify({ hourlyRateUsd: 75 }),
+          });
+        const preview = await previewOf(3);
         expect(preview.status).toBe(200);
         const answer = (await preview.json()) as { changed: unknown[]; changedCount: number };
         expect(answer.changedCount).toBeGreaterThan(3);
         expect(answer.changed).toHaveLength(3);
         expect(stderr.includes('preview computed in the job thread')).toBe(jobs === 'thread');
         // limit=0 lists none and still counts them, in the thread as inline.
-        const counted = await fetch(`http://127.0.0.1:${port}/admin/preview?limit=0`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${h.config.adminToken ?? ''}`,
-            'content-type': 'application/json',
-          },
-          body: JSON.stringify({ hourlyRateUsd: 75 }),
-        });
+        const counted = await previewOf(0);
         expect(await counted.json()).toMatchObject({
           changed: [],
           changedCount: answer.changedCount,
