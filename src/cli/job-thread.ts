@@ -212,8 +212,9 @@ export function prepareJobThread(
   return {
     learned: () => learned,
     async start() {
-      // Its context is built once it says what its connectors learned (or it failed).
-      await Promise.race([learned, ready]);
+      // Its context is built once it says what its connectors learned; if it failed, `ready`
+      // rejects with the thread's reason.
+      await Promise.race([learned.catch(() => undefined), ready]);
       worker.postMessage({ type: 'start' });
       await ready;
       return thread;
