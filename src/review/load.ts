@@ -8,7 +8,6 @@ import type { PipelineContext } from '../pipeline/context.js';
 import { workTypeOf } from '../pipeline/ranking-view.js';
 import type { HistoryEntry } from '../store/history.js';
 import type { IssueRecord } from '../store/issue-record.js';
-import { SnapshotEncoder } from '../store/review-store.js';
 import {
   computeReview,
   issueId,
@@ -137,10 +136,12 @@ async function everyTrackerSynced(ctx: ReviewContext): Promise<boolean> {
 export async function takeSnapshot(ctx: ReviewContext, nowMs: number): Promise<SnapshotOutcome> {
   if (await ctx.reviews.hasSnapshotInSlot(nowMs)) return 'exists';
   if (!(await everyTrackerSynced(ctx))) return 'not-synced';
-  // Encoded window by window: the whole ranking is never held as records (README "Performance").
-  const encoder = new SnapshotEncoder(iso(nowMs));
-  for await (const window of ctx.store.rankingWindows()) encoder.add(window.map(currentOf));
-  return (await ctx.reviews.addEncoded(iso(nowMs), encoder.json())) ? 'taken' : 'exists';
+  // Window by window: neither the ranking's records nor the snapshot's text is ever held whole.
+  return (await ctx.reviews.addStreamed(iso(nowMs), snapshotWindows(ctx))) ? 'taken' : 'exists';
+}
+
+async function* snapshotWindows(ctx: Pick<ReviewContext, 'store'>): AsyncGenerator<CurrentIssue[]> {
+  for await (const window of ctx.store.rankingWindows()) yield window.map(currentOf);
 }
 
 /** The share of the top N by work type at each snapshot since `sinceMs`, then now. */

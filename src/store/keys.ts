@@ -66,6 +66,8 @@ export interface Keys {
   layout: string;
   /** Backlog reviews: daily snapshots of the ranking, and the digest's delivery status (ReviewStore). */
   reviewSnapshots: string;
+  /** A snapshot being written, window by window (expires if its writer dies). */
+  reviewSnapshotDraft(token: string): string;
   reviewDigest: string;
 }
 
@@ -120,6 +122,7 @@ export function redisKeys(redisPrefix: string): Keys {
     authFailures: (scope, address) => `${p}:auth-failures:${scope}:${address}`,
     layout: `${p}:layout`,
     reviewSnapshots: `${p}:review-snapshots`,
+    reviewSnapshotDraft: (token) => `${p}:review-snapshot-draft:${token}`,
     reviewDigest: `${p}:review-digest`,
   };
 }

@@ -10,6 +10,7 @@
  * made: reconstructing past rankings from the per-issue score history. Issues that left the scope
  * lose their history, and CD3 or P10 orders cannot be rebuilt from it.
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { WorkType } from '../domain/index.js';
 import { parseStored, parseStoredJson, type OnCorrupt } from './corrupt.js';
@@ -65,37 +66,23 @@ const StoredSnapshot = z.object({
   ),
 });
 
+/** A window of entries as stored: the JSON array's elements, without its brackets. */
+function encodeItems(items: readonly SnapshotEntry[]): string {
+  const tuples = items.map((i) => [
+    i.trackerId,
+    i.key,
+    STATUS_CODE[i.status],
+    i.netValueUsd,
+    TYPE_CODE[i.workType],
+  ]);
+  return JSON.stringify(tuples).slice(1, -1);
+}
+
 /**
- * A snapshot's stored JSON built window by window: a snapshot of a million issues is never an
- * array of a million entries in memory, only its encoded text (about 40 bytes an issue).
+ * How long a draft outlives a process that died while writing it (a snapshot of a million issues
+ * takes about a minute to write).
  */
-export class SnapshotEncoder {
-  private readonly parts: string[] = [];
-
-  constructor(private readonly at: string) {}
-
-  add(items: readonly SnapshotEntry[]): void {
-    if (items.length === 0) return;
-    const tuples = items.map((i) => [
-      i.trackerId,
-      i.key,
-      STATUS_CODE[i.status],
-      i.netValueUsd,
-      TYPE_CODE[i.workType],
-    ]);
-    this.parts.push(JSON.stringify(tuples).slice(1, -1));
-  }
-
-  json(): string {
-    return `{"at":${JSON.stringify(this.at)},"items":[${this.parts.join(',')}]}`;
-  }
-}
-
-function encode(snapshot: ReviewSnapshot): string {
-  const encoder = new SnapshotEncoder(snapshot.at);
-  encoder.add(snapshot.items);
-  return encoder.json();
-}
+const DRAFT_TTL_SEC = 86_400;
 
 /** The digest's delivery status, as `/admin/status` shows it. */
 export const DigestStatusSchema = z.object({
@@ -110,13 +97,22 @@ export const DigestStatusSchema = z.object({
 export type DigestStatus = z.infer<typeof DigestStatusSchema>;
 
 /**
- * Adds a snapshot unless its slot already holds one, then drops those older than the cutoff.
- * KEYS: sorted set. ARGV: ms, json, slot start ms, slot end ms (exclusive), cutoff ms.
+ * Stores a finished draft as the slot's snapshot unless the slot already holds one, deletes the
+ * draft either way, then drops snapshots older than the cutoff. The copy is made in Redis: the
+ * snapshot's text is never whole in this process (docs/architecture.md "The job catalog").
+ * KEYS: sorted set, draft. ARGV: ms, slot start ms, slot end ms (exclusive), cutoff ms.
+ * Returns 1 stored, 0 the slot has one, -1 the draft is gone (expired).
  */
-const ADD_FIRST_IN_SLOT = `
-if redis.call('ZCOUNT', KEYS[1], ARGV[3], '(' .. ARGV[4]) > 0 then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
+const ADD_DRAFT_FIRST_IN_SLOT = `
+if redis.call('ZCOUNT', KEYS[1], ARGV[2], '(' .. ARGV[3]) > 0 then
+  redis.call('DEL', KEYS[2])
+  return 0
+end
+local json = redis.call('GET', KEYS[2])
+if not json then return -1 end
+redis.call('ZADD', KEYS[1], ARGV[1], json)
+redis.call('DEL', KEYS[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[4])
 return 1`;
 
 export class ReviewStore {
@@ -144,24 +140,49 @@ export class ReviewStore {
 
   /** Stores the snapshot unless its slot has one; true when stored. */
   async addSnapshot(snapshot: ReviewSnapshot): Promise<boolean> {
-    return this.addEncoded(snapshot.at, encode(snapshot));
+    return this.addStreamed(snapshot.at, [snapshot.items]);
   }
 
-  /** Stores a snapshot built with a SnapshotEncoder (same rules as `addSnapshot`). */
-  async addEncoded(at: string, json: string): Promise<boolean> {
+  /**
+   * Stores a snapshot whose entries come window by window (ranking order), unless the slot of
+   * `at` has one; true when stored. Each window is appended to a draft in Redis as it comes, so
+   * this process holds one window, not the snapshot: a million issues make some 40 MB of JSON,
+   * which built here and sent as one command took 180 MB at once (docs/architecture.md "The job
+   * catalog"). A draft left by a process that died expires.
+   */
+  async addStreamed(
+    at: string,
+    windows: AsyncIterable<readonly SnapshotEntry[]> | Iterable<readonly SnapshotEntry[]>,
+  ): Promise<boolean> {
     const ms = Date.parse(at);
-    const [start, end] = this.slotOf(ms);
-    const added = await this.redis.eval(
-      ADD_FIRST_IN_SLOT,
-      1,
-      this.keys.reviewSnapshots,
-      String(ms),
-      json,
-      String(start),
-      String(end),
-      String(ms - this.options.maxAgeMs),
-    );
-    return added === 1;
+    const draft = this.keys.reviewSnapshotDraft(randomUUID());
+    try {
+      await this.redis.set(draft, `{"at":${JSON.stringify(at)},"items":[`, 'EX', DRAFT_TTL_SEC);
+      let separator = '';
+      for await (const items of windows) {
+        if (items.length === 0) continue;
+        await this.redis.append(draft, separator + encodeItems(items));
+        separator = ',';
+      }
+      await this.redis.append(draft, ']}');
+      const [start, end] = this.slotOf(ms);
+      const added = await this.redis.eval(
+        ADD_DRAFT_FIRST_IN_SLOT,
+        2,
+        this.keys.reviewSnapshots,
+        draft,
+        String(ms),
+        String(start),
+        String(end),
+        String(ms - this.options.maxAgeMs),
+      );
+      if (added === -1)
+        throw new Error(`the review snapshot of ${at} expired before it was stored`);
+      return added === 1;
+    } catch (err) {
+      await this.redis.del(draft).catch(() => undefined); // it expires if this fails too
+      throw err;
+    }
   }
 
   /**
