@@ -144,19 +144,42 @@ async function* snapshotWindows(ctx: Pick<ReviewContext, 'store'>): AsyncGenerat
   for await (const window of ctx.store.rankingWindows()) yield window.map(currentOf);
 }
 
-/** The share of the top N by work type at each snapshot since `sinceMs`, then now. */
+/**
+ * The share of the top N by work type at each snapshot since `sinceMs`, then now. Each snapshot is
+ * reduced to its point as it is read, and only the head of the ranking is read for now: the
+ * dashboard asks for this on every visit, and at a million issues holding the whole ranking and
+ * every snapshot took gigabytes (docs/architecture.md "The job catalog").
+ */
 export async function loadTrend(ctx: ReviewContext, request: ReviewRequest): Promise<Trend> {
-  const [snapshots, current] = await Promise.all([
-    ctx.reviews.series(request.sinceMs, request.nowMs),
-    currentIssues(ctx),
-  ]);
   const point = (at: string, entries: Parameters<typeof topOf>[0]) => ({
     at,
     ...shareFigures(topOf(entries, request.top, request.trackerId)),
   });
-  return {
-    top: request.top,
-    trackerId: request.trackerId,
-    points: [...snapshots.map((s) => point(s.at, ranked(s))), point(iso(request.nowMs), current)],
-  };
+  const points: Trend['points'] = [];
+  for await (const snapshot of ctx.reviews.series(request.sinceMs, request.nowMs))
+    points.push(point(snapshot.at, ranked(snapshot)));
+  points.push(point(iso(request.nowMs), await currentTop(ctx, request.top, request.trackerId)));
+  return { top: request.top, trackerId: request.trackerId, points };
+}
+
+/**
+ * The head of the ranking now that holds the top N (of one tracker, or of all): scored issues rank
+ * before every other, so the walk stops at N of them or at the first issue not scored.
+ */
+async function currentTop(
+  ctx: Pick<ReviewContext, 'store'>,
+  top: number,
+  trackerId: string | null,
+): Promise<CurrentIssue[]> {
+  const head: CurrentIssue[] = [];
+  let found = 0;
+  for await (const window of ctx.store.rankingWindows()) {
+    for (const entry of window.map(currentOf)) {
+      if (entry.status !== 'scored') return head;
+      head.push(entry);
+      if (trackerId === null || entry.trackerId === trackerId) found += 1;
+      if (found >= top) return head;
+    }
+  }
+  return head;
 }

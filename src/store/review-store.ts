@@ -197,32 +197,38 @@ export class ReviewStore {
     return after === undefined ? null : this.decode(after);
   }
 
-  /** Snapshots taken at or before `beforeMs`, newest first, read a few at a time. */
-  async *newestFirst(beforeMs: number, batch = 7): AsyncGenerator<ReviewSnapshot> {
-    for (let offset = 0; ; offset += batch) {
-      const raw = await this.redis.zrevrangebyscore(
-        this.keys.reviewSnapshots,
-        beforeMs,
-        '-inf',
-        'LIMIT',
-        offset,
-        batch,
-      );
-      for (const json of raw) {
-        const snapshot = this.decode(json);
-        if (snapshot) yield snapshot;
-      }
-      if (raw.length < batch) return;
-    }
+  /**
+   * Snapshots taken at or before `beforeMs`, newest first, read one at a time: each holds every
+   * issue (40 MB of JSON at a million), so a caller that stops early reads no more.
+   */
+  newestFirst(beforeMs: number): AsyncGenerator<ReviewSnapshot> {
+    return this.oneByOne('newest first', '-inf', beforeMs);
   }
 
-  /** Snapshots between two times (inclusive), oldest first. */
-  async series(fromMs: number, toMs: number): Promise<ReviewSnapshot[]> {
-    const raw = await this.redis.zrangebyscore(this.keys.reviewSnapshots, fromMs, toMs);
-    return raw.flatMap((json) => {
+  /** Snapshots between two times (inclusive), oldest first, read one at a time (as `newestFirst`). */
+  series(fromMs: number, toMs: number): AsyncGenerator<ReviewSnapshot> {
+    return this.oneByOne('oldest first', fromMs, toMs);
+  }
+
+  private async *oneByOne(
+    order: 'oldest first' | 'newest first',
+    fromMs: number | string,
+    toMs: number | string,
+  ): AsyncGenerator<ReviewSnapshot> {
+    let [from, to] = [String(fromMs), String(toMs)];
+    for (;;) {
+      const key = this.keys.reviewSnapshots;
+      const [json, score] =
+        order === 'oldest first'
+          ? await this.redis.zrangebyscore(key, from, to, 'WITHSCORES', 'LIMIT', 0, 1)
+          : await this.redis.zrevrangebyscore(key, to, from, 'WITHSCORES', 'LIMIT', 0, 1);
+      if (json === undefined || score === undefined) return;
+      // One snapshot per slot: scores are distinct, so the next read starts past this one.
+      if (order === 'oldest first') from = `(${score}`;
+      else to = `(${score}`;
       const snapshot = this.decode(json);
-      return snapshot ? [snapshot] : [];
-    });
+      if (snapshot) yield snapshot;
+    }
   }
 
   private decode(json: string): ReviewSnapshot | null {

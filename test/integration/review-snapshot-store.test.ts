@@ -82,10 +82,29 @@ describe('review snapshots written window by window', () => {
     const first = `${DAY}08:00:00.000Z`;
     expect(await store.addSnapshot({ at: first, items: entries(3) })).toBe(true);
     expect(await store.addStreamed(`${DAY}09:00:00.000Z`, slowly([entries(5)]))).toBe(false);
-    expect(await store.series(0, Date.parse(`${DAY}23:00:00.000Z`))).toEqual([
-      { at: first, items: entries(3) },
-    ]);
+    const stored = [];
+    for await (const snapshot of store.series(0, Date.parse(`${DAY}23:00:00.000Z`)))
+      stored.push(snapshot);
+    expect(stored).toEqual([{ at: first, items: entries(3) }]);
     expect(await drafts(prefix)).toEqual([]);
+  });
+
+  it('reads snapshots one at a time, oldest first from a time and newest first before one', async () => {
+    const { store } = freshStore();
+    const days = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04'];
+    for (const [i, day] of days.entries())
+      expect(await store.addSnapshot({ at: `${day}T06:00:00.000Z`, items: entries(i + 1) })).toBe(
+        true,
+      );
+    const ats = async (snapshots: AsyncIterable<{ at: string }>) => {
+      const out: string[] = [];
+      for await (const s of snapshots) out.push(s.at.slice(0, 10));
+      return out;
+    };
+    const at = (day: string) => Date.parse(`${day}T06:00:00.000Z`);
+    expect(await ats(store.series(at('2026-11-02'), at('2026-11-04')))).toEqual(days.slice(1));
+    expect(await ats(store.newestFirst(at('2026-11-03')))).toEqual(days.slice(0, 3).reverse());
+    expect(await ats(store.series(at('2026-11-05'), at('2026-11-06')))).toEqual([]);
   });
 
   it('deletes its draft and rejects when the entries fail midway', async () => {

@@ -236,6 +236,24 @@ describe('the review', () => {
     });
   });
 
+  it('gives the point for now from the head of the ranking, for each tracker and top N', async () => {
+    const scored = after.filter((i) => i.status === 'scored').length;
+    expect(after.length).toBeGreaterThan(scored); // the walk meets unscored issues and stops there
+    for (const trackerId of [null, ...new Set(after.map((i) => i.trackerId))]) {
+      for (const top of [1, 3, TOP, 100]) {
+        const query = `top=${top}${trackerId === null ? '' : `&trackerId=${trackerId}`}`;
+        const res = await h.inject({
+          method: 'GET',
+          url: `/admin/review/trend?${query}`,
+          headers: h.admin,
+        });
+        expect(res.statusCode).toBe(200);
+        const now = res.json<{ points: { at: string }[] }>().points.at(-1);
+        expect(now).toEqual({ at: now?.at, ...figures(topN(after, top, trackerId)) });
+      }
+    }
+  });
+
   it('prints the same review from the CLI, as JSON and as Markdown', async () => {
     const io = captureIo();
     const code = await runCli(
