@@ -2,15 +2,16 @@
  * The plan of one tracker from its stored state, in windows: it never holds every record at once
  * (README "Performance"). One pass streams the records (HSCAN windows): it drops issues a full run
  * did not see, re-scores stale ones, decides each one's values at its unified position, saves the
- * planner's own values that moved, and keeps only compact columns (id, ranking member, tracker
- * rank, pinned, whether it needs a write). The order is then planned on those columns in slices
- * that yield to the event loop, and only the issues the order gives values (a moved issue's sort
- * key) are read again. Same decisions as `planTracker` on the whole tracker.
+ * planner's own values that moved, and keeps only compact columns (id, a hash of its ranking
+ * member, tracker rank, pinned, whether it needs a write). The ranking order comes from the
+ * tracker's ranking set, sorted by Redis (`rankingOrder`). The order is then planned on those
+ * columns in slices that yield to the event loop, and only the issues the order gives values (a
+ * moved issue's sort key) are read again. Same decisions as `planTracker` on the whole tracker.
  */
 import type { Connector, OrderChanges, OrderStep } from '../../connectors/connector.js';
 import type { TrackerRank } from '../domain/index.js';
 import type { IssueRecord } from '../store/issue-record.js';
-import { plannedOf, type Planned, type StoredWindow } from '../store/issue-store.js';
+import { parseMember, plannedOf, type Planned, type StoredWindow } from '../store/issue-store.js';
 import type { RunInfo } from '../store/run-record.js';
 import type { PipelineContext } from './context.js';
 import {
@@ -85,17 +86,7 @@ export async function planStored(
   const { columns } = plan;
   const n = columns.ids.length;
   const slicer = new Slicer();
-  const { members } = columns;
-  const target = await sortIndexes(
-    n,
-    (a, b) => {
-      const ma = members[a] as string;
-      const mb = members[b] as string;
-      return ma < mb ? -1 : ma > mb ? 1 : 0;
-    },
-    slicer,
-  );
-  columns.members = []; // only the order was needed
+  const target = await rankingOrder(ctx, trackerId, columns);
   let moved = 0;
   const trackerOrder = connector.order;
   if (trackerOrder) {
@@ -143,7 +134,10 @@ export async function planStored(
 /** Pass 1's compact columns (index i is one issue) and what the rest of the plan needs. */
 interface Columns {
   ids: string[];
-  members: string[];
+  /** Row of each id (HSCAN may return an id twice while the hash grows: the first is kept). */
+  rowOf: Map<string, number>;
+  /** `memberHash` of the ranking member each row was read with. */
+  memberHashes: number[];
   ranks: (TrackerRank | null)[];
   keys: string[];
   pinned: Set<string>;
@@ -156,7 +150,8 @@ interface Columns {
 function emptyColumns(): Columns {
   return {
     ids: [],
-    members: [],
+    rowOf: new Map(),
+    memberHashes: [],
     ranks: [],
     keys: [],
     pinned: new Set(),
@@ -226,7 +221,7 @@ async function readColumns(plan: Decide, chunk: number): Promise<void> {
   // A full run saw every issue in scope: the rest left the scope (done, moved, deleted).
   const pass: Pass = {
     seen: run && run.full && !run.pullFailed ? await ctx.runs.seen(run.runId) : null,
-    taken: new Set<string>(), // HSCAN may return an id twice while the hash grows
+    removed: new Set<string>(),
     gone: [],
   };
   // Only the window's JSON and its small decisions are held while Redis answers (scanStored).
@@ -240,7 +235,8 @@ async function readColumns(plan: Decide, chunk: number): Promise<void> {
 interface Pass {
   /** The ids a full run saw (null: not a full run, nothing is dropped). */
   seen: ReadonlySet<string> | null;
-  taken: Set<string>;
+  /** Ids of the issues dropped (HSCAN may return one again, as a row's id: `Columns.rowOf`). */
+  removed: Set<string>;
   /** Keys of the issues dropped. */
   gone: string[];
 }
@@ -254,10 +250,10 @@ async function passWindow(
   const { ctx, columns, options } = plan;
   const fresh: IssueRecord[] = [];
   for (const record of ctx.store.parseWindow(stored)) {
-    if (pass.taken.has(record.id)) continue;
-    pass.taken.add(record.id);
+    if (plan.columns.rowOf.has(record.id) || pass.removed.has(record.id)) continue;
     if (pass.seen === null || pass.seen.has(record.id)) fresh.push(record);
     else {
+      pass.removed.add(record.id);
       await ctx.store.remove(record);
       pass.gone.push(record.key);
     }
@@ -266,7 +262,8 @@ async function passWindow(
   return rescored.map((record) => {
     const i = columns.ids.length;
     columns.ids.push(record.id);
-    columns.members.push(record.member);
+    columns.rowOf.set(record.id, i);
+    columns.memberHashes.push(memberHash(record.member));
     columns.ranks.push(record.rank);
     if (options.lines) columns.keys.push(record.key);
     if (record.pinned) columns.pinned.add(record.id);
@@ -275,18 +272,57 @@ async function passWindow(
 }
 
 /**
+ * The rows in ranking order, from the tracker's ranking set, which Redis keeps sorted by member
+ * (ranking-reader.ts): the plan holds a hash of each row's member, not the member (a hundred bytes,
+ * the largest of its columns; README "Performance"). A row takes its place from the member it was
+ * read with; when the set no longer holds that one (re-scored since), from the first member of its
+ * issue; when it holds none, it goes last. A member of an issue with no row is passed over.
+ */
+async function rankingOrder(
+  ctx: PlanContext,
+  trackerId: string,
+  columns: Columns,
+): Promise<Int32Array> {
+  const n = columns.ids.length;
+  const placeOf = new Int32Array(n).fill(-1);
+  const exact = new Uint8Array(n);
+  let place = 0;
+  for await (const members of ctx.store.trackerRanking(trackerId)) {
+    for (const member of members) {
+      const i = columns.rowOf.get(parseMember(member).id);
+      if (i !== undefined && exact[i] === 0) {
+        if (memberHash(member) === columns.memberHashes[i]) {
+          exact[i] = 1;
+          placeOf[i] = place;
+        } else if (placeOf[i] === -1) placeOf[i] = place;
+      }
+      place += 1;
+    }
+  }
+  const rowAt = new Int32Array(place + n).fill(-1);
+  for (let i = 0; i < n; i++) rowAt[placeOf[i] === -1 ? place + i : (placeOf[i] as number)] = i;
+  return rowAt.filter((i) => i !== -1);
+}
+
+/** A 32-bit hash of a ranking member (FNV-1a): tells whether the set holds a row's member. */
+function memberHash(member: string): number {
+  let hash = 0x811c9dc5;
+  for (let k = 0; k < member.length; k++) hash = Math.imul(hash ^ member.charCodeAt(k), 0x01000193);
+  return hash | 0;
+}
+
+/**
  * The issues the order gives values (Linear: a moved issue's sort key) are read again and decided
  * with them; the pass decided every other issue already.
  */
 async function decideOrdered(plan: Decide, chunk: number): Promise<void> {
   const { columns } = plan;
-  const indexOf = new Map(columns.ids.map((id, i) => [id, i]));
-  const ids = [...plan.order.values.keys()].filter((id) => indexOf.has(id));
+  const ids = [...plan.order.values.keys()].filter((id) => columns.rowOf.has(id));
   for (let start = 0; start < ids.length; start += chunk) {
     const records = await plan.ctx.store.getMany(plan.trackerId, ids.slice(start, start + chunk));
     const planned = records.map((record) =>
       // A record removed meanwhile is left out.
-      record === null ? null : decide(plan, indexOf.get(record.id) as number, record),
+      record === null ? null : decide(plan, columns.rowOf.get(record.id) as number, record),
     );
     await savePlanned(plan, planned);
   }

@@ -626,6 +626,14 @@ export class IssueStore {
     );
   }
 
+  /**
+   * A tracker's ranking members in order, in windows (ZRANGE). The set may change between
+   * windows: a caller may meet a member twice, or one whose record is gone or holds another.
+   */
+  trackerRanking(trackerId: string, chunk = 1000): AsyncGenerator<string[]> {
+    return this.ranking.trackerWindows(trackerId, chunk);
+  }
+
   async rankingSize(): Promise<number> {
     return this.ranking.size();
   }

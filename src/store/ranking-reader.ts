@@ -89,6 +89,19 @@ export class RankingReader {
     }
   }
 
+  /** One tracker's members in its ranking order, in windows of `chunk`. */
+  async *trackerWindows(trackerId: string, chunk: number): AsyncGenerator<string[]> {
+    for (let start = 0; ; start += chunk) {
+      const window = await this.redis.zrange(
+        this.keys.ranking(trackerId),
+        start,
+        start + chunk - 1,
+      );
+      if (window.length > 0) yield window;
+      if (window.length < chunk) return;
+    }
+  }
+
   /** Reads the cursor's next window. */
   private async fill(c: Cursor): Promise<void> {
     const start = c.start + c.window.length;

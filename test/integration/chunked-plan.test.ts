@@ -5,13 +5,15 @@
  * lines and saved rank positions and sort keys. Real Redis, the real connectors' order planning.
  */
 import fc from 'fast-check';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../connectors/connector.js';
 import { planStored } from '../../src/pipeline/plan-stored.js';
 import { planTracker } from '../../src/pipeline/plan-tracker.js';
 import type { IssueRecord } from '../../src/store/issue-record.js';
 import { plannedOf, rankMember } from '../../src/store/issue-store.js';
-import { startHarness, type Harness } from './pipeline-harness.js';
+import { redisKeys } from '../../src/store/keys.js';
+import { REDIS_URL, startHarness, type Harness } from './pipeline-harness.js';
 import { recordFixture } from './record-fixture.js';
 
 let h: Harness;
@@ -130,4 +132,40 @@ describe('a plan streamed in windows', () => {
       { numRuns: 25 },
     );
   }, 120_000);
+
+  it('takes its order from the ranking set as it is now, each row by the member it was read with', async () => {
+    const jira = 'acme-jira';
+    for (const r of await h.ctx.store.all(jira)) await h.ctx.store.remove(r);
+    // Every issue needs a write (the tracker holds another net value), best first.
+    const shapes = Array.from({ length: 7 }, (_, n) => ({
+      netValueUsd: 1_000 - n * 100,
+      scored: true,
+      rank: n,
+      pinned: false,
+      written: -1,
+    }));
+    const records = recordsOf(jira, shapes, (n) => `0|i${String(n).padStart(4, '0')}:`);
+    await h.ctx.store.putMany(records);
+    const redis = new Redis(REDIS_URL);
+    try {
+      const key = redisKeys(h.prefix).ranking(jira);
+      const [r0, , , r3, , r5] = records;
+      // The best issue's member is gone (as while the issue is removed): it goes last.
+      await redis.zrem(key, r0?.member ?? '');
+      // First of all, a member of an issue no record has: passed over.
+      await redis.zadd(key, 0, rankMember('000', jira, 'never-stored'));
+      // Before the rest, a member left behind for r3 (its own is still there): r3 keeps its place.
+      await redis.zadd(key, 0, rankMember('0000', jira, r3?.id ?? ''));
+      // r5 re-scored since (its member replaced by one before the rest): r5 takes the new place.
+      await redis.zrem(key, r5?.member ?? '');
+      await redis.zadd(key, 0, rankMember('0001', jira, r5?.id ?? ''));
+      const options = { run: null, rescore: false, chunk: 2 } as const;
+      const plan = await planStored(h.ctx, jira, storedRanksOnly(jira), options);
+      expect(plan.total).toBe(records.length);
+      const order = [5, 1, 2, 3, 4, 6, 0].map((n) => records[n]?.id);
+      expect(plan.writeIds).toEqual(order);
+    } finally {
+      await redis.quit();
+    }
+  });
 });
