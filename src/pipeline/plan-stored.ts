@@ -4,7 +4,7 @@
  * did not see, re-scores stale ones, decides each one's values at its unified position, saves the
  * planner's own values that moved, and keeps only compact columns (id, a hash of its ranking
  * member, tracker rank, pinned, whether it needs a write). The ranking order comes from the
- * tracker's ranking set, sorted by Redis (ranking-order.ts). The order is then planned on those
+ * tracker's ranking set, sorted by Redis (`rankingOrder`). The order is then planned on those
  * columns in slices that yield to the event loop, and only the issues the order gives values (a
  * moved issue's sort key) are read again. Same decisions as `planTracker` on the whole tracker.
  */
@@ -24,7 +24,6 @@ import {
   type OrderColumns,
 } from './plan-tracker.js';
 import { PLAN_WAIT_MS, unlessTrackerBusy } from './job-errors.js';
-import { memberHash, orderFromRanking } from './ranking-order.js';
 import { rescoreStale } from './rescore.js';
 import { Slicer, sortIndexes } from './yield.js';
 
@@ -87,11 +86,7 @@ export async function planStored(
   const { columns } = plan;
   const n = columns.ids.length;
   const slicer = new Slicer();
-  const target = await orderFromRanking(
-    ctx.store.trackerRanking(trackerId),
-    (member) => columns.rowOf.get(parseMember(member).id),
-    columns.memberHashes,
-  );
+  const target = await rankingOrder(ctx, trackerId, columns);
   let moved = 0;
   const trackerOrder = connector.order;
   if (trackerOrder) {
@@ -274,6 +269,46 @@ async function passWindow(
     if (record.pinned) columns.pinned.add(record.id);
     return decide(plan, i, record);
   });
+}
+
+/**
+ * The rows in ranking order, from the tracker's ranking set, which Redis keeps sorted by member
+ * (ranking-reader.ts): the plan holds a hash of each row's member, not the member (a hundred bytes,
+ * the largest of its columns; README "Performance"). A row takes its place from the member it was
+ * read with; when the set no longer holds that one (re-scored since), from the first member of its
+ * issue; when it holds none, it goes last. A member of an issue with no row is passed over.
+ */
+async function rankingOrder(
+  ctx: PlanContext,
+  trackerId: string,
+  columns: Columns,
+): Promise<Int32Array> {
+  const n = columns.ids.length;
+  const placeOf = new Int32Array(n).fill(-1);
+  const exact = new Uint8Array(n);
+  let place = 0;
+  for await (const members of ctx.store.trackerRanking(trackerId)) {
+    for (const member of members) {
+      const i = columns.rowOf.get(parseMember(member).id);
+      if (i !== undefined && exact[i] === 0) {
+        if (memberHash(member) === columns.memberHashes[i]) {
+          exact[i] = 1;
+          placeOf[i] = place;
+        } else if (placeOf[i] === -1) placeOf[i] = place;
+      }
+      place += 1;
+    }
+  }
+  const rowAt = new Int32Array(place + n).fill(-1);
+  for (let i = 0; i < n; i++) rowAt[placeOf[i] === -1 ? place + i : (placeOf[i] as number)] = i;
+  return rowAt.filter((i) => i !== -1);
+}
+
+/** A 32-bit hash of a ranking member (FNV-1a): tells whether the set holds a row's member. */
+function memberHash(member: string): number {
+  let hash = 0x811c9dc5;
+  for (let k = 0; k < member.length; k++) hash = Math.imul(hash ^ member.charCodeAt(k), 0x01000193);
+  return hash | 0;
 }
 
 /**

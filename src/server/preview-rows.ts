@@ -13,7 +13,6 @@ import type {
   TrackerRank,
   WriteValues,
 } from '../domain/index.js';
-import { memberHash } from '../pipeline/ranking-order.js';
 import { rescoreRecord } from '../pipeline/score-record.js';
 import { priorityBucket } from '../scoring/rank.js';
 import { changedValues } from '../scoring/write-diff.js';
@@ -29,21 +28,12 @@ export interface PreviewSide {
 }
 
 export class PreviewRows {
-  /**
-   * With `beforeFromRanking`, the rows keep `memberHash` of each current member instead of the
-   * member (`beforeHashes`; `before.members` stays empty): the current order is then read from the
-   * ranking set (preview-stored.ts), as a plan reads it (src/pipeline/ranking-order.ts).
-   */
-  constructor(private readonly options: { beforeFromRanking?: boolean } = {}) {}
-
   readonly trackerIds: string[] = [];
   readonly ids: string[] = [];
   readonly ranks: (TrackerRank | null)[] = [];
   /** 1 where the issue is pinned. */
   readonly pinned: number[] = [];
   readonly before: PreviewSide = { members: [], net: [], status: [] };
-  /** With `beforeFromRanking`: `memberHash` of each row's current ranking member. */
-  readonly beforeHashes: number[] = [];
   readonly after: PreviewSide = { members: [], net: [], status: [] };
   /** 1 where the values written other than the rank position differ before and after. */
   readonly valuesDiffer: number[] = [];
@@ -76,8 +66,8 @@ export class PreviewRows {
       this.ids.push(record.id);
       this.ranks.push(record.rank);
       this.pinned.push(record.pinned ? 1 : 0);
-      addScore(this.before, record, this.options.beforeFromRanking ? this.beforeHashes : null);
-      addScore(this.after, after, null);
+      addScore(this.before, record);
+      addScore(this.after, after);
       this.valuesDiffer.push(changedValues(was, will) === null ? 0 : 1);
       this.writesRank.push('rankPosition' in was ? 1 : 0);
     }
@@ -91,13 +81,8 @@ export function netAt(side: PreviewSide, i: number): number | null {
   return Number.isNaN(net) ? null : net;
 }
 
-function addScore(
-  side: PreviewSide,
-  { member, result }: IssueRecord,
-  hashes: number[] | null,
-): void {
-  if (hashes) hashes.push(memberHash(member));
-  else side.members.push(member);
+function addScore(side: PreviewSide, { member, result }: IssueRecord): void {
+  side.members.push(member);
   side.net.push(result.netValueUsd ?? Number.NaN);
   side.status.push(result.status);
 }

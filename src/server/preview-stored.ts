@@ -7,9 +7,7 @@
 import type { Connector } from '../../connectors/connector.js';
 import type { ScoringSettings } from '../domain/index.js';
 import type { PipelineContext } from '../pipeline/context.js';
-import type { IssueRecord } from '../store/issue-record.js';
-import { parseMember, type StoredWindow } from '../store/issue-store.js';
-import { orderFromRanking } from '../pipeline/ranking-order.js';
+import type { StoredWindow } from '../store/issue-store.js';
 import { Slicer, sortIndexes } from '../pipeline/yield.js';
 import {
   listedRows,
@@ -31,39 +29,25 @@ export async function previewStored(
   options: { chunk?: number; limit?: number } = {},
 ): Promise<Preview> {
   const chunk = options.chunk ?? PREVIEW_CHUNK;
-  // The current order is read from the ranking (ranking-order.ts): no current member per row.
-  const rows = new PreviewRows({ beforeFromRanking: true });
+  const rows = new PreviewRows();
   const tally = new OverrideTally();
-  // Each tracker's rows by issue id (HSCAN may return an issue twice while the hash grows).
-  const rowOf = new Map<string, Map<string, number>>();
   // A tracker removed from the config has no connector to re-score its records with.
   for (const { id: trackerId } of ctx.config.trackers) {
     if (!ctx.connectors.has(trackerId)) continue;
-    const mine = new Map<string, number>();
-    rowOf.set(trackerId, mine);
+    const taken = new Set<string>(); // HSCAN may return an issue twice while the hash grows
     // Only the window's JSON is held while Redis answers; its records live inside `add`.
     const add = (stored: StoredWindow): void => {
-      const fresh: IssueRecord[] = [];
-      for (const record of ctx.store.parseWindow(stored)) {
-        if (mine.has(record.id)) continue;
-        mine.set(record.id, rows.length + fresh.length); // `add` makes one row per record
-        fresh.push(record);
-      }
+      const fresh = ctx.store.parseWindow(stored).filter((r) => !taken.has(r.id));
+      for (const r of fresh) taken.add(r.id);
       tally.add(fresh);
       rows.add(fresh, { current, next: settings }, connectorFor);
     };
     for await (const stored of ctx.store.scanStored(trackerId, chunk)) add(stored);
   }
+  const slicer = new Slicer();
   const orders = {
-    before: await orderFromRanking(
-      ctx.store.rankingMembers(),
-      (member) => {
-        const { trackerId, id } = parseMember(member);
-        return rowOf.get(trackerId)?.get(id);
-      },
-      rows.beforeHashes,
-    ),
-    after: await sortIndexes(rows.length, byMemberOf(rows.after), new Slicer()),
+    before: await sortIndexes(rows.length, byMemberOf(rows.before), slicer),
+    after: await sortIndexes(rows.length, byMemberOf(rows.after), slicer),
   };
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const labels = await labelsOf(ctx, rows, listedRows(rows, orders, limit));

@@ -634,18 +634,6 @@ export class IssueStore {
     return this.ranking.trackerWindows(trackerId, chunk);
   }
 
-  /** The unified ranking's members in order, in windows of `chunk` (as `trackerRanking`). */
-  async *rankingMembers(chunk = 1000): AsyncGenerator<string[]> {
-    let window: string[] = [];
-    for await (const { member } of this.ranking.walk()) {
-      window.push(member);
-      if (window.length < chunk) continue;
-      yield window;
-      window = [];
-    }
-    if (window.length > 0) yield window;
-  }
-
   async rankingSize(): Promise<number> {
     return this.ranking.size();
   }
@@ -671,11 +659,16 @@ export class IssueStore {
    * window never holds every record (README "Performance").
    */
   async *rankingWindows(chunk = 500): AsyncGenerator<{ rank: number; record: IssueRecord }[]> {
+    let members: string[] = [];
     let offset = 0;
-    for await (const members of this.rankingMembers(chunk)) {
+    for await (const { member } of this.ranking.walk()) {
+      members.push(member);
+      if (members.length < chunk) continue;
       yield await this.recordsFor(members, offset);
       offset += members.length;
+      members = [];
     }
+    if (members.length > 0) yield await this.recordsFor(members, offset);
   }
 
   private async recordsFor(

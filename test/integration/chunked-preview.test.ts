@@ -5,15 +5,13 @@
  * real connectors.
  */
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorFor } from '../../src/pipeline/context.js';
 import { mergeSettings, previewScoring } from '../../src/server/preview.js';
 import { previewStored } from '../../src/server/preview-stored.js';
 import type { IssueRecord } from '../../src/store/issue-record.js';
 import { rankMember } from '../../src/store/issue-store.js';
-import { redisKeys } from '../../src/store/keys.js';
-import { REDIS_URL, startHarness, type Harness } from './pipeline-harness.js';
+import { startHarness, type Harness } from './pipeline-harness.js';
 import { recordFixture } from './record-fixture.js';
 
 let h: Harness;
@@ -96,41 +94,4 @@ describe('a preview read in windows', () => {
       { numRuns: 20 },
     );
   }, 120_000);
-
-  it('takes the current order from the ranking set as it is now, each row by the member it was read with', async () => {
-    for (const trackerId of ['acme-jira', 'acme-linear'])
-      for (const r of await h.ctx.store.all(trackerId)) await h.ctx.store.remove(r);
-    const shape = (valueUsd: number) => ({ valueUsd, costHours: 1, rank: null, pinned: false });
-    const jira = recordsOf('acme-jira', [1000, 800, 600, 400].map(shape), String);
-    const linear = recordsOf('acme-linear', [900, 700, 500].map(shape), Number);
-    await h.ctx.store.putMany([...jira, ...linear]);
-    const redis = new Redis(REDIS_URL);
-    try {
-      const keys = redisKeys(h.prefix);
-      const [j0, , j2] = jira;
-      // The best issue's member is gone (as while it is removed): it ranks last before the change.
-      await redis.zrem(keys.ranking('acme-jira'), j0?.member ?? '');
-      // A member left behind for j2 before all others, and one of an issue no record has: passed over.
-      await redis.zadd(keys.ranking('acme-jira'), 0, rankMember('0000', 'acme-jira', j2?.id ?? ''));
-      await redis.zadd(keys.ranking('acme-linear'), 0, rankMember('000', 'acme-linear', 'gone'));
-      // Every net value moves with the rate, so every issue is listed with its rank before.
-      const settings = mergeSettings(h.ctx.settings, { hourlyRateUsd: 60 });
-      const of = (id: string) => connectorFor(h.ctx, id);
-      const preview = await previewStored(h.ctx, settings, of, h.ctx.settings, { chunk: 2 });
-      const before = Object.fromEntries(
-        preview.changed.map((c) => [`${c.trackerId.slice(5)} ${c.key}`, c.from.rank]),
-      );
-      expect(before).toEqual({
-        'linear K-0': 1,
-        'jira K-1': 2,
-        'linear K-1': 3,
-        'jira K-2': 4,
-        'linear K-2': 5,
-        'jira K-3': 6,
-        'jira K-0': 7,
-      });
-    } finally {
-      await redis.quit();
-    }
-  });
 });
