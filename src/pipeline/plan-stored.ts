@@ -276,7 +276,9 @@ async function passWindow(
  * (ranking-reader.ts): the plan holds a hash of each row's member, not the member (a hundred bytes,
  * the largest of its columns; README "Performance"). A row takes its place from the member it was
  * read with; when the set no longer holds that one (re-scored since), from the first member of its
- * issue; when it holds none, it goes last. A member of an issue with no row is passed over.
+ * issue; when it holds none, it goes last. A member of an issue with no row is passed over. An
+ * issue re-scored during the walk, from ahead of it to behind it, is the one left unplaced: that
+ * score's own debounced plan follows within `sync.rankSettleMs` and places it.
  */
 async function rankingOrder(
   ctx: PlanContext,

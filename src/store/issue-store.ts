@@ -627,8 +627,9 @@ export class IssueStore {
   }
 
   /**
-   * A tracker's ranking members in order, in windows (ZRANGE). The set may change between
-   * windows: a caller may meet a member twice, or one whose record is gone or holds another.
+   * A tracker's ranking members in order, in windows (ZRANGEBYLEX). The set may change while it
+   * is walked: a caller may meet a member whose record is gone or holds another, and misses one
+   * added before the window it reads.
    */
   trackerRanking(trackerId: string, chunk = 1000): AsyncGenerator<string[]> {
     return this.ranking.trackerWindows(trackerId, chunk);

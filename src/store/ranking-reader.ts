@@ -89,16 +89,19 @@ export class RankingReader {
     }
   }
 
-  /** One tracker's members in its ranking order, in windows of `chunk`. */
+  /**
+   * One tracker's members in its ranking order, in windows of `chunk`. Each window starts after
+   * the last member read (by value: every member has score 0), not at an index: a member added
+   * or removed before it while the set is walked then shifts no other member into a window
+   * already read, or out of the next one.
+   */
   async *trackerWindows(trackerId: string, chunk: number): AsyncGenerator<string[]> {
-    for (let start = 0; ; start += chunk) {
-      const window = await this.redis.zrange(
-        this.keys.ranking(trackerId),
-        start,
-        start + chunk - 1,
-      );
+    const key = this.keys.ranking(trackerId);
+    for (let after = '-'; ;) {
+      const window = await this.redis.zrangebylex(key, after, '+', 'LIMIT', 0, chunk);
       if (window.length > 0) yield window;
       if (window.length < chunk) return;
+      after = `(${window[window.length - 1] as string}`;
     }
   }
 

@@ -99,6 +99,23 @@ describe('unified ranking merged from per-tracker sets', () => {
     );
   });
 
+  it('walks one tracker in order, and a member removed behind the walk moves none out of it', async () => {
+    const prefix = `t-${randomUUID().slice(0, 12)}`;
+    prefixes.push(prefix);
+    const store = new IssueStore(redis, redisKeys(prefix), fail);
+    const records = Array.from({ length: 9 }, (_, i) => issue('a', i, 100 - i));
+    await store.putMany([...records, issue('b', 50, 70)]);
+    const members = records.map((r) => r.member).sort();
+    const seen: string[] = [];
+    for await (const window of store.trackerRanking('a', 2)) {
+      expect(window.length).toBeLessThanOrEqual(2);
+      // After the first window, its first member leaves the set (its issue re-scored or removed).
+      if (seen.length === 0) await redis.zrem(redisKeys(prefix).ranking('a'), window[0] ?? '');
+      seen.push(...window);
+    }
+    expect(seen).toEqual(members);
+  });
+
   it('gives positions of more members than one lookup takes, and null for one not ranked', async () => {
     const prefix = `t-${randomUUID().slice(0, 12)}`;
     prefixes.push(prefix);
