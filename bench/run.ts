@@ -96,7 +96,8 @@ async function memoryPart(
     plansMs100k: memoryDefault.plansMs,
   };
   if (!quick) {
-    // 500,000 per tracker. No preview: its answer lists every issue that moves (README).
+    // 500,000 per tracker. No preview: one of a change that moves every issue holds about 400
+    // bytes per issue and peaked at about 1.3 GB at this size (README "Running in production").
     const million = await benchMemory(500_000, { preview: false, timeoutMs: 900_000 });
     memory['rssMb1m'] = million.rssMb;
     memory['redisMb1m'] = million.redisMb;
