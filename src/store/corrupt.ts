@@ -31,7 +31,8 @@ export interface StoredAt {
 /**
  * Parses a stored JSON value; null (after reporting) when it is not JSON or has the wrong shape.
  * `check`, when given, accepts a value in its canonical shape without the schema's copy; what it
- * leaves (undefined) the schema judges (stored-checks.ts).
+ * leaves (undefined) the schema judges (stored-checks.ts). `complete`, when given, first fills in
+ * what the stored form leaves out (record-codec.ts), so that both judge the whole value.
  */
 export function parseStoredJson<T>(
   schema: z.ZodType<T>,
@@ -39,10 +40,11 @@ export function parseStoredJson<T>(
   at: StoredAt,
   onCorrupt: OnCorrupt,
   check?: (raw: unknown) => T | undefined,
+  complete: (raw: unknown) => unknown = (raw) => raw,
 ): T | null {
   let raw: unknown;
   try {
-    raw = JSON.parse(json);
+    raw = complete(JSON.parse(json));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     report(at, `not JSON (${reason}): ${json.slice(0, 80)}`, onCorrupt);

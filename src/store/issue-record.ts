@@ -36,10 +36,16 @@ export interface IssueRecord {
   workType?: WorkType | undefined;
 }
 
+/** The chance above $0 the money model gives a point net value: 100% above $0, else 0%. */
+export function pointConfidencePct(netValueUsd: number | null): number | null {
+  return netValueUsd === null ? null : netValueUsd > 0 ? 100 : 0;
+}
+
 /**
  * The money model's result as stored. The risk figures came with ranges: a record stored before
  * them (point inputs only) gets them filled in as the model gives them for point inputs
  * (P10 = P90 = net value; 100% above $0, or 0%); its CD3 stays unknown until it is scored again.
+ * A record stored since leaves them out where they equal those (record-codec.ts).
  */
 export const NetValueSchema = z
   .object({
@@ -58,14 +64,7 @@ export const NetValueSchema = z
     ...r,
     netValueLowUsd: netValueLowUsd === undefined ? r.netValueUsd : netValueLowUsd,
     netValueHighUsd: netValueHighUsd === undefined ? r.netValueUsd : netValueHighUsd,
-    confidencePct:
-      confidencePct !== undefined
-        ? confidencePct
-        : r.netValueUsd === null
-          ? null
-          : r.netValueUsd > 0
-            ? 100
-            : 0,
+    confidencePct: confidencePct !== undefined ? confidencePct : pointConfidencePct(r.netValueUsd),
     cd3: cd3 ?? null,
   })) satisfies z.ZodType<NetValue>;
 

@@ -26,6 +26,7 @@ import {
   checkTrackerState,
 } from './stored-checks.js';
 import { DEFAULT_RANKING_CHUNK, RankingReader } from './ranking-reader.js';
+import { completeRecord, completeState, encodeRecord, encodeState } from './record-codec.js';
 import { TaggedBatch } from './tagged-batch.js';
 
 /** The values a tracker holds (written by pulls and by write-back). */
@@ -54,13 +55,7 @@ export interface StoredWindow {
 
 /** Record (without planned values), tracker state, tracker rank. */
 function split(record: IssueRecord): [string, string, string] {
-  const { current, rank, lastWrittenAt, desired, ...rest } = record;
-  const { rankPosition: _position, sortKey: _sortKey, ...scored } = desired;
-  return [
-    JSON.stringify({ ...rest, desired: scored }),
-    JSON.stringify({ id: record.id, current, lastWrittenAt }),
-    JSON.stringify(rank),
-  ];
+  return [encodeRecord(record), encodeState(record), JSON.stringify(record.rank)];
 }
 
 const SEP = '\u0002';
@@ -258,6 +253,7 @@ export class IssueStore {
           at,
           this.onCorrupt,
           checkStoredRecord,
+          (raw) => completeRecord(raw, { trackerId, id }),
         );
         if (record) scores.push({ id, result: record.result });
       }
@@ -338,6 +334,7 @@ export class IssueStore {
       at('issue record'),
       this.onCorrupt,
       checkStoredRecord,
+      (raw) => completeRecord(raw, ref),
     );
     if (record === null) return null;
     const state =
@@ -349,6 +346,7 @@ export class IssueStore {
             at('tracker state'),
             this.onCorrupt,
             checkTrackerState,
+            (raw) => completeState(raw, ref.id),
           );
     const rank =
       rankBytes === null
@@ -544,7 +542,7 @@ export class IssueStore {
     if (states.length > 0)
       multi.hset(
         this.keys.trackerState(trackerId),
-        ...states.flatMap((s) => [s.id, JSON.stringify(s)]),
+        ...states.flatMap((s) => [s.id, encodeState(s)]),
       );
     if (ranks.size > 0)
       multi.hset(
@@ -558,7 +556,7 @@ export class IssueStore {
   /** Saves what the tracker now holds (after a write). */
   async putTrackerState(trackerId: string, states: readonly TrackerState[]): Promise<void> {
     if (states.length === 0) return;
-    const fields = states.flatMap((s) => [s.id, JSON.stringify(s)]);
+    const fields = states.flatMap((s) => [s.id, encodeState(s)]);
     await this.redis.hset(this.keys.trackerState(trackerId), ...fields);
   }
 

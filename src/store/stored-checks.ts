@@ -9,7 +9,7 @@
  * holds each check to its schema: whatever a check accepts, the schema accepts with an equal result.
  */
 import type { NetValue, WriteValues } from '../domain/index.js';
-import type { IssueRecord } from './issue-record.js';
+import { pointConfidencePct, type IssueRecord } from './issue-record.js';
 
 type Raw = Record<string, unknown>;
 
@@ -91,8 +91,7 @@ function isNetValue(v: unknown): v is NetValue {
   const net = v['netValueUsd'] as number | null;
   if (v['netValueLowUsd'] === undefined) v['netValueLowUsd'] = net;
   if (v['netValueHighUsd'] === undefined) v['netValueHighUsd'] = net;
-  if (v['confidencePct'] === undefined)
-    v['confidencePct'] = net === null ? null : net > 0 ? 100 : 0;
+  if (v['confidencePct'] === undefined) v['confidencePct'] = pointConfidencePct(net);
   if (v['cd3'] === undefined) v['cd3'] = null;
   return true;
 }
