@@ -121,6 +121,42 @@ describe('write rate limiter (GCRA in Redis)', () => {
     expect(await redis.hget(budget, 'guessed')).toBe('0');
   });
 
+  it('follows a window the tracker reports ending before the one it counted', async () => {
+    // Two resets a quiet window apart made a window's length of two: at the reset the count rolled
+    // over to a reset one window too late, and once that count was spent calls waited through a
+    // whole window the tracker allowed. The next answer reports the real window: it is followed.
+    const limiter = new RateLimiter(redis, redisKeys(prefix));
+    const budget = `${redisKeys(prefix).rateLimit('too-long')}:budget`;
+    const now = Date.now();
+    await redis.hset(budget, {
+      remaining: 20,
+      resetAt: now + 3_900,
+      guessed: 0,
+      limit: 58,
+      reported: now - 100,
+      candidateMs: 4_000,
+    });
+    await limiter.followBudget('too-long', {
+      requestsRemaining: 50,
+      requestsLimit: 60,
+      resetAtMs: now + 1_900,
+    });
+    // What this window's calls took stays taken (calls in flight are not in the answer yet).
+    expect(await redis.hmget(budget, 'remaining', 'resetAt')).toEqual(['20', String(now + 1_900)]);
+    // An answer from a window already over (it arrived late) does not start a count.
+    await limiter.followBudget('too-long', {
+      requestsRemaining: 0,
+      requestsLimit: 60,
+      resetAtMs: Date.now() - 500,
+    });
+    expect(await redis.hmget(budget, 'remaining', 'resetAt')).toEqual(['20', String(now + 1_900)]);
+    // Spent: the next call waits for the tracker's reset, not the one counted.
+    await redis.hset(budget, 'remaining', 0);
+    const waited = await limiter.waitTurn('too-long', Date.now(), 0);
+    expect(waited).toBeGreaterThan(1_500);
+    expect(waited).toBeLessThan(2_500);
+  });
+
   it('lets a read go at once when nothing holds it, taking its call from the budget', async () => {
     const limiter = new RateLimiter(redis, redisKeys(prefix));
     const budget = `${redisKeys(prefix).rateLimit('reads')}:budget`;
