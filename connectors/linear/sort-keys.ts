@@ -18,7 +18,7 @@ const MIN_GAP = 1e-6;
 
 export function assignSortKeys(
   plan: RankPlan,
-  currentKeys: ReadonlyMap<string, number>,
+  currentKeys: { get(id: string): number | undefined },
 ): Map<string, number> {
   const keys = new Map<string, number>();
   const t = plan.target;
@@ -47,8 +47,13 @@ export function planSortKeys(
   plan: RankPlan,
   ranks: ReadonlyMap<string, TrackerRank>,
 ): OrderChanges {
-  const numbers = new Map<string, number>();
-  for (const [id, rank] of ranks) if (typeof rank === 'number') numbers.set(id, rank);
+  // Looked up, not copied: a copy of every issue's key was a second map of the whole board.
+  const numbers = {
+    get: (id: string) => {
+      const rank = ranks.get(id);
+      return typeof rank === 'number' ? rank : undefined;
+    },
+  };
   const keys = assignSortKeys(plan, numbers);
   const values = new Map<string, WriteValues>();
   for (const [id, sortKey] of keys) values.set(id, { sortKey });

@@ -12,6 +12,7 @@ import type {
   RankOrder,
   ScoreStatus,
   ScoringSettings,
+  TrackerRank,
 } from '../domain/index.js';
 import { planOrder, type OrderColumns } from '../pipeline/plan-tracker.js';
 import { DEFAULT_SCORING_SETTINGS } from '../scoring/defaults.js';
@@ -155,14 +156,18 @@ function positionAt(side: PreviewSide, i: number, rank: number): number | null {
   return side.status[i] === 'scored' ? rank : null;
 }
 
-/** One tracker's row indexes in an order. */
+/** One tracker's row indexes in an order (counted, then filled: no array grown by doubling). */
 function rowsOf(rows: PreviewRows, trackerId: string, order: ArrayLike<number>): Int32Array {
-  const mine: number[] = [];
+  let count = 0;
+  for (let k = 0; k < order.length; k++)
+    if (rows.trackerIds[order[k] as number] === trackerId) count++;
+  const mine = new Int32Array(count);
+  let j = 0;
   for (let k = 0; k < order.length; k++) {
     const i = order[k] as number;
-    if (rows.trackerIds[i] === trackerId) mine.push(i);
+    if (rows.trackerIds[i] === trackerId) mine[j++] = i;
   }
-  return Int32Array.from(mine);
+  return mine;
 }
 
 /**
@@ -188,19 +193,23 @@ function trackerWrites(
   const order = connector.order ?? null;
   if (order) {
     // The tracker's columns, indexed by place in its current order (j).
+    // Plain loops into arrays of their final size: `Array.from` over a typed array goes through
+    // its iterator, and at 500,000 issues a tracker these transient arrays set a preview's peak.
     const n = currentRows.length;
     const place = new Int32Array(rows.length);
-    currentRows.forEach((i, j) => (place[i] = j));
-    const columns: OrderColumns = {
-      ids: Array.from(currentRows, (i) => rows.ids[i] as string),
-      ranks: Array.from(currentRows, (i) => rows.ranks[i] ?? null),
-      pinned: new Set(
-        Array.from(currentRows)
-          .filter((i) => rows.pinned[i] === 1)
-          .map((i) => rows.ids[i] as string),
-      ),
-      target: Int32Array.from(rowsOf(rows, trackerId, orders.after), (i) => place[i] as number),
-    };
+    const ids = new Array<string>(n);
+    const ranks = new Array<TrackerRank | null>(n);
+    const pinned = new Set<string>();
+    for (let j = 0; j < n; j++) {
+      const i = currentRows[j] as number;
+      place[i] = j;
+      ids[j] = rows.ids[i] as string;
+      ranks[j] = rows.ranks[i] ?? null;
+      if (rows.pinned[i] === 1) pinned.add(ids[j] as string);
+    }
+    const target = rowsOf(rows, trackerId, orders.after);
+    for (let j = 0; j < n; j++) target[j] = place[target[j] as number] as number;
+    const columns: OrderColumns = { ids, ranks, pinned, target };
     const identity = Int32Array.from({ length: n }, (_, j) => j);
     const planned = planOrder(columns, identity, order);
     moved = planned.moved;
@@ -297,7 +306,9 @@ export function previewOf(
   const changed: PreviewChange[] = [];
   let changedCount = 0;
   // Trackers in the order the current ranking first names them.
-  const trackers = new Set(Array.from(orders.before, (i) => rows.trackerIds[i] as string));
+  const trackers = new Set<string>();
+  for (let k = 0; k < orders.before.length; k++)
+    trackers.add(rows.trackerIds[orders.before[k] as number] as string);
   for (let k = 0; k < orders.after.length; k++) {
     if (!isChanged(k)) continue;
     changedCount += 1;
