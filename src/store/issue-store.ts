@@ -53,11 +53,6 @@ export interface StoredWindow {
   parts: StoredParts[];
 }
 
-/** Record (without planned values), tracker state, tracker rank. */
-function split(record: IssueRecord): [string, string, string] {
-  return [encodeRecord(record), encodeState(record), JSON.stringify(record.rank)];
-}
-
 const SEP = '\u0002';
 
 /**
@@ -393,9 +388,13 @@ export class IssueStore {
     this.addScores(batch, records, previousMembers);
     const pulled = new Map<string, string[]>();
     for (const record of records) {
-      const [, stateJson, rankJson] = split(record);
       const args = pulled.get(record.trackerId) ?? [];
-      args.push(record.id, record.lastWrittenAt ?? '', stateJson, rankJson);
+      args.push(
+        record.id,
+        record.lastWrittenAt ?? '',
+        encodeState(record),
+        JSON.stringify(record.rank),
+      );
       pulled.set(record.trackerId, args);
       const multi = batch.at(this.keys.trackerTag(record.trackerId));
       multi.hset(this.keys.keyIndex(record.trackerId), record.key, record.id);
@@ -429,7 +428,7 @@ export class IssueStore {
       const ranking = this.keys.ranking(record.trackerId);
       const multi = batch.at(ranking);
       trackers.add(record.trackerId);
-      multi.hset(this.keys.issues(record.trackerId), record.id, split(record)[0]);
+      multi.hset(this.keys.issues(record.trackerId), record.id, encodeRecord(record));
       if (previous !== record.member) {
         if (previous !== null) multi.zrem(ranking, previous);
         multi.zadd(ranking, 0, record.member);

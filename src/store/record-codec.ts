@@ -8,10 +8,9 @@
  */
 import type { NetValue } from '../domain/index.js';
 import { pointConfidencePct, type IssueRecord } from './issue-record.js';
+import { isObject } from './stored-checks.js';
 
 type Raw = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Sets `key` to `value` where it is absent (a present null stays, for the checks to judge). */
 function fill(o: Raw, key: string, value: unknown): void {

@@ -14,7 +14,7 @@ import { pointConfidencePct, type IssueRecord } from './issue-record.js';
 type Raw = Record<string, unknown>;
 
 /** A plain object (what JSON.parse makes of `{...}`). */
-function isObject(v: unknown): v is Raw {
+export function isObject(v: unknown): v is Raw {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
