@@ -124,7 +124,7 @@ export function parseMember(member: string): { trackerId: string; id: string } {
 }
 
 export interface IssueStoreOptions {
-  /** Members per ZRANGE window when the unified ranking is merged. @defaultValue 1000 */
+  /** Members per window when the unified ranking is merged. @defaultValue 1000 */
   rankingChunk?: number;
 }
 

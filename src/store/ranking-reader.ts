@@ -2,14 +2,16 @@
  * The unified ranking, read from per-tracker sorted sets (docs/architecture.md "Redis layout").
  * Each tracker's issues sit in a sorted set of its own hash tag, members sorting in ranking order
  * (all scores 0: Redis orders them byte by byte). The unified order is their k-way merge, by the
- * same byte order, reading each set in ZRANGE windows of `chunkSize` members, so memory stays
- * bounded by chunkSize × trackers however large the backlog is. A position needs no walk: it is
- * one plus how many members sort before it in every set (ZLEXCOUNT, O(log N) per set).
+ * same byte order, reading each set in ZRANGEBYLEX windows of `chunkSize` members, each after the
+ * last member read, so memory stays bounded by chunkSize × trackers however large the backlog is.
+ * A position needs no walk: it is one plus how many members sort before it in every set
+ * (ZLEXCOUNT, O(log N) per set).
  *
  * Why not one sorted set for the deployment: on a Redis Cluster it would sit on one master and
  * every score save would be a second hash tag in its MULTI. Windows are read one after another,
- * so a change made between two windows can move a member across the boundary; the next read
- * sees the order settled (a whole read was one ZRANGE before, and no reader relies on more).
+ * so an issue re-scored during a walk may be met twice (its old member read, its new one ahead)
+ * or not at all (moved behind the cursor); no other member moves, and the next read sees the
+ * order settled.
  */
 import type { RedisClient } from './redis-client.js';
 import type { Keys } from './keys.js';
@@ -29,7 +31,7 @@ for i = 1, #ARGV do
 end
 return out`;
 
-/** Members per ZRANGE window. @defaultValue 1000 */
+/** Members per window. @defaultValue 1000 */
 export const DEFAULT_RANKING_CHUNK = 1000;
 
 interface Cursor {
@@ -37,9 +39,14 @@ interface Cursor {
   window: Buffer[];
   /** Next index in `window`. */
   at: number;
-  /** Set index of window[0]. */
-  start: number;
   done: boolean;
+}
+
+/** ZRANGEBYLEX's exclusive bound: `(` before a member. */
+const AFTER = Buffer.from('(');
+
+function cursorOf(trackerId: string): Cursor {
+  return { trackerId, window: [], at: 0, done: false };
 }
 
 export class RankingReader {
@@ -67,7 +74,7 @@ export class RankingReader {
   async *walk(offset = 0): AsyncGenerator<{ index: number; member: string }> {
     const cursors = await Promise.all(
       (await this.trackers()).map(async (trackerId) => {
-        const cursor: Cursor = { trackerId, window: [], at: 0, start: 0, done: false };
+        const cursor = cursorOf(trackerId);
         await this.fill(cursor);
         return cursor;
       }),
@@ -89,34 +96,34 @@ export class RankingReader {
     }
   }
 
-  /**
-   * One tracker's members in its ranking order, in windows of `chunk`. Each window starts after
-   * the last member read (by value: every member has score 0), not at an index: a member added
-   * or removed before it while the set is walked then shifts no other member into a window
-   * already read, or out of the next one.
-   */
+  /** One tracker's members in its ranking order, in windows of `chunk`. */
   async *trackerWindows(trackerId: string, chunk: number): AsyncGenerator<string[]> {
-    const key = this.keys.ranking(trackerId);
-    for (let after = '-'; ;) {
-      const window = await this.redis.zrangebylex(key, after, '+', 'LIMIT', 0, chunk);
-      if (window.length > 0) yield window;
-      if (window.length < chunk) return;
-      after = `(${window[window.length - 1] as string}`;
-    }
+    const cursor = cursorOf(trackerId);
+    do {
+      await this.fill(cursor, chunk);
+      if (cursor.window.length > 0) yield cursor.window.map((member) => member.toString());
+    } while (!cursor.done);
   }
 
-  /** Reads the cursor's next window. */
-  private async fill(c: Cursor): Promise<void> {
-    const start = c.start + c.window.length;
-    const window = await this.redis.zrangeBuffer(
+  /**
+   * Reads the cursor's next window: the members after the last one read, by value (every member
+   * has score 0), not at an index. A member added or removed behind the cursor while the set is
+   * walked then shifts no other member into a window already read, or out of the next one (an
+   * issue re-scored during a plan's walk would have lost its unified position).
+   */
+  private async fill(c: Cursor, chunk = this.chunkSize): Promise<void> {
+    const last = c.window[c.window.length - 1];
+    const min = last === undefined ? '-' : Buffer.concat([AFTER, last]);
+    c.window = await this.redis.zrangebylexBuffer(
       this.keys.ranking(c.trackerId),
-      start,
-      start + this.chunkSize - 1,
+      min,
+      '+',
+      'LIMIT',
+      0,
+      chunk,
     );
-    c.start = start;
-    c.window = window;
     c.at = 0;
-    c.done = window.length < this.chunkSize;
+    c.done = c.window.length < chunk;
   }
 
   /** Up to `limit` members from `offset`, in unified order. */
