@@ -33,23 +33,65 @@ export function shouldRunFull(
 type SchedulerCtx = Pick<PipelineContext, 'config' | 'queues'>;
 type ScheduleKind = 'incremental' | 'full';
 
-async function upsertScheduler(ctx: SchedulerCtx, trackerId: string, kind: ScheduleKind) {
+/**
+ * `firstTickAfterMs`: when the schedule is created (or its interval changed), its first tick comes
+ * that long after now instead of at once. Without it BullMQ runs an `every` schedule's first job
+ * immediately, and with several workers that tick can take the tracker's lock before `serve`'s
+ * start-up run does, which is then recorded as skipped. An existing schedule keeps its grid.
+ */
+async function upsertScheduler(
+  ctx: SchedulerCtx,
+  trackerId: string,
+  kind: ScheduleKind,
+  firstTickAfterMs?: number,
+) {
   const queue = ctx.queues.tracker(trackerId);
   const full = kind === 'full';
-  const everySec = full ? ctx.config.sync.fullEverySec : ctx.config.sync.intervalSec;
+  const everyMs = (full ? ctx.config.sync.fullEverySec : ctx.config.sync.intervalSec) * 1000;
   await queue.upsertJobScheduler(
     schedulerIds(trackerId)[kind],
-    { every: everySec * 1000 },
+    firstTickAfterMs === undefined
+      ? { every: everyMs }
+      : { every: everyMs, startDate: Date.now() + firstTickAfterMs },
     { name: JOB.syncStart, data: { trackerId, full, dryRun: false } },
   );
 }
 
+/**
+ * A tick this close (or overdue, after the service was down) would race the start-up run: the
+ * schedule is made again with its first tick an interval ahead.
+ */
+const RACING_TICK_MS = 1_000;
+
+/**
+ * At start-up (`startServing`, right after it queues the start-up syncs): each schedule exists,
+ * and none ticks before an interval has passed, so the start-up run is the one that runs now.
+ */
 export async function ensureSchedulers(
   ctx: SchedulerCtx & Pick<PipelineContext, 'reviews'>,
 ): Promise<void> {
+  const { intervalSec, fullEverySec } = ctx.config.sync;
   for (const tracker of ctx.config.trackers) {
-    await upsertScheduler(ctx, tracker.id, 'incremental');
-    await upsertScheduler(ctx, tracker.id, 'full');
+    const queue = ctx.queues.tracker(tracker.id);
+    for (const [kind, everyMs] of [
+      ['incremental', intervalSec * 1000],
+      ['full', fullEverySec * 1000],
+    ] as const) {
+      const id = schedulerIds(tracker.id)[kind];
+      const existing = await queue.getJobScheduler(id);
+      const racing =
+        existing != null &&
+        existing.every === everyMs &&
+        (existing.next ?? 0) < Date.now() + RACING_TICK_MS;
+      // Upserting keeps an existing schedule's next tick; only a new one takes the start date.
+      if (racing) {
+        // Removing a schedule drops its delayed job but not one already waiting: that goes too
+        // (BullMQ names it `repeat:<id>:<tick>`; a job a worker holds is left to run).
+        await queue.removeJobScheduler(id);
+        await queue.remove(`repeat:${id}:${existing.next}`);
+      }
+      await upsertScheduler(ctx, tracker.id, kind, everyMs);
+    }
   }
   await ensureReviewSchedulers(ctx);
 }

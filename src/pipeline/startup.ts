@@ -1,8 +1,8 @@
 /**
  * What `serve` does once its workers run: a settings change is re-scored first and planned by the
  * start-up sync (one group of every tracker), so each issue is written once with its final value
- * and rank position; the schedules are set after it is queued, so their first ticks find it
- * running instead of racing it.
+ * and rank position. The schedules' first ticks come an interval later (`ensureSchedulers`): a tick
+ * at once could take the tracker's lock first on another worker and leave this run skipped.
  */
 import type { PipelineContext } from './context.js';
 import { rescoreIfSettingsChanged, SETTINGS_CHANGED } from './rescore.js';
