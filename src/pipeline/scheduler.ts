@@ -33,6 +33,11 @@ export function shouldRunFull(
 type SchedulerCtx = Pick<PipelineContext, 'config' | 'queues'>;
 type ScheduleKind = 'incremental' | 'full';
 
+function everyMsOf(ctx: SchedulerCtx, kind: ScheduleKind): number {
+  const { intervalSec, fullEverySec } = ctx.config.sync;
+  return (kind === 'full' ? fullEverySec : intervalSec) * 1000;
+}
+
 /**
  * `firstTickAfterMs`: when the schedule is created (or its interval changed), its first tick comes
  * that long after now instead of at once. Without it BullMQ runs an `every` schedule's first job
@@ -47,7 +52,7 @@ async function upsertScheduler(
 ) {
   const queue = ctx.queues.tracker(trackerId);
   const full = kind === 'full';
-  const everyMs = (full ? ctx.config.sync.fullEverySec : ctx.config.sync.intervalSec) * 1000;
+  const everyMs = everyMsOf(ctx, kind);
   await queue.upsertJobScheduler(
     schedulerIds(trackerId)[kind],
     firstTickAfterMs === undefined
@@ -70,13 +75,10 @@ const RACING_TICK_MS = 1_000;
 export async function ensureSchedulers(
   ctx: SchedulerCtx & Pick<PipelineContext, 'reviews'>,
 ): Promise<void> {
-  const { intervalSec, fullEverySec } = ctx.config.sync;
   for (const tracker of ctx.config.trackers) {
     const queue = ctx.queues.tracker(tracker.id);
-    for (const [kind, everyMs] of [
-      ['incremental', intervalSec * 1000],
-      ['full', fullEverySec * 1000],
-    ] as const) {
+    for (const kind of ['incremental', 'full'] as const) {
+      const everyMs = everyMsOf(ctx, kind);
       const id = schedulerIds(tracker.id)[kind];
       const existing = await queue.getJobScheduler(id);
       const racing =
