@@ -39,8 +39,8 @@ function everyMsOf(ctx: SchedulerCtx, kind: ScheduleKind): number {
 }
 
 /**
- * `firstTickAfterMs`: when the schedule is created (or its interval changed), its first tick comes
- * that long after now instead of at once. Without it BullMQ runs an `every` schedule's first job
+ * `tickAhead`: when the schedule is created (or its interval changed), its first tick comes an
+ * interval after now instead of at once. Without it BullMQ runs an `every` schedule's first job
  * immediately, and with several workers that tick can take the tracker's lock before `serve`'s
  * start-up run does, which is then recorded as skipped. An existing schedule keeps its grid.
  */
@@ -48,16 +48,14 @@ async function upsertScheduler(
   ctx: SchedulerCtx,
   trackerId: string,
   kind: ScheduleKind,
-  firstTickAfterMs?: number,
+  tickAhead = false,
 ) {
   const queue = ctx.queues.tracker(trackerId);
   const full = kind === 'full';
   const everyMs = everyMsOf(ctx, kind);
   await queue.upsertJobScheduler(
     schedulerIds(trackerId)[kind],
-    firstTickAfterMs === undefined
-      ? { every: everyMs }
-      : { every: everyMs, startDate: Date.now() + firstTickAfterMs },
+    tickAhead ? { every: everyMs, startDate: Date.now() + everyMs } : { every: everyMs },
     { name: JOB.syncStart, data: { trackerId, full, dryRun: false } },
   );
 }
@@ -92,7 +90,7 @@ export async function ensureSchedulers(
         await queue.removeJobScheduler(id);
         await queue.remove(`repeat:${id}:${existing.next}`);
       }
-      await upsertScheduler(ctx, tracker.id, kind, everyMs);
+      await upsertScheduler(ctx, tracker.id, kind, true);
     }
   }
   await ensureReviewSchedulers(ctx);
