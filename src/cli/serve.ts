@@ -11,6 +11,7 @@ import type { PipelineContext } from '../pipeline/context.js';
 import type { JobsReporter } from '../server/server-context.js';
 import { parseFlags, positiveInt, UsageError } from './args.js';
 import type { RunningHttp } from './http.js';
+import { applyHeapPolicy } from './heap-policy.js';
 import { prepareJobThread, type JobThreadOptions, type PreparedJobThread } from './job-thread.js';
 import { loadConfigOrReport } from './load-config.js';
 import { lockOptions } from './lock-options.js';
@@ -94,6 +95,8 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
     10_000,
   );
   const mode = jobsMode(values.jobs);
+  // Before the job thread exists and before the service's state is read (README "Memory").
+  const heapGrowthPercent = applyHeapPolicy(env);
   const config = loadConfigOrReport(values.config, env, io);
   if (typeof config === 'number') return config;
   const options = { concurrency: config.concurrency, ...lockOptions(env) };
@@ -115,7 +118,13 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
     throw err;
   }
   try {
-    return await serveWith(service, ctx, options, thread, shutdownTimeoutMs);
+    return await serveWith(
+      service,
+      ctx,
+      { ...options, heapGrowthPercent },
+      thread,
+      shutdownTimeoutMs,
+    );
   } finally {
     await ctx.close();
   }
@@ -125,7 +134,7 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
 async function serveWith(
   service: Service,
   ctx: PipelineContext,
-  options: JobThreadOptions,
+  options: JobThreadOptions & { heapGrowthPercent: number },
   thread: PreparedJobThread | null,
   shutdownTimeoutMs: number,
 ): Promise<number> {
@@ -157,6 +166,7 @@ async function serveWith(
         url: http.url,
         trackers: ctx.config.trackers.map((t) => t.id),
         jobs: thread ? 'thread' : 'inline',
+        heapGrowthPercent: options.heapGrowthPercent,
       },
       'netvalue serving',
     );

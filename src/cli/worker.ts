@@ -4,6 +4,7 @@ import type { Env } from '../config.js';
 import { planAfterRescore, rescoreIfSettingsChanged } from '../pipeline/rescore.js';
 import { parseFlags, positiveInt } from './args.js';
 import { shutdownSignal, withContext } from './context.js';
+import { applyHeapPolicy } from './heap-policy.js';
 import { lockOptions } from './lock-options.js';
 import type { Io } from './output.js';
 
@@ -12,12 +13,13 @@ export async function runWorker(argv: string[], io: Io, env: Env): Promise<numbe
     concurrency: { type: 'string' },
     'shutdown-timeout-ms': { type: 'string' },
   });
+  const heapGrowthPercent = applyHeapPolicy(env);
   return withContext(values.config, env, io, async (ctx) => {
     const concurrency = positiveInt(values.concurrency, '--concurrency', ctx.config.concurrency);
     const workers = startWorkers(ctx, { concurrency, ...lockOptions(env) });
     if (await rescoreIfSettingsChanged(ctx)) await planAfterRescore(ctx);
     ctx.logger.info(
-      { concurrency, trackers: ctx.config.trackers.map((t) => t.id) },
+      { concurrency, trackers: ctx.config.trackers.map((t) => t.id), heapGrowthPercent },
       'worker started',
     );
     const signal = await shutdownSignal();

@@ -4,7 +4,11 @@
  * computes previews, and a thread that cannot start says why.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { prepareJobThread, startJobThread } from '../../src/cli/job-thread.js';
+import {
+  JOB_THREAD_YOUNG_GENERATION_MB,
+  prepareJobThread,
+  startJobThread,
+} from '../../src/cli/job-thread.js';
 import { connectorFor } from '../../src/pipeline/context.js';
 import { enqueueSync } from '../../src/pipeline/runs.js';
 import { mergeSettings } from '../../src/server/preview.js';
@@ -30,6 +34,10 @@ describe('the job thread', () => {
       const thread = await startJobThread(h.config, { concurrency: 4 });
       try {
         expect(thread.running()).toBe(true);
+        // A small nursery bounds the thread's memory; the old generation is V8's (no heap cap).
+        const limits = thread.resourceLimits();
+        expect(limits.maxYoungGenerationSizeMb).toBe(JOB_THREAD_YOUNG_GENERATION_MB);
+        expect(limits.maxOldGenerationSizeMb).toBeGreaterThanOrEqual(2048);
         // Nothing runs jobs in this process: only the thread can make the sync's writes.
         const queue = h.ctx.queues.tracker('acme-jira');
         const queueEvents = await trackerQueueEvents(h, 'acme-jira');

@@ -68,6 +68,8 @@ describe('netvalue serve', () => {
       });
       try {
         await serving;
+        // The heap policy applies to serve as shipped (src/cli/heap-policy.ts).
+        expect(stderr).toContain('"heapGrowthPercent":20');
         // The start-up sync writes net values without anyone asking.
         await h.jira.log.waitFor((e) => e.operation === 'edit' && e.status === 204);
         const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
