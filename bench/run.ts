@@ -5,7 +5,6 @@
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { applyHeapPolicy } from '../src/cli/heap-policy.js';
 import { benchCli } from './cli.js';
 import { benchCluster } from './cluster.js';
 import { benchFullSyncRun } from './full-sync.js';
@@ -122,9 +121,6 @@ async function memoryPart(
 export async function runBenchmarks(argv: string[]): Promise<number> {
   const quick = argv.includes('--quick');
   const results: Record<string, unknown> = { machine: machine(), at: new Date().toISOString() };
-  // The pipeline measured in this process (full sync, webhooks, cluster, limits) runs under the
-  // heap policy that `serve` and `worker` apply, as deployed; the spawned `serve` applies its own.
-  results['heapGrowthPercent'] = applyHeapPolicy(process.env);
   // `--only limits|startup|memory` runs that part alone and keeps the other figures of the last
   // full run.
   const onlyAt = argv.indexOf('--only');
