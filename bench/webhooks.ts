@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runSync, totals } from '../src/pipeline/sync-run.js';
 import { buildServer } from '../src/server/build-server.js';
-import { startJobThread } from '../src/cli/job-thread.js';
+import { jobThreadNice, startJobThread } from '../src/cli/job-thread.js';
 import { startWorkers } from '../workers/index.js';
 
 /** Where the jobs run: `serve`'s job thread (its default) or the main thread (`--jobs inline`). */
@@ -40,7 +40,7 @@ async function startServing(perTracker: number, seed: number, jobs: JobsMode) {
   // As `serve` runs them (src/cli/serve.ts): in a job thread by default, or on the main thread.
   const workers =
     jobs === 'thread'
-      ? await startJobThread(d.config, { concurrency: 16 })
+      ? await startJobThread(d.config, { concurrency: 16, nice: jobThreadNice(process.env) })
       : startWorkers(d.ctx, { concurrency: 16 });
   const app = await buildServer({ ctx: d.ctx, workersRunning: () => true });
   const serverAcks: number[] = [];

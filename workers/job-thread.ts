@@ -14,12 +14,14 @@ import { createContext } from '../src/main.js';
 import { connectorFor } from '../src/pipeline/context.js';
 import { previewStored } from '../src/server/preview-stored.js';
 import { startWorkers, type RunningWorkers } from './index.js';
+import { lowerThreadPriority } from './thread-priority.js';
 
 const ThreadData = z.object({
   config: z.record(z.string(), z.unknown()),
   concurrency: z.number().int().positive(),
   lockDurationMs: z.number().int().positive().optional(),
   stalledIntervalMs: z.number().int().positive().optional(),
+  nice: z.number().int().min(0).max(19),
 });
 
 const Request = z.discriminatedUnion('type', [
@@ -41,6 +43,10 @@ async function main(): Promise<void> {
   const data = ThreadData.parse(workerData);
   // The config was loaded and validated by the main thread; structured cloning keeps it as is.
   const ctx = await createContext(data.config as unknown as Config);
+  const priority = lowerThreadPriority(data.nice);
+  if ('error' in priority)
+    ctx.logger.warn({ err: priority.error }, 'job thread: its priority could not be lowered');
+  else ctx.logger.debug(priority, 'job thread priority');
   let workers: RunningWorkers | null = null;
   port.on('message', (raw: unknown) => {
     const msg = Request.safeParse(raw);

@@ -12,7 +12,12 @@ import type { JobsReporter } from '../server/server-context.js';
 import { parseFlags, positiveInt, UsageError } from './args.js';
 import type { RunningHttp } from './http.js';
 import { applyHeapPolicy } from './heap-policy.js';
-import { prepareJobThread, type JobThreadOptions, type PreparedJobThread } from './job-thread.js';
+import {
+  jobThreadNice,
+  prepareJobThread,
+  type JobThreadOptions,
+  type PreparedJobThread,
+} from './job-thread.js';
 import { loadConfigOrReport } from './load-config.js';
 import { lockOptions } from './lock-options.js';
 import type { Io } from './output.js';
@@ -99,7 +104,11 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
   const heapGrowthPercent = applyHeapPolicy(env);
   const config = loadConfigOrReport(values.config, env, io);
   if (typeof config === 'number') return config;
-  const options = { concurrency: config.concurrency, ...lockOptions(env) };
+  const options = {
+    concurrency: config.concurrency,
+    ...lockOptions(env),
+    nice: jobThreadNice(env),
+  };
   // The job thread loads its modules and connects while this thread does the same; its workers
   // start only once the HTTP server listens.
   const thread = mode === 'thread' ? prepareJobThread(config, options) : null;
@@ -166,6 +175,7 @@ async function serveWith(
         url: http.url,
         trackers: ctx.config.trackers.map((t) => t.id),
         jobs: thread ? 'thread' : 'inline',
+        ...(thread ? { jobThreadNice: options.nice } : {}),
         heapGrowthPercent: options.heapGrowthPercent,
       },
       'netvalue serving',

@@ -3,8 +3,10 @@
  * queues with a context of its own, reports its metrics and the rate budgets its calls saw,
  * computes previews, and a thread that cannot start says why.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  JOB_THREAD_NICE,
   JOB_THREAD_YOUNG_GENERATION_MB,
   prepareJobThread,
   startJobThread,
@@ -21,6 +23,20 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** Threads of this process whose nice value is the job thread's (/proc/self/task/<tid>/stat). */
+function niceThreads(): number {
+  if (process.platform !== 'linux') return 0;
+  return readdirSync('/proc/self/task').filter((tid) => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis start at the state (3rd); nice is the 19th.
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) === JOB_THREAD_NICE;
+    } catch {
+      return false; // a thread that ended while listed
+    }
+  }).length;
+}
+
 describe('the job thread', () => {
   it(
     'runs the jobs queued by the main thread, reports its metrics, and closes',
@@ -31,9 +47,12 @@ describe('the job thread', () => {
         jira: { issues: 12, seed: 31 },
         linear: { issues: 8, seed: 32 },
       });
+      const lowered = niceThreads();
       const thread = await startJobThread(h.config, { concurrency: 4 });
       try {
         expect(thread.running()).toBe(true);
+        // The thread runs at a lower priority than the one answering HTTP (Linux: per thread).
+        if (process.platform === 'linux') expect(niceThreads()).toBe(lowered + 1);
         // A small nursery bounds the thread's memory; the old generation is V8's (no heap cap).
         const limits = thread.resourceLimits();
         expect(limits.maxYoungGenerationSizeMb).toBe(JOB_THREAD_YOUNG_GENERATION_MB);

@@ -70,6 +70,8 @@ describe('netvalue serve', () => {
         await serving;
         // The heap policy applies to serve as shipped (src/cli/heap-policy.ts).
         expect(stderr).toContain('"heapGrowthPercent":20');
+        // So does the job thread's lower priority (src/cli/job-thread.ts), when there is one.
+        if (jobs === 'thread') expect(stderr).toContain('"jobThreadNice":10');
         // The start-up sync writes net values without anyone asking.
         await h.jira.log.waitFor((e) => e.operation === 'edit' && e.status === 204);
         const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
