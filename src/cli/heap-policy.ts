@@ -3,8 +3,8 @@
  * V8 lets an old generation grow to between 1.1 and 4 times what survived, by its own measure of
  * how fast it collects; on a heap this small it picks the high end. The service streams its state
  * in windows, so what survives is small and the rest is garbage waiting for the next collection:
- * `serve` with 100,000 issues peaked at about 370 MB under V8's choice and about 240 MB with 20 %,
- * with 1,000,000 issues about 420 against 300, and its plans took as long (README "Performance").
+ * `serve` peaked at about 370 MB with 100,000 issues under V8's choice and about 240 MB with 20 %
+ * (1,000,000 issues: about 420 and 300), and its plans took as long (README "Performance").
  * This is no cap: the heap still grows as far as live data needs, one full collection at a time.
  */
 import v8 from 'node:v8';
