@@ -3,6 +3,7 @@
  * tracker; `POST /admin/preview` re-scores the stored issues with other scoring settings in memory
  * and lists what would move (nothing is written: see preview.ts).
  */
+import type { Socket } from 'node:net';
 import { z } from 'zod';
 import { connectorFor } from '../../pipeline/context.js';
 import { enqueueSync } from '../../pipeline/runs.js';
@@ -82,6 +83,14 @@ const PreviewOverrideSchema = z.object({
  */
 const DEFAULT_PREVIEW_LIMIT = 1000;
 const MAX_PREVIEW_LIMIT = 10_000;
+
+/** How long a preview's connection may stay silent while the preview is computed. */
+const PREVIEW_SILENCE_MS = 15 * 60_000;
+
+/** Sets how long the connection may stay silent (a socket; an injected request has a stand-in). */
+function allowSilence(socket: Partial<Pick<Socket, 'setTimeout'>>, ms: number): void {
+  if (typeof socket.setTimeout === 'function') socket.setTimeout(ms);
+}
 
 export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx, jobs }, done) => {
   const trackerIds = ctx.config.trackers.map((t) => t.id);
@@ -182,10 +191,20 @@ export const adminSyncRoutes: ZodPlugin<AdminRoutesOptions> = (app, { ctx, jobs 
       // The state is read window by window, never every record at once (preview-stored.ts),
       // in the job thread when serve has one: the HTTP thread keeps answering webhooks.
       const { limit } = request.query;
-      const preview =
-        (await jobs?.preview?.(merged, limit)) ??
-        (await previewStored(ctx, merged, (id) => connectorFor(ctx, id), ctx.settings, { limit }));
-      return { ...preview, settings: merged };
+      // It reads and re-scores every issue (about a minute at 1,000,000), longer than a connection
+      // may otherwise stay silent (server.connectionTimeoutMs): the client would see it closed.
+      const idleMs = ctx.config.server.connectionTimeoutMs;
+      allowSilence(request.raw.socket, Math.max(idleMs, PREVIEW_SILENCE_MS));
+      try {
+        const preview =
+          (await jobs?.preview?.(merged, limit)) ??
+          (await previewStored(ctx, merged, (id) => connectorFor(ctx, id), ctx.settings, {
+            limit,
+          }));
+        return { ...preview, settings: merged };
+      } finally {
+        allowSilence(request.raw.socket, idleMs);
+      }
     },
   );
   done();
