@@ -27,3 +27,23 @@ export function positiveInt(value: string | undefined, flag: string, fallback: n
     throw new UsageError(`${flag} must be a positive whole number, got '${value}'`);
   return n;
 }
+
+/**
+ * A whole number from `min` to `max` in the environment variable `name`, else `fallback` (unset
+ * or blank); `zero` says what 0 means and `noun` what the number is (a whole number), for the
+ * message.
+ */
+export function envWholeNumber(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  range: { min: number; max: number; fallback: number; zero: string; noun?: string },
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return range.fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < range.min || n > range.max)
+    throw new UsageError(
+      `${name} must be a ${range.noun ?? 'whole number'} from ${range.min} (${range.zero}) to ${range.max}, got '${raw}'`,
+    );
+  return n;
+}

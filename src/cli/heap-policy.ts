@@ -9,22 +9,20 @@
  */
 import v8 from 'node:v8';
 import type { Env } from '../config.js';
-import { UsageError } from './args.js';
+import { envWholeNumber } from './args.js';
 
 /** Growth past live data after a full collection, in percent (V8's `--heap-growing-percent`). */
 export const DEFAULT_HEAP_GROWTH_PERCENT = 20;
-const MOST = 400;
 
 /** `NETVALUE_HEAP_GROWTH` (0 leaves V8's own choice), else the default. */
 export function heapGrowthPercent(env: Env): number {
-  const raw = env['NETVALUE_HEAP_GROWTH'];
-  if (raw === undefined || raw.trim() === '') return DEFAULT_HEAP_GROWTH_PERCENT;
-  const percent = Number(raw);
-  if (!Number.isInteger(percent) || percent < 0 || percent > MOST)
-    throw new UsageError(
-      `NETVALUE_HEAP_GROWTH must be a whole percent from 0 (V8's own choice) to ${MOST}, got '${raw}'`,
-    );
-  return percent;
+  return envWholeNumber(env, 'NETVALUE_HEAP_GROWTH', {
+    min: 0,
+    max: 400,
+    fallback: DEFAULT_HEAP_GROWTH_PERCENT,
+    zero: "V8's own choice",
+    noun: 'whole percent',
+  });
 }
 
 /**

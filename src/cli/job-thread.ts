@@ -11,7 +11,7 @@ import type { ScoringSettings } from '../domain/index.js';
 import type { MetricsJson } from '../metrics.js';
 import type { Preview } from '../server/preview.js';
 import type { JobsReporter } from '../server/server-context.js';
-import { UsageError } from './args.js';
+import { envWholeNumber } from './args.js';
 
 export interface JobThreadOptions {
   concurrency: number;
@@ -53,14 +53,12 @@ export const JOB_THREAD_NICE = 10;
 
 /** `NETVALUE_JOB_THREAD_NICE` (0 keeps the HTTP thread's priority), else JOB_THREAD_NICE. */
 export function jobThreadNice(env: Env): number {
-  const raw = env['NETVALUE_JOB_THREAD_NICE'];
-  if (raw === undefined || raw.trim() === '') return JOB_THREAD_NICE;
-  const nice = Number(raw);
-  if (!Number.isInteger(nice) || nice < 0 || nice > 19)
-    throw new UsageError(
-      `NETVALUE_JOB_THREAD_NICE must be a whole number from 0 (the HTTP thread's priority) to 19, got '${raw}'`,
-    );
-  return nice;
+  return envWholeNumber(env, 'NETVALUE_JOB_THREAD_NICE', {
+    min: 0,
+    max: 19,
+    fallback: JOB_THREAD_NICE,
+    zero: "the HTTP thread's priority",
+  });
 }
 
 /** How long a report (metrics, budgets) may take before /metrics answers without it. */
