@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Env } from '../config.js';
 
 /** Thrown for a bad command line; the CLI prints it with usage and exits 2. */
 export class UsageError extends Error {
@@ -34,7 +35,7 @@ export function positiveInt(value: string | undefined, flag: string, fallback: n
  * message.
  */
 export function envWholeNumber(
-  env: Readonly<Record<string, string | undefined>>,
+  env: Env,
   name: string,
   range: { min: number; max: number; fallback: number; zero: string; noun?: string },
 ): number {

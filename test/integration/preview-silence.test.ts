@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('POST /admin/preview on a slow backlog', () => {
-  it('answers after the connection timeout has passed, on the same connection', async () => {
+  it('answers whole after the connection timeout has passed', async () => {
     h = await startHarness({
       jira: { issues: 20, seed: 71 },
       linear: { issues: 10, seed: 72 },
