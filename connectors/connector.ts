@@ -34,6 +34,11 @@ export interface Connector {
   /** One issue by id, or null when it is gone or outside the configured scope. */
   fetchIssue(id: string): Promise<Issue | null>;
   /**
+   * Several issues by id in as few calls as the tracker allows (Jira: one search per 50), each
+   * null when gone or out of scope. Absent where one read per issue is all the tracker offers.
+   */
+  fetchIssues?(ids: readonly string[]): Promise<Map<string, Issue | null>>;
+  /**
    * Ids of issues updated since `sinceIso` that are outside the scope now (cheap: ids only), as
    * an incremental pull's `removedIds`. Asked on its own when a long run holds the tracker, so
    * an issue that left the scope does not wait for that run to end before it stops being written.
@@ -103,7 +108,7 @@ export function writeError(result: WriteResult | undefined): TrackerError | null
 /** What of a connector reaches its tracker; `offlineCalls` stands in where nothing may. */
 export type TrackerCalls = Pick<
   Connector,
-  'pullPage' | 'fetchIssue' | 'leftScope' | 'write' | 'budget' | 'requestCounts'
+  'pullPage' | 'fetchIssue' | 'fetchIssues' | 'leftScope' | 'write' | 'budget' | 'requestCounts'
 > & {
   /** Applies one order step (`TrackerOrder.apply`). */
   applyOrder(step: OrderStep): Promise<void>;
@@ -125,6 +130,7 @@ export function offlineCalls(trackerId: string): TrackerCalls {
   return {
     pullPage: refuse('pull a page'),
     fetchIssue: refuse('read an issue'),
+    fetchIssues: refuse('read issues'),
     leftScope: refuse('read the issues that left the scope'),
     write: refuse('write'),
     applyOrder: refuse('change the order'),

@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { connectorFor, type PipelineContext } from '../src/pipeline/context.js';
 import { unlessTrackerBusy } from '../src/pipeline/job-errors.js';
 import { scorePhaseDone } from '../src/pipeline/runs.js';
+import { readIssue } from '../src/pipeline/issue-reads.js';
 import { scoreRecord } from '../src/pipeline/score-record.js';
 import { inReviewMode } from '../src/pipeline/review-plans.js';
 import { HISTORY_WHY, saveWithHistory } from '../src/pipeline/score-history.js';
@@ -141,10 +142,8 @@ async function latestIssue(
   const stale =
     snapshot && previous && Date.parse(snapshot.updatedAt) < Date.parse(previous.updatedAt);
   if (snapshot && previous && !stale) return snapshot;
-  // Paced like every read: sent during a 429's pause, it met another 429 and made the pause
-  // longer for every process (the soak: Jira paused for minutes under a stream of webhooks).
   // Not in a slot of the shared score queue for long: other trackers' jobs need it.
   await unlessTrackerBusy(ctx.limiter, trackerId);
-  await ctx.limiter.readTurn(trackerId);
-  return connectorFor(ctx, trackerId).fetchIssue(issueId);
+  // Paced, and shared with the other jobs reading this tracker meanwhile (issue-reads.ts).
+  return readIssue(ctx, trackerId, issueId);
 }

@@ -127,6 +127,13 @@ export class JiraConnector implements Connector {
   fetchIssue(id: string) {
     return this.calls.fetchIssue(id);
   }
+  fetchIssues(ids: readonly string[]) {
+    // Jira's calls always read in batches (create.ts); an offline connector's refuse (connector.ts).
+    const { fetchIssues } = this.calls;
+    return fetchIssues
+      ? fetchIssues(ids)
+      : Promise.reject(new Error(`tracker ${this.trackerId}: no batched issue reads`));
+  }
   desired(target: WriteTarget): WriteValues {
     return desiredValues(this.learned.fields, target);
   }

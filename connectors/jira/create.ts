@@ -15,7 +15,7 @@ import { currentRanks } from './current-ranks.js';
 import { FieldList, resolveFields } from './fields.js';
 import { safeTimeZone } from './jql.js';
 import { NotifyPolicy } from './notify.js';
-import { fetchIssue, leavers, pullPage } from './pull.js';
+import { fetchIssue, fetchIssues, leavers, pullPage } from './pull.js';
 import { applyRankBatch, writeItems } from './write.js';
 
 const Myself = z.looseObject({ timeZone: z.string().optional() });
@@ -58,6 +58,7 @@ export async function createJiraConnector(config: JiraTrackerConfig): Promise<Co
       pullPage: (req) => pullPage(ctx, req),
       leftScope: (sinceIso) => leavers(ctx, sinceIso),
       fetchIssue: (id) => fetchIssue(ctx, id),
+      fetchIssues: (ids) => fetchIssues(ctx, ids),
       write: (items) => writeItems(ctx, items),
       applyOrder: (step) => applyRankBatch(ctx, step),
       currentRanks: () => currentRanks(ctx),

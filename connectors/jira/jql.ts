@@ -103,6 +103,14 @@ export function leaversJql(jql: string, sinceIso: string | null, timeZone: strin
   return `updated >= "${from}" AND NOT (${where})`;
 }
 
+/** The JQL that finds several issues by id (digits only), each only while it is in scope. */
+export function someIssuesJql(jql: string, ids: readonly string[]): string {
+  if (ids.length === 0) throw new RangeError('no issue ids to read');
+  const bad = ids.find((id) => !/^\d+$/.test(id));
+  if (bad !== undefined) throw new RangeError(`not a Jira issue id: ${bad}`);
+  return withRestriction(jql, `id in (${ids.join(', ')})`);
+}
+
 /** The JQL that finds one issue only while it is in scope. */
 export function oneIssueJql(jql: string, idOrKey: string): string {
   if (/^\d+$/.test(idOrKey)) return withRestriction(jql, `id = ${idOrKey}`);

@@ -8,7 +8,7 @@ import type { PullPage, PullRequest } from '../connector.js';
 import { send } from './client.js';
 import { errorContext, type JiraContext } from './context.js';
 import { jiraMessages } from './errors.js';
-import { leaversJql, oneIssueJql, pullJql } from './jql.js';
+import { leaversJql, oneIssueJql, pullJql, someIssuesJql } from './jql.js';
 import { issueFieldIds, RawIssue, toIssue } from './to-issue.js';
 
 /** Jira's largest page when fields are requested; pages may still come back smaller. */
@@ -108,13 +108,60 @@ export async function pullPage(ctx: JiraContext, req: PullRequest): Promise<Pull
   return removedIds.length > 0 ? { ...page, removedIds } : page;
 }
 
-/** Jira refuses JQL naming an issue that no longer exists rather than returning nothing. */
-function isMissingIssue(err: unknown): boolean {
-  if (!(err instanceof TrackerError) || err.details.status !== 400) return false;
+const MISSING_ISSUE = /'([^']+)' does not exist for (?:the )?field '(?:id|key|issuekey)'/gi;
+
+/**
+ * Jira refuses JQL naming an issue that no longer exists rather than returning nothing: the
+ * values it names as missing (none when the error is another one).
+ */
+function missingIssues(err: unknown): string[] {
+  if (!(err instanceof TrackerError) || err.details.status !== 400) return [];
   const cause = err.details.cause as { response?: { data?: unknown } } | undefined;
-  return /does not exist for (the )?field '(id|key|issuekey)'/i.test(
-    jiraMessages(cause?.response?.data),
-  );
+  return [...jiraMessages(cause?.response?.data).matchAll(MISSING_ISSUE)].map((m) => m[1] ?? '');
+}
+
+const isMissingIssue = (err: unknown): boolean => missingIssues(err).length > 0;
+
+/** Ids per batched read: one page (PAGE_SIZE) holds them all, and the JQL stays short. */
+export const FETCH_BATCH = 50;
+
+/**
+ * Several issues by id in one search each `FETCH_BATCH` (`Connector.fetchIssues`): null for an
+ * issue that is gone or out of scope. Jira refuses the whole query when one id no longer exists
+ * and names it, so the read is sent again without the ids it named: one more call per deletion.
+ */
+export async function fetchIssues(
+  ctx: JiraContext,
+  ids: readonly string[],
+): Promise<Map<string, Issue | null>> {
+  const found = new Map<string, Issue | null>();
+  for (let i = 0; i < ids.length; i += FETCH_BATCH) {
+    let batch = ids.slice(i, i + FETCH_BATCH);
+    while (batch.length > 0) {
+      let jql: string;
+      try {
+        jql = someIssuesJql(ctx.config.jql, batch);
+      } catch (err) {
+        throw new TrackerError('permanent', (err as Error).message, { trackerId: ctx.config.id });
+      }
+      try {
+        let cursor: string | null = null;
+        do {
+          const page: SearchResult = await search(ctx, jql, cursor, PAGE_SIZE);
+          for (const issue of page.issues) found.set(issue.id, issue);
+          cursor = page.nextCursor;
+        } while (cursor !== null);
+        break;
+      } catch (err) {
+        const missing = new Set(missingIssues(err));
+        const rest = batch.filter((id) => !missing.has(id));
+        if (rest.length === batch.length) throw err; // not a deletion, or one we cannot place
+        batch = rest;
+      }
+    }
+  }
+  for (const id of ids) if (!found.has(id)) found.set(id, null);
+  return found;
 }
 
 export async function fetchIssue(ctx: JiraContext, id: string): Promise<Issue | null> {

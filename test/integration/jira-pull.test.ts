@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { INCREMENTAL_OVERLAP_MS } from '../../connectors/jira/jql.js';
+import type { JiraConnector } from '../../connectors/jira/connector.js';
 import { pullAll, startHarness, type Harness } from './jira-harness.js';
 
 describe('jira pull (jira.js against the sandbox)', () => {
@@ -88,6 +89,23 @@ describe('jira pull (jira.js against the sandbox)', () => {
     expect(await h.connector.fetchIssue(open?.id as string)).toBeNull();
     h.sandbox.deleteIssue(other?.key as string);
     expect(await h.connector.fetchIssue(other?.id as string)).toBeNull();
+  });
+
+  it('fetchIssues reads many in one search; a deleted one costs one more, named by Jira', async () => {
+    h = await startHarness({ issues: 40 });
+    const [a, b, done, deleted] = h.sandbox.issues().filter((i) => i.status !== 'Done');
+    h.sandbox.editIssue(done?.key as string, { status: 'Done' });
+    h.sandbox.deleteIssue(deleted?.key as string);
+    const ids = [a, b, done, deleted].map((i) => i?.id as string);
+    const searches = () => h!.sandbox.log.count((e) => e.operation === 'search');
+    const before = searches();
+    const found = await (h.connector as JiraConnector).fetchIssues(ids);
+    expect([...found.keys()]).toEqual(expect.arrayContaining(ids));
+    expect(found.get(a?.id as string)?.key).toBe(a?.key);
+    expect(found.get(b?.id as string)?.key).toBe(b?.key);
+    expect(found.get(done?.id as string)).toBeNull();
+    expect(found.get(deleted?.id as string)).toBeNull();
+    expect(searches() - before).toBe(2); // refused for the deleted id, then read without it
   });
 
   it('the removed /rest/api/3/search answers 410 and unbounded JQL answers 400', async () => {

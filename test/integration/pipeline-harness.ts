@@ -174,3 +174,22 @@ async function queueEvents(
     },
   };
 }
+
+/** Resolves once the score queue has nothing waiting, delayed or running (BullMQ events). */
+export async function waitUntilScoreQueueIdle(harness: Harness): Promise<void> {
+  const queue = harness.ctx.queues.score;
+  const worker = harness.workers?.workers.find((w) => w.name === queue.name);
+  if (!worker) throw new Error('no score worker');
+  for (;;) {
+    // Listening before looking, so a job finishing in between is not missed.
+    let onDone = (): void => undefined;
+    const next = new Promise<void>((resolve) => (onDone = () => resolve()));
+    worker.once('completed', onDone);
+    const counts = await queue.getJobCounts('wait', 'delayed', 'active', 'prioritized');
+    if (Object.values(counts).every((n) => n === 0)) {
+      worker.off('completed', onDone);
+      return;
+    }
+    await next;
+  }
+}

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSync, totals } from '../../src/pipeline/sync-run.js';
 import { JOB, WRITE_JOB_PRIORITY } from '../../src/queues.js';
-import { startHarness, type Harness } from './pipeline-harness.js';
+import { startHarness, waitUntilScoreQueueIdle, type Harness } from './pipeline-harness.js';
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -64,22 +64,3 @@ describe('queued writes', () => {
     expect(edited.length).toBe(new Set(edited).size);
   });
 });
-
-/** Resolves once the score queue has nothing waiting, delayed or running (BullMQ events). */
-async function waitUntilScoreQueueIdle(harness: Harness): Promise<void> {
-  const queue = harness.ctx.queues.score;
-  const worker = harness.workers?.workers.find((w) => w.name === queue.name);
-  if (!worker) throw new Error('no score worker');
-  for (;;) {
-    // Listening before looking, so a job finishing in between is not missed.
-    let onDone = (): void => undefined;
-    const next = new Promise<void>((resolve) => (onDone = () => resolve()));
-    worker.once('completed', onDone);
-    const counts = await queue.getJobCounts('wait', 'delayed', 'active', 'prioritized');
-    if (Object.values(counts).every((n) => n === 0)) {
-      worker.off('completed', onDone);
-      return;
-    }
-    await next;
-  }
-}

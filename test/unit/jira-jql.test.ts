@@ -4,6 +4,7 @@ import {
   INCREMENTAL_OVERLAP_MS,
   oneIssueJql,
   pullJql,
+  someIssuesJql,
   safeTimeZone,
   splitOrderBy,
 } from '../../connectors/jira/jql.js';
@@ -60,6 +61,11 @@ describe('jira JQL building', () => {
     );
     expect(oneIssueJql('project = APP', 'APP-7')).toBe('(project = APP) AND key = APP-7');
     expect(() => oneIssueJql('project = APP', '1 OR 1=1')).toThrow(RangeError);
+    expect(someIssuesJql('project = APP ORDER BY Rank', ['10042', '10043'])).toBe(
+      '(project = APP) AND id in (10042, 10043) ORDER BY Rank',
+    );
+    expect(() => someIssuesJql('project = APP', ['10042', '1) OR (1=1'])).toThrow(RangeError);
+    expect(() => someIssuesJql('project = APP', [])).toThrow(RangeError);
   });
 
   it('refuses a watermark that is not a date', () => {
