@@ -3,8 +3,8 @@
  * scope) share reads: while one read of a tracker is out, the issues asked for meanwhile wait and
  * go together in the next one (`Connector.fetchIssues`, Jira: one search per 50 ids). A lone
  * webhook is read at once; a burst (a bulk edit, a busy board) costs a few calls instead of one
- * per issue, and each call takes one turn of the tracker's rate limit (docs/architecture.md,
- * "Webhooks").
+ * per issue, and each call takes one turn of the tracker's rate limit (docs/architecture.md, "How
+ * a webhook becomes a tracker write").
  */
 import type { Connector } from '../../connectors/connector.js';
 import type { Issue } from '../domain/index.js';
