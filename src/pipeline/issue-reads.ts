@@ -62,7 +62,7 @@ class TrackerReads {
           : await readMany(connector, ids);
       for (const [id, waiters] of batch) for (const w of waiters) w.resolve(found.get(id) ?? null);
     } catch (err) {
-      // Each job handles the error as its own read's (a 429 pauses the tracker, a retry follows).
+      // Every job waiting gets the error, as it got its own read's before: the queue retries it.
       for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
     }
   }
