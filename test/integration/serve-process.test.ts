@@ -68,10 +68,10 @@ describe('netvalue serve', () => {
       });
       // Resolves once serve has logged `text`. A worker thread's log lines reach the process's
       // stderr through a channel of their own, so one may arrive after the answer it precedes.
-      const logged = (text: string) =>
+      const logged = (text: string | RegExp) =>
         new Promise<void>((resolve) => {
           const check = () => {
-            if (!stderr.includes(text)) return;
+            if (typeof text === 'string' ? !stderr.includes(text) : !text.test(stderr)) return;
             serve.stderr.off('data', check);
             resolve();
           };
@@ -98,7 +98,10 @@ describe('netvalue serve', () => {
         // Made once: with a job thread, the HTTP thread's connectors are built from what the
         // thread's learned, not by reading the trackers again.
         expect(setupReads().map((n, i) => n - (readsBefore[i] as number))).toEqual([1, 1]);
-        // The writes were made by the jobs (in the thread, or inline): /metrics counts them.
+        // The writes were made by the jobs (in the thread, or inline): /metrics counts them. A
+        // write is counted after the tracker answered it and its record is saved, so the count is
+        // read once the run is over (a scrape right after the first edit could come before it).
+        await logged(/"trackerId":"acme-jira"[^\n]*"msg":"sync finished"/);
         const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
         const written =
           /netvalue_writes_total\{[^}]*tracker="acme-jira"[^}]*result="written"[^}]*\} (\d+)/.exec(
