@@ -122,6 +122,15 @@ function missingIssues(err: unknown): string[] {
 
 const isMissingIssue = (err: unknown): boolean => missingIssues(err).length > 0;
 
+/** The configured scope narrowed by `narrow`; an id it refuses is a permanent error of the call. */
+function jqlOf(ctx: JiraContext, narrow: (scope: string) => string): string {
+  try {
+    return narrow(ctx.config.jql);
+  } catch (err) {
+    throw new TrackerError('permanent', (err as Error).message, { trackerId: ctx.config.id });
+  }
+}
+
 /** Ids per batched read: one page (PAGE_SIZE) holds them all, and the JQL stays short. */
 export const FETCH_BATCH = 50;
 
@@ -138,12 +147,7 @@ export async function fetchIssues(
   for (let i = 0; i < ids.length; i += FETCH_BATCH) {
     let batch = ids.slice(i, i + FETCH_BATCH);
     while (batch.length > 0) {
-      let jql: string;
-      try {
-        jql = someIssuesJql(ctx.config.jql, batch);
-      } catch (err) {
-        throw new TrackerError('permanent', (err as Error).message, { trackerId: ctx.config.id });
-      }
+      const jql = jqlOf(ctx, (scope) => someIssuesJql(scope, batch));
       try {
         let cursor: string | null = null;
         do {
@@ -165,12 +169,7 @@ export async function fetchIssues(
 }
 
 export async function fetchIssue(ctx: JiraContext, id: string): Promise<Issue | null> {
-  let jql: string;
-  try {
-    jql = oneIssueJql(ctx.config.jql, id);
-  } catch (err) {
-    throw new TrackerError('permanent', (err as Error).message, { trackerId: ctx.config.id });
-  }
+  const jql = jqlOf(ctx, (scope) => oneIssueJql(scope, id));
   try {
     const page = await search(ctx, jql, null, 1);
     return page.issues[0] ?? null;
