@@ -6,7 +6,6 @@
  * per issue, and each call takes one turn of the tracker's rate limit (docs/architecture.md, "How
  * a webhook becomes a tracker write").
  */
-import type { Connector } from '../../connectors/connector.js';
 import type { Issue } from '../domain/index.js';
 import { connectorFor, type PipelineContext } from './context.js';
 
@@ -14,6 +13,8 @@ interface Waiter {
   resolve(issue: Issue | null): void;
   reject(err: unknown): void;
 }
+
+type ReadMany = (ids: readonly string[]) => Promise<Map<string, Issue | null>>;
 
 class TrackerReads {
   /** Issues asked for since the read under way went out, with everyone waiting for each. */
@@ -23,6 +24,7 @@ class TrackerReads {
   constructor(
     private readonly ctx: PipelineContext,
     private readonly trackerId: string,
+    private readonly readMany: ReadMany,
   ) {}
 
   read(id: string): Promise<Issue | null> {
@@ -50,28 +52,16 @@ class TrackerReads {
 
   private async send(batch: Map<string, Waiter[]>): Promise<void> {
     try {
-      const connector = connectorFor(this.ctx, this.trackerId);
       // Paced like every read: sent during a 429's pause, it met another 429 and made the pause
       // longer for every process (the soak: Jira paused for minutes under a stream of webhooks).
       await this.ctx.limiter.readTurn(this.trackerId);
-      const ids = [...batch.keys()];
-      const [only] = ids;
-      const found =
-        ids.length === 1 && only !== undefined
-          ? new Map([[only, await connector.fetchIssue(only)]])
-          : await readMany(connector, ids);
+      const found = await this.readMany([...batch.keys()]);
       for (const [id, waiters] of batch) for (const w of waiters) w.resolve(found.get(id) ?? null);
     } catch (err) {
       // Every job waiting gets the error, as it got its own read's before: the queue retries it.
       for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
     }
   }
-}
-
-function readMany(connector: Connector, ids: string[]): Promise<Map<string, Issue | null>> {
-  if (!connector.fetchIssues)
-    throw new Error(`tracker ${connector.trackerId} reads one issue a call`);
-  return connector.fetchIssues(ids);
 }
 
 const readers = new WeakMap<PipelineContext, Map<string, TrackerReads>>();
@@ -91,6 +81,9 @@ export async function readIssue(
   let byTracker = readers.get(ctx);
   if (!byTracker) readers.set(ctx, (byTracker = new Map<string, TrackerReads>()));
   let reads = byTracker.get(trackerId);
-  if (!reads) byTracker.set(trackerId, (reads = new TrackerReads(ctx, trackerId)));
+  if (!reads) {
+    reads = new TrackerReads(ctx, trackerId, connector.fetchIssues.bind(connector));
+    byTracker.set(trackerId, reads);
+  }
   return reads.read(issueId);
 }
