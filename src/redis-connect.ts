@@ -7,6 +7,7 @@
  */
 import { Cluster, Redis, type ClusterOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import { coalesceWrites } from './redis-coalesce.js';
 import type { RedisClient } from './store/redis-client.js';
 
 export type { RedisClient };
@@ -142,6 +143,8 @@ export async function connectRedis(
     clearTimeout(timer);
   }
   connected = true;
+  // The stores make many small round trips; the queues' connections (BullMQ's) gained little.
+  coalesceWrites(redis);
   return redis;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { RedisClient } from './redis-client.js';
 import type { Keys } from './keys.js';
+import { runScript } from './lua.js';
 
 export interface SiteConflict {
   trackerId: string;
@@ -36,7 +37,13 @@ export class DeploymentStore {
   async claim(sites: ReadonlyMap<string, string>): Promise<SiteConflict[]> {
     if (sites.size === 0) return [];
     const args = [...sites].flat();
-    const recorded = (await this.redis.eval(CLAIM, 1, this.keys.deployment, ...args)) as string[];
+    const recorded = (await runScript(
+      this.redis,
+      CLAIM,
+      1,
+      this.keys.deployment,
+      ...args,
+    )) as string[];
     return [...sites].flatMap(([trackerId, configured], i) => {
       const site = recorded[i] ?? configured;
       return site === configured ? [] : [{ trackerId, recorded: site, configured }];

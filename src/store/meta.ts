@@ -9,6 +9,7 @@ import { AuthFailures } from './auth-failures.js';
 import { parseStoredJson, type OnCorrupt } from './corrupt.js';
 import type { Keys } from './keys.js';
 import type { TaggedBatch } from './tagged-batch.js';
+import { runScript } from './lua.js';
 
 /** A failed write, as stored and as the admin API answers it. */
 export const FailureRecordSchema = z.object({
@@ -110,7 +111,7 @@ export class MetaStore {
     if (Date.now() < (this.scopeFreshUntil.get(trackerId) ?? 0)) return false;
     const ms = Math.max(1, freshMs);
     const left = Number(
-      await this.redis.eval(CLAIM_SCOPE_CHECK, 1, this.keys.scopeChecked(trackerId), ms),
+      await runScript(this.redis, CLAIM_SCOPE_CHECK, 1, this.keys.scopeChecked(trackerId), ms),
     );
     this.scopeFreshUntil.set(trackerId, Date.now() + (left < 0 ? ms : left));
     return left < 0;
@@ -188,7 +189,8 @@ export class MetaStore {
       ...deliveryIds.map((id) => this.keys.delivery(trackerId, id)),
     ];
     const updatedMs = snapshot ? Date.parse(snapshot.updatedAt) : NaN;
-    const accepted = await this.redis.eval(
+    const accepted = await runScript(
+      this.redis,
       ACCEPT_DELIVERY,
       keys.length,
       ...keys,

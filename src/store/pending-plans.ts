@@ -15,6 +15,7 @@ import type { RedisClient } from './redis-client.js';
 import { z } from 'zod';
 import { parseStoredJson, type OnCorrupt } from './corrupt.js';
 import type { Keys } from './keys.js';
+import { runScript } from './lua.js';
 
 const PlanValue = z.union([z.number(), z.string(), z.null()]);
 
@@ -134,7 +135,8 @@ export class PendingPlans {
       JSON.stringify(item),
       fingerprint,
     ]);
-    await this.redis.eval(
+    await runScript(
+      this.redis,
       REPLACE,
       1,
       this.keys.pendingPlan(trackerId),
@@ -167,7 +169,8 @@ export class PendingPlans {
     trackerId: string,
     issueIds: readonly string[],
   ): Promise<{ taken: StoredItem[]; steps: PlanStep[]; remaining: number }> {
-    const reply = (await this.redis.eval(
+    const reply = (await runScript(
+      this.redis,
       TAKE,
       1,
       this.keys.pendingPlan(trackerId),

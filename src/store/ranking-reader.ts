@@ -15,6 +15,7 @@
  */
 import type { RedisClient } from './redis-client.js';
 import type { Keys } from './keys.js';
+import { runScript } from './lua.js';
 
 /** Members a POSITIONS script looks up at once (Redis runs one script at a time). */
 const POSITIONS_WINDOW = 500;
@@ -155,7 +156,7 @@ export class RankingReader {
       const perSet = await Promise.all(
         trackers.map(
           async (t) =>
-            (await this.redis.eval(POSITIONS, 1, this.keys.ranking(t), ...names)) as number[],
+            (await runScript(this.redis, POSITIONS, 1, this.keys.ranking(t), ...names)) as number[],
         ),
       );
       window.forEach((m, i) => {

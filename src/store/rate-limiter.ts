@@ -27,6 +27,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient } from './redis-client.js';
 import type { Keys } from './keys.js';
+import { runScript } from './lua.js';
 
 const SHIFT_TTL_MS = 86_400_000;
 /** A pace so fast that only the budget's slow pace in Redis (when in force) spaces the calls. */
@@ -313,7 +314,8 @@ export class RateLimiter {
     count: number,
   ): Promise<{ waits: number[]; shift: number; intervalMs: number }> {
     if (count <= 0) return { waits: [], shift: 0, intervalMs: 1000 / perSec };
-    const [base, shift, spacing, interval] = (await this.redis.eval(
+    const [base, shift, spacing, interval] = (await runScript(
+      this.redis,
       BOOK,
       4,
       ...this.scriptKeys(trackerId),
@@ -360,7 +362,8 @@ export class RateLimiter {
       return;
     this.budgetTold.set(trackerId, { atMs: now, resetAtMs: b.resetAtMs });
     const reserve = reserveOf(b.limit);
-    await this.redis.eval(
+    await runScript(
+      this.redis,
       SET_BUDGET,
       1,
       this.budgetKey(trackerId),
@@ -404,7 +407,7 @@ export class RateLimiter {
   async pause(trackerId: string, untilMs: number): Promise<void> {
     const ms = Math.ceil(untilMs - Date.now());
     if (ms <= 0) return;
-    await this.redis.eval(PAUSE, 3, ...this.scriptKeys(trackerId).slice(0, 3), ms);
+    await runScript(this.redis, PAUSE, 3, ...this.scriptKeys(trackerId).slice(0, 3), ms);
   }
 
   /**
@@ -445,7 +448,8 @@ export class RateLimiter {
     paced: number,
   ): Promise<{ pausedMs: number; shift: number; slowMs: number; took: number }> {
     const [, pause, shift, slow] = this.scriptKeys(trackerId);
-    const [pausedMs, shiftNow, slowMs, took] = (await this.redis.eval(
+    const [pausedMs, shiftNow, slowMs, took] = (await runScript(
+      this.redis,
       TURN,
       4,
       this.budgetKey(trackerId),

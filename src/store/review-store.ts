@@ -16,6 +16,7 @@ import type { WorkType } from '../domain/index.js';
 import { parseStored, parseStoredJson, type OnCorrupt } from './corrupt.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis-client.js';
+import { runScript } from './lua.js';
 
 const DAY_MS = 86_400_000;
 
@@ -166,7 +167,8 @@ export class ReviewStore {
       }
       await this.redis.append(draft, ']}');
       const [start, end] = this.slotOf(ms);
-      const added = await this.redis.eval(
+      const added = await runScript(
+        this.redis,
         ADD_DRAFT_FIRST_IN_SLOT,
         2,
         this.keys.reviewSnapshots,

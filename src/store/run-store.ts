@@ -30,6 +30,7 @@ import {
   RUN_TTL_SEC,
   TOUCH_RUN_LOCK,
 } from './run-scripts.js';
+import { runScript } from './lua.js';
 
 /**
  * A run that overlaps another of the same tracker is refused. The run holds its tracker's lock
@@ -151,17 +152,17 @@ export class RunStore {
    */
   async pageEnqueued(runId: string, page: number, pulled: number): Promise<void> {
     const [run, pages] = this.pageSets(runId);
-    await this.redis.eval(PAGE_PULLED, 2, run, pages, page, pulled, this.keys.events, runId);
+    await runScript(this.redis, PAGE_PULLED, 2, run, pages, page, pulled, this.keys.events, runId);
   }
 
   /** Page `page` is scored; true when this completes the score phase (enqueue the plan). */
   async finishScore(runId: string, page: number): Promise<boolean> {
-    return (await this.redis.eval(FINISH_SCORE, 3, ...this.pageSets(runId), page)) === 1;
+    return (await runScript(this.redis, FINISH_SCORE, 3, ...this.pageSets(runId), page)) === 1;
   }
 
   /** The last page was pulled; true when this completes the score phase (enqueue the plan). */
   async finishPages(runId: string): Promise<boolean> {
-    return (await this.redis.eval(FINISH_PAGES, 3, ...this.pageSets(runId))) === 1;
+    return (await runScript(this.redis, FINISH_PAGES, 3, ...this.pageSets(runId))) === 1;
   }
 
   /** Whether the run has pulled a page or finished its pull (it is under way or over). */
@@ -206,12 +207,13 @@ export class RunStore {
 
   /** Returns true when the run has no write jobs (so it is complete now). */
   async planWrites(runId: string, jobs: number): Promise<boolean> {
-    return (await this.redis.eval(PLAN_WRITES, 1, this.keys.run(runId), jobs)) === 1;
+    return (await runScript(this.redis, PLAN_WRITES, 1, this.keys.run(runId), jobs)) === 1;
   }
 
   async finishWrite(runId: string, jobId: string): Promise<boolean> {
     return (
-      (await this.redis.eval(
+      (await runScript(
+        this.redis,
         FINISH_WRITE,
         2,
         this.keys.run(runId),
@@ -249,7 +251,7 @@ export class RunStore {
     const first = group[0];
     if (first === undefined) return true;
     const key = `${this.keys.run(first)}:group:scored`;
-    return (await this.redis.eval(GROUP_SCORED, 1, key, runId, group.length)) === 1;
+    return (await runScript(this.redis, GROUP_SCORED, 1, key, runId, group.length)) === 1;
   }
 
   /**
@@ -257,7 +259,8 @@ export class RunStore {
    * tracker is refused). Returns null when taken, otherwise the run id holding it.
    */
   async acquireLock(trackerId: string, runId: string): Promise<string | null> {
-    const holder = await this.redis.eval(
+    const holder = await runScript(
+      this.redis,
       ACQUIRE_RUN_LOCK,
       1,
       this.keys.activeRun(trackerId),
@@ -269,7 +272,8 @@ export class RunStore {
 
   /** A step of the run made progress: its lock lasts another RUN_LOCK_IDLE_SEC (if it holds it). */
   async touchLock(trackerId: string, runId: string): Promise<void> {
-    await this.redis.eval(
+    await runScript(
+      this.redis,
       TOUCH_RUN_LOCK,
       1,
       this.keys.activeRun(trackerId),
@@ -280,7 +284,7 @@ export class RunStore {
 
   /** Releases the tracker's active-run lock, only if `runId` still holds it. */
   async releaseLock(trackerId: string, runId: string): Promise<void> {
-    await this.redis.eval(RELEASE_RUN_LOCK, 1, this.keys.activeRun(trackerId), runId);
+    await runScript(this.redis, RELEASE_RUN_LOCK, 1, this.keys.activeRun(trackerId), runId);
   }
 
   /** A run's state; null when it does not exist (or expired) or is corrupt (reported). */

@@ -12,6 +12,7 @@ import type { RedisClient } from './redis-client.js';
 import type { Keys } from './keys.js';
 import type { TaggedBatch } from './tagged-batch.js';
 import { ReplicaWait } from './replica-wait.js';
+import { runScript } from './lua.js';
 
 /** How long a mark outlives a dead writer: longer than any stall recovery or job backoff. */
 const SENDING_TTL_MS = 3_600_000;
@@ -144,7 +145,8 @@ export class WriteLocks {
   ): Promise<Map<string, LockState>> {
     if (ids.length === 0) return new Map();
     const keys = this.lockAndMarkKeys(trackerId, ids);
-    const taken = (await this.redis.eval(
+    const taken = (await runScript(
+      this.redis,
       LOCK,
       keys.length,
       ...keys,
@@ -176,7 +178,8 @@ export class WriteLocks {
   ): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const keys = [this.keys.issues(trackerId), ...this.lockAndMarkKeys(trackerId, ids)];
-    const claimed = (await this.redis.eval(
+    const claimed = (await runScript(
+      this.redis,
       CLAIM,
       keys.length,
       ...keys,
@@ -226,7 +229,8 @@ export class WriteLocks {
   async markQueued(trackerId: string, ids: readonly string[], owner: string): Promise<string[]> {
     if (ids.length === 0) return [];
     const keys = ids.map((id) => this.queuedKey(trackerId, id));
-    const fresh = (await this.redis.eval(
+    const fresh = (await runScript(
+      this.redis,
       MARK_QUEUED,
       keys.length,
       ...keys,
@@ -318,6 +322,6 @@ export class WriteLocks {
   async unlock(trackerId: string, ids: readonly string[], owner: string): Promise<void> {
     if (ids.length === 0) return;
     const keys = ids.map((id) => this.keys.writeLock(trackerId, id));
-    await this.redis.eval(UNLOCK, keys.length, ...keys, owner);
+    await runScript(this.redis, UNLOCK, keys.length, ...keys, owner);
   }
 }

@@ -3,8 +3,6 @@
  * persistence) and refuses placeholder secrets. A private redis-server lets the test set the
  * policies; the shared Redis is never reconfigured.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,38 +10,25 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPlaceholder } from '../../src/cli/check-secrets.js';
 import { closedPort, runNetvalue } from './cli-process.js';
+import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
 import { startHarness, type Harness } from './pipeline-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netvalue-check-'));
 let h: Harness;
-let server: ChildProcess;
+let server: PrivateRedis;
 let redis: Redis;
 let redisUrl: string;
 
-async function startRedisServer(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    [
-      ...['--port', String(port), '--bind', '127.0.0.1', '--save', ''],
-      ...['--maxmemory-policy', 'noeviction', '--appendonly', 'yes', '--dir', dir],
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
-  });
-  return child;
-}
-
 beforeAll(async () => {
-  const port = await closedPort();
-  server = await startRedisServer(port);
-  redisUrl = `redis://127.0.0.1:${port}`;
+  server = await startPrivateRedis([
+    '--maxmemory-policy',
+    'noeviction',
+    '--appendonly',
+    'yes',
+    '--dir',
+    dir,
+  ]);
+  redisUrl = server.url;
   redis = new Redis(redisUrl);
   h = await startHarness({
     workers: false,
@@ -54,9 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
   await redis.quit();
-  const exited = once(server, 'exit');
-  server.kill('SIGTERM');
-  await exited;
+  await server.stop();
 });
 
 /** Runs `check` with the harness's trackers and `overrides` on top of its config. */
