@@ -49,7 +49,10 @@ export async function benchCluster(issuesPerTracker: number, seed = 7): Promise<
         },
       ],
     });
-    const ctx = await createContext(config, { logger: createLogger({ logLevel: 'error' }) });
+    const ctx = await createContext(config, {
+      logger: createLogger({ logLevel: 'error' }),
+      coalesce: 'turn', // runs the workers, as `sync` does
+    });
     const workers = startWorkers(ctx, { concurrency: PIPELINE_CONCURRENCY });
     const app = await buildServer({ ctx, workersRunning: () => true });
     try {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ConfigSchema, type Config } from '../src/config/schema.js';
 import { createContext, createLogger, type AppContext } from '../src/main.js';
+import type { CoalesceMode } from '../src/redis-coalesce.js';
 import { deleteKeysWithPrefix } from '../src/store/cleanup.js';
 import { startSandboxHost, type SandboxHost } from './sandbox-host.js';
 
@@ -25,6 +26,11 @@ export async function startBenchDeployment(
     rankWriteBack?: boolean;
     /** Jira writes unified rank positions (the sandbox's default field); false leaves them out. */
     positions?: boolean;
+    /**
+     * As `sync` and the job thread ('turn', the default: this context runs the workers) or as
+     * `serve`'s HTTP thread ('callback').
+     */
+    coalesce?: CoalesceMode;
   } = {},
 ): Promise<BenchDeployment> {
   const sandboxes = await startSandboxHost(issuesPerTracker, options.seed ?? 1);
@@ -53,7 +59,10 @@ export async function startBenchDeployment(
       },
     ],
   });
-  const ctx = await createContext(config, { logger: createLogger({ logLevel: 'warn' }) });
+  const ctx = await createContext(config, {
+    logger: createLogger({ logLevel: 'warn' }),
+    coalesce: options.coalesce ?? 'turn',
+  });
   return {
     config,
     sandboxes,

@@ -84,7 +84,10 @@ export async function startLimitsDeployment(
     ],
   });
   const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
-  const ctx = await createContext(config, { logger: createLogger(config, quiet) });
+  const ctx = await createContext(config, {
+    logger: createLogger(config, quiet),
+    coalesce: 'turn', // runs the workers, as `sync` does
+  });
   const workers = startWorkers(ctx, { concurrency: 8 });
   return {
     ctx,

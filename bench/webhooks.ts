@@ -36,7 +36,8 @@ export interface WebhookFigures {
  * answer each webhook (request received to response finished, on the server) collected.
  */
 async function startServing(perTracker: number, seed: number, jobs: JobsMode) {
-  const d = await startBenchDeployment(perTracker, { seed, concurrency: 16 });
+  // Its context answers HTTP, as serve's main thread does (and runs the jobs too with 'inline').
+  const d = await startBenchDeployment(perTracker, { seed, concurrency: 16, coalesce: 'callback' });
   // As `serve` runs them (src/cli/serve.ts): in a job thread by default, or on the main thread.
   const workers =
     jobs === 'thread'

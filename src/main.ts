@@ -13,6 +13,7 @@ import { hashedSettings } from './scoring/defaults.js';
 import type { PipelineContext } from './pipeline/context.js';
 import { QueueSet } from './pipeline/queue-set.js';
 import { connectRedis, type RedisClient, type RedisTarget } from './redis-connect.js';
+import type { CoalesceMode } from './redis-coalesce.js';
 import { AuditLog } from './store/audit.js';
 import { DeploymentStore } from './store/deployment.js';
 import type { OnCorrupt } from './store/corrupt.js';
@@ -79,6 +80,11 @@ export interface ContextOptions {
    * has learned what they need); otherwise each tracker's module creates one.
    */
   connectors?: ReadonlyMap<string, Connector> | Promise<ReadonlyMap<string, Connector>>;
+  /**
+   * When the stores' commands leave for Redis (src/redis-coalesce.ts): 'turn' for a process or
+   * thread that only runs jobs (fewer writes); 'callback', the default, where HTTP is answered.
+   */
+  coalesce?: CoalesceMode;
 }
 
 export interface AppContext extends PipelineContext {
@@ -94,7 +100,10 @@ export async function createContext(
 ): Promise<AppContext> {
   const logger = options.logger ?? createLogger(config);
   const target = redisTarget(config);
-  const redis = await connectRedis(target, { logger });
+  const redis = await connectRedis(target, {
+    logger,
+    ...(options.coalesce ? { coalesce: options.coalesce } : {}),
+  });
   const keys = redisKeys(config.redisPrefix);
   const settings = scoringSettings(config);
   // A prefix of another deployment, or a tracker that cannot be reached, stops the command:

@@ -7,7 +7,7 @@
  */
 import { Cluster, Redis, type ClusterOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import { coalesceWrites } from './redis-coalesce.js';
+import { coalesceWrites, type CoalesceMode } from './redis-coalesce.js';
 import type { RedisClient } from './store/redis-client.js';
 
 export type { RedisClient };
@@ -23,6 +23,8 @@ export interface ConnectRedisOptions {
   connectTimeoutMs?: number;
   /** Told once when an established connection drops and once when it is back. */
   logger?: Pick<Logger, 'warn' | 'info'>;
+  /** When commands made together are written to the socket (redis-coalesce.ts). @defaultValue 'callback' */
+  coalesce?: CoalesceMode;
 }
 
 /** Redis URL without its password, for messages. */
@@ -144,7 +146,7 @@ export async function connectRedis(
   }
   connected = true;
   // The stores make many small round trips; the queues' connections (BullMQ's) gained little.
-  coalesceWrites(redis);
+  coalesceWrites(redis, opts.coalesce ?? 'callback');
   return redis;
 }
 

@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   if (!port) throw new Error('workers/job-thread.ts runs as a worker thread only');
   const data = ThreadData.parse(workerData);
   // The config was loaded and validated by the main thread; structured cloning keeps it as is.
-  const ctx = await createContext(data.config as unknown as Config);
+  // This thread answers no HTTP: its Redis writes wait for the end of each loop turn.
+  const ctx = await createContext(data.config as unknown as Config, { coalesce: 'turn' });
   const priority = lowerThreadPriority(data.nice);
   if ('error' in priority)
     ctx.logger.warn({ err: priority.error }, 'job thread: its priority could not be lowered');

@@ -108,7 +108,11 @@ export async function runSyncCommand(argv: string[], io: Io, env: Env): Promise<
         await workers.close();
       }
     },
-    line ? { logger: createLogger({ logLevel: 'warn' }, line.logStream()) } : {},
+    // Runs jobs and answers no HTTP: its Redis writes wait for the end of each loop turn.
+    {
+      coalesce: 'turn',
+      ...(line ? { logger: createLogger({ logLevel: 'warn' }, line.logStream()) } : {}),
+    },
   );
 }
 

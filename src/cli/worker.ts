@@ -14,19 +14,27 @@ export async function runWorker(argv: string[], io: Io, env: Env): Promise<numbe
     'shutdown-timeout-ms': { type: 'string' },
   });
   const heapGrowthPercent = applyHeapPolicy(env);
-  return withContext(values.config, env, io, async (ctx) => {
-    const concurrency = positiveInt(values.concurrency, '--concurrency', ctx.config.concurrency);
-    const workers = startWorkers(ctx, { concurrency, ...lockOptions(env) });
-    if (await rescoreIfSettingsChanged(ctx)) await planAfterRescore(ctx);
-    ctx.logger.info(
-      { concurrency, trackers: ctx.config.trackers.map((t) => t.id), heapGrowthPercent },
-      'worker started',
-    );
-    const signal = await shutdownSignal();
-    ctx.logger.info({ signal }, 'shutting down: finishing running jobs');
-    await workers.close(
-      positiveInt(values['shutdown-timeout-ms'], '--shutdown-timeout-ms', 10_000),
-    );
-    return 0;
-  });
+  // Runs jobs and answers no HTTP: its Redis writes wait for the end of each loop turn.
+  const jobsOnly = { coalesce: 'turn' } as const;
+  return withContext(
+    values.config,
+    env,
+    io,
+    async (ctx) => {
+      const concurrency = positiveInt(values.concurrency, '--concurrency', ctx.config.concurrency);
+      const workers = startWorkers(ctx, { concurrency, ...lockOptions(env) });
+      if (await rescoreIfSettingsChanged(ctx)) await planAfterRescore(ctx);
+      ctx.logger.info(
+        { concurrency, trackers: ctx.config.trackers.map((t) => t.id), heapGrowthPercent },
+        'worker started',
+      );
+      const signal = await shutdownSignal();
+      ctx.logger.info({ signal }, 'shutting down: finishing running jobs');
+      await workers.close(
+        positiveInt(values['shutdown-timeout-ms'], '--shutdown-timeout-ms', 10_000),
+      );
+      return 0;
+    },
+    jobsOnly,
+  );
 }

@@ -1,8 +1,9 @@
 /**
  * What the stores send to Redis: scripts by their SHA1 once Redis has them (src/store/lua.ts), and
- * the commands of one event-loop turn in one socket write (src/redis-coalesce.ts). A private
+ * the commands made together in one socket write (src/redis-coalesce.ts). A private
  * redis-server, so its counters and script cache are the test's alone.
  */
+import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/redis-connect.js';
@@ -67,20 +68,38 @@ describe('runScript', () => {
 });
 
 describe('coalesced writes', () => {
-  /** Socket reads Redis made while `work` ran (each client write costs it at least one). */
-  async function readsDuring(work: () => Promise<void>): Promise<number> {
-    const before = await stat('stats', 'total_reads_processed');
-    await work();
-    // Minus the INFO calls' own reads (one each).
-    return (await stat('stats', 'total_reads_processed')) - before - 1;
+  /**
+   * Writes that reached the socket's handle (system calls) while `work` ran: a write the socket
+   * takes at once goes through `_write`, writes buffered meanwhile (corked) through one `_writev`.
+   */
+  async function socketWrites(client: Redis, work: () => Promise<void>): Promise<number> {
+    const socket = (client as unknown as { stream: Socket }).stream;
+    const inner = socket as unknown as Record<'_write' | '_writev', (...a: unknown[]) => void>;
+    const [write, writev] = [inner._write, inner._writev];
+    let count = 0;
+    inner._write = (...a) => {
+      count++;
+      write.apply(socket, a);
+    };
+    inner._writev = (...a) => {
+      count++;
+      writev.apply(socket, a);
+    };
+    try {
+      await work();
+    } finally {
+      delete (inner as Partial<typeof inner>)._write;
+      delete (inner as Partial<typeof inner>)._writev;
+    }
+    return count;
   }
 
-  it('sends the commands of one turn in one write, in order, MULTI included', async () => {
-    const redis = await connectRedis(server.url);
+  it('sends the commands made together in one write, in order, MULTI included', async () => {
+    const redis = (await connectRedis(server.url)) as Redis;
     const plain = new Redis(server.url);
     try {
       const key = `coalesce:${Date.now()}`;
-      const burst = (client: Redis | typeof redis) => async () => {
+      const burst = (client: Redis) => async () => {
         const replies = await Promise.all([
           ...Array.from({ length: 20 }, () => client.incr(key)),
           client.multi().incr(key).incr(key).exec(),
@@ -96,29 +115,57 @@ describe('coalesced writes', () => {
         expect(replies[21]).toBe((counts[19] as number) + 3);
       };
       await plain.ping();
-      const uncorked = await readsDuring(burst(plain));
-      const corked = await readsDuring(burst(redis));
-      expect(uncorked).toBeGreaterThanOrEqual(10);
-      expect(corked).toBeLessThanOrEqual(2);
+      expect(await socketWrites(plain, burst(plain))).toBeGreaterThanOrEqual(10);
+      expect(await socketWrites(redis, burst(redis))).toBe(1);
+      // And Redis read them at once.
+      const before = await stat('stats', 'total_reads_processed');
+      await burst(redis)();
+      // Its own INFO calls are one read each.
+      expect((await stat('stats', 'total_reads_processed')) - before - 1).toBeLessThanOrEqual(2);
     } finally {
       await plain.quit();
       await redis.quit();
     }
   });
 
-  it('keeps coalescing on the new socket after a reconnect', async () => {
-    const redis = await connectRedis(server.url);
+  it("waits for the end of the loop's turn in 'turn' mode, not in 'callback' mode", async () => {
+    const perCallback = (await connectRedis(server.url)) as Redis;
+    const perTurn = (await connectRedis(server.url, { coalesce: 'turn' })) as Redis;
     try {
-      const name = `coalesce-${Date.now()}`;
-      await redis.client('SETNAME', name);
+      const key = `coalesce-turn:${Date.now()}`;
+      // Ten commands, each made by a timer of its own: callbacks of the same turn.
+      const timers = (client: Redis) => () =>
+        Promise.all(
+          Array.from(
+            { length: 10 },
+            () =>
+              new Promise<number>((resolve, reject) => {
+                setTimeout(() => void client.incr(key).then(resolve, reject), 0);
+              }),
+          ),
+        ).then(() => undefined);
+      expect(await socketWrites(perCallback, timers(perCallback))).toBeGreaterThanOrEqual(5);
+      expect(await socketWrites(perTurn, timers(perTurn))).toBeLessThanOrEqual(2);
+      expect(await perTurn.get(key)).toBe('20');
+    } finally {
+      await perTurn.quit();
+      await perCallback.quit();
+    }
+  });
+
+  it('keeps coalescing on the new socket after a reconnect', async () => {
+    const redis = (await connectRedis(server.url)) as Redis;
+    try {
+      const first = (redis as unknown as { stream: Socket }).stream;
       await observer.client('KILL', 'SKIPME', 'yes', 'TYPE', 'normal');
       // The command waits for the reconnect (maxRetriesPerRequest is null), then is answered.
       await expect(redis.ping()).resolves.toBe('PONG');
+      expect((redis as unknown as { stream: Socket }).stream).not.toBe(first);
       const key = `coalesce-again:${Date.now()}`;
-      const reads = await readsDuring(async () => {
+      const writes = await socketWrites(redis, async () => {
         await Promise.all(Array.from({ length: 20 }, () => redis.incr(key)));
       });
-      expect(reads).toBeLessThanOrEqual(2);
+      expect(writes).toBe(1);
       expect(await redis.get(key)).toBe('20');
     } finally {
       await redis.quit();
