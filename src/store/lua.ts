@@ -11,7 +11,7 @@ import type { RedisClient } from './redis-client.js';
 type Arg = string | number | Buffer;
 
 const shas = new Map<string, string>();
-/** Scripts this process has sent in full at least once (so Redis has them, unless it forgot). */
+/** Scripts this process has sent in full (Redis has them, unless it forgot or is another one). */
 const sent = new Set<string>();
 
 function shaOf(script: string): string {
