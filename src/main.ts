@@ -100,10 +100,7 @@ export async function createContext(
 ): Promise<AppContext> {
   const logger = options.logger ?? createLogger(config);
   const target = redisTarget(config);
-  const redis = await connectRedis(target, {
-    logger,
-    ...(options.coalesce ? { coalesce: options.coalesce } : {}),
-  });
+  const redis = await connectRedis(target, { logger, coalesce: options.coalesce });
   const keys = redisKeys(config.redisPrefix);
   const settings = scoringSettings(config);
   // A prefix of another deployment, or a tracker that cannot be reached, stops the command:

@@ -49,7 +49,8 @@ function coalesceSocket(socket: Socket, mode: CoalesceMode): void {
 
 function coalesceNode(redis: Redis, mode: CoalesceMode): void {
   const patch = (): void => {
-    const socket = (redis as unknown as { stream?: Socket }).stream;
+    // Typed as always there, but ioredis sets it only once it connects.
+    const socket: Socket | undefined = redis.stream;
     if (socket) coalesceSocket(socket, mode);
   };
   patch();

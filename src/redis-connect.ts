@@ -24,7 +24,7 @@ export interface ConnectRedisOptions {
   /** Told once when an established connection drops and once when it is back. */
   logger?: Pick<Logger, 'warn' | 'info'>;
   /** When commands made together are written to the socket (redis-coalesce.ts). @defaultValue 'callback' */
-  coalesce?: CoalesceMode;
+  coalesce?: CoalesceMode | undefined;
 }
 
 /** Redis URL without its password, for messages. */

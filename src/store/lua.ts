@@ -10,18 +10,11 @@ import type { RedisClient } from './redis-client.js';
 
 type Arg = string | number | Buffer;
 
-const shas = new Map<string, string>();
-/** Scripts this process has sent in full (Redis has them, unless it forgot or is another one). */
-const sent = new Set<string>();
-
-function shaOf(script: string): string {
-  let sha = shas.get(script);
-  if (sha === undefined) {
-    sha = createHash('sha1').update(script).digest('hex');
-    shas.set(script, sha);
-  }
-  return sha;
-}
+/**
+ * The SHA1 of each script this process has sent in full: Redis has it, unless it forgot it or is
+ * another server (then NOSCRIPT, and the text goes again).
+ */
+const sent = new Map<string, string>();
 
 function isNoScript(err: unknown): boolean {
   return err instanceof Error && err.message.startsWith('NOSCRIPT');
@@ -34,14 +27,15 @@ export async function runScript(
   numKeys: number,
   ...args: Arg[]
 ): Promise<unknown> {
-  if (sent.has(script)) {
+  const sha = sent.get(script);
+  if (sha !== undefined) {
     try {
-      return await redis.evalsha(shaOf(script), numKeys, ...args);
+      return await redis.evalsha(sha, numKeys, ...args);
     } catch (err) {
       if (!isNoScript(err)) throw err;
     }
   }
   const reply = await redis.eval(script, numKeys, ...args);
-  sent.add(script);
+  if (sha === undefined) sent.set(script, createHash('sha1').update(script).digest('hex'));
   return reply;
 }

@@ -3,7 +3,6 @@
  * the commands made together in one socket write (src/redis-coalesce.ts). A private
  * redis-server, so its counters and script cache are the test's alone.
  */
-import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/redis-connect.js';
@@ -73,7 +72,7 @@ describe('coalesced writes', () => {
    * takes at once goes through `_write`, writes buffered meanwhile (corked) through one `_writev`.
    */
   async function socketWrites(client: Redis, work: () => Promise<void>): Promise<number> {
-    const socket = (client as unknown as { stream: Socket }).stream;
+    const socket = client.stream;
     const inner = socket as unknown as Record<'_write' | '_writev', (...a: unknown[]) => void>;
     const [write, writev] = [inner._write, inner._writev];
     let count = 0;
@@ -156,11 +155,11 @@ describe('coalesced writes', () => {
   it('keeps coalescing on the new socket after a reconnect', async () => {
     const redis = (await connectRedis(server.url)) as Redis;
     try {
-      const first = (redis as unknown as { stream: Socket }).stream;
+      const first = redis.stream;
       await observer.client('KILL', 'SKIPME', 'yes', 'TYPE', 'normal');
       // The command waits for the reconnect (maxRetriesPerRequest is null), then is answered.
       await expect(redis.ping()).resolves.toBe('PONG');
-      expect((redis as unknown as { stream: Socket }).stream).not.toBe(first);
+      expect(redis.stream).not.toBe(first);
       const key = `coalesce-again:${Date.now()}`;
       const writes = await socketWrites(redis, async () => {
         await Promise.all(Array.from({ length: 20 }, () => redis.incr(key)));
