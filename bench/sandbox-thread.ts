@@ -89,15 +89,18 @@ const methods: Record<string, (...args: never[]) => unknown> = {
   jiraWebhook: (key: string, deliveryId: string) =>
     jira.webhook(key, { secret: jira.webhookSecret, deliveryId }),
   writtenAt: (ids: string[]) => ids.map((id) => writtenAt.get(id) ?? null),
-  /** `count` signed Jira webhooks, each for an issue whose Value just changed (sent elsewhere). */
-  signWebhooks: (count: number) => {
+  /**
+   * `count` signed Jira webhooks, each for an issue whose Value just changed (sent elsewhere).
+   * Each `round` gives the same issues other Values, so a later round has writes to make too.
+   */
+  signWebhooks: (count: number, round = 0) => {
     const stamp = Date.now();
     return jira
       .issues()
       .filter((i) => i.status !== 'Done' && typeof i.cost === 'number')
       .slice(0, count)
       .map((issue, i) => {
-        jira.editIssue(issue.key, { value: 2_000_000 + i * 10 });
+        jira.editIssue(issue.key, { value: 2_000_000 + round * 1_000_000 + i * 10 });
         const signed = jira.webhook(issue.key, {
           secret: jira.webhookSecret,
           deliveryId: `bench-signed-${i}-${stamp}`,

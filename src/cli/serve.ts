@@ -18,6 +18,7 @@ import {
   type JobThreadOptions,
   type PreparedJobThread,
 } from './job-thread.js';
+import { lowerOtherThreads } from '../../workers/thread-priority.js';
 import { loadConfigOrReport } from './load-config.js';
 import { lockOptions } from './lock-options.js';
 import type { Io } from './output.js';
@@ -109,6 +110,9 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
     ...lockOptions(env),
     nice: jobThreadNice(env),
   };
+  // Before the job thread starts, the process's other threads are V8's helpers: they compile and
+  // collect for the job thread too, so they take its priority (workers/thread-priority.ts).
+  const helpers = mode === 'thread' ? lowerOtherThreads(options.nice) : null;
   // The job thread loads its modules and connects while this thread does the same; its workers
   // start only once the HTTP server listens.
   const thread = mode === 'thread' ? prepareJobThread(config, options) : null;
@@ -130,7 +134,7 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
     return await serveWith(
       service,
       ctx,
-      { ...options, heapGrowthPercent },
+      { ...options, heapGrowthPercent, helpers },
       thread,
       shutdownTimeoutMs,
     );
@@ -143,7 +147,10 @@ export async function runServe(argv: string[], io: Io, env: Env): Promise<number
 async function serveWith(
   service: Service,
   ctx: PipelineContext,
-  options: JobThreadOptions & { heapGrowthPercent: number },
+  options: JobThreadOptions & {
+    heapGrowthPercent: number;
+    helpers: ReturnType<typeof lowerOtherThreads> | null;
+  },
   thread: PreparedJobThread | null,
   shutdownTimeoutMs: number,
 ): Promise<number> {
@@ -170,12 +177,17 @@ async function serveWith(
     await service.startServing(ctx);
     // Schedules lost with Redis data are re-created; /readyz reports them missing meanwhile.
     schedules = service.keepSchedules(ctx, service.scheduleCheckMs);
+    if (options.helpers && 'error' in options.helpers)
+      ctx.logger.warn({ err: options.helpers.error }, "V8's helper threads keep their priority");
     ctx.logger.info(
       {
         url: http.url,
         trackers: ctx.config.trackers.map((t) => t.id),
         jobs: thread ? 'thread' : 'inline',
         ...(thread ? { jobThreadNice: options.nice } : {}),
+        ...(options.helpers && 'threads' in options.helpers
+          ? { helperThreadsLowered: options.helpers.threads }
+          : {}),
         heapGrowthPercent: options.heapGrowthPercent,
       },
       'netvalue serving',

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,21 @@ async function freePort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** Each thread of process `pid` by its id, with its nice value (/proc/<pid>/task/<tid>/stat). */
+function threadNices(pid: number): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis start at the state (3rd); nice is the 19th.
+      nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    } catch {
+      // a thread that ended while listed
+    }
+  }
+  return nices;
 }
 
 describe('netvalue serve', () => {
@@ -84,6 +99,22 @@ describe('netvalue serve', () => {
         expect(stderr).toContain('"heapGrowthPercent":20');
         // So does the job thread's lower priority (src/cli/job-thread.ts), when there is one.
         if (jobs === 'thread') expect(stderr).toContain('"jobThreadNice":10');
+        // And to V8's helper threads, which compile and collect for the job thread too: with a
+        // job thread, only the thread answering HTTP keeps priority 0 (workers/thread-priority.ts).
+        if (process.platform === 'linux' && serve.pid !== undefined) {
+          const nice = threadNices(serve.pid);
+          expect(nice.get(serve.pid)).toBe(0);
+          const lowered = [...nice.values()].filter((n) => n === 10).length;
+          if (jobs === 'thread') {
+            // Four helpers by default (--v8-pool-size) and the job thread itself.
+            expect(lowered).toBeGreaterThanOrEqual(5);
+            const told = /"helperThreadsLowered":(\d+)/.exec(stderr);
+            expect(Number(told?.[1])).toBeGreaterThanOrEqual(4);
+          } else {
+            expect(lowered).toBe(0);
+            expect(stderr).not.toContain('helperThreadsLowered');
+          }
+        }
         // The start-up sync writes net values without anyone asking.
         await h.jira.log.waitFor((e) => e.operation === 'edit' && e.status === 204);
         const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
