@@ -47,7 +47,8 @@ export const JOB_THREAD_YOUNG_GENERATION_MB = 24;
  * The job thread's nice value: 10, where the HTTP thread keeps 0. With both threads, the sandboxes'
  * and the webhook sender's on two cores, the webhook ack p99 was 34-43 ms against 46-67 at 0 and
  * the service's own 17-23 against 25-29 (six runs each), the writes no later (README
- * "Performance"). Linux only; in a container, nice orders only the container's own threads.
+ * "Performance"). `serve` gives V8's helper threads the same value (workers/thread-priority.ts).
+ * Linux only; in a container, nice orders only the container's own threads.
  */
 export const JOB_THREAD_NICE = 10;
 

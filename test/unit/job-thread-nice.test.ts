@@ -5,7 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/args.js';
 import { JOB_THREAD_NICE, jobThreadNice } from '../../src/cli/job-thread.js';
-import { lowerThreadPriority } from '../../workers/thread-priority.js';
+import {
+  lowerOtherThreads,
+  lowerThreadPriority,
+  setThreadsNice,
+} from '../../workers/thread-priority.js';
 
 describe('jobThreadNice', () => {
   it('defaults to 10 when unset or blank, and takes 0 to 19', () => {
@@ -25,5 +29,16 @@ describe('jobThreadNice', () => {
 
   it('leaves the thread as it is for 0', () => {
     expect(lowerThreadPriority(0)).toEqual({ nice: 0, threadId: 0 });
+    // Nor the process's other threads (serve with NETVALUE_JOB_THREAD_NICE=0).
+    expect(lowerOtherThreads(0)).toEqual({ threads: 0 });
+  });
+
+  it('skips a thread that ended since it was listed, and says why when it cannot set one', () => {
+    // No thread has this id (above Linux's largest): as if it had ended.
+    expect(setThreadsNice([2 ** 30], 10)).toEqual({ threads: 0 });
+    // A value that cannot be set is an error for the caller to log, not a crash (Node refuses 40
+    // before asking the kernel, so nothing here changes).
+    const refused = setThreadsNice([process.pid], 40);
+    expect('error' in refused && refused.error).toMatch(/priority/);
   });
 });
