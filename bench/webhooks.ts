@@ -49,8 +49,8 @@ async function startServing(perTracker: number, seed: number, jobs: JobsMode) {
   // As `serve` runs them (src/cli/serve.ts): in a job thread by default, with V8's helpers at its
   // priority, or on the main thread.
   const nice = jobs === 'thread' ? jobThreadNice(process.env) : 0;
-  const lowered = setThreadsNice(HELPER_THREADS, nice);
-  if ('error' in lowered)
+  const lowered = nice === 0 ? null : setThreadsNice(HELPER_THREADS, nice);
+  if (lowered && 'error' in lowered)
     console.error(`V8's helper threads keep their priority: ${lowered.error}`);
   const workers =
     jobs === 'thread'
