@@ -3,7 +3,6 @@
  * queues with a context of its own, reports its metrics and the rate budgets its calls saw,
  * computes previews, and a thread that cannot start says why.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   JOB_THREAD_NICE,
@@ -17,24 +16,16 @@ import { mergeSettings } from '../../src/server/preview.js';
 import { previewStored } from '../../src/server/preview-stored.js';
 import { startHarness, trackerQueueEvents, type Harness } from './pipeline-harness.js';
 import { waitForRun } from './server-harness.js';
+import { threadNices } from './thread-nice.js';
 
 let h: Harness | null = null;
 afterAll(async () => {
   await h?.close();
 });
 
-/** Threads of this process whose nice value is the job thread's (/proc/self/task/<tid>/stat). */
+/** Threads of this process whose nice value is the job thread's. */
 function niceThreads(): number {
-  if (process.platform !== 'linux') return 0;
-  return readdirSync('/proc/self/task').filter((tid) => {
-    try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      // Fields after the command's closing parenthesis start at the state (3rd); nice is the 19th.
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) === JOB_THREAD_NICE;
-    } catch {
-      return false; // a thread that ended while listed
-    }
-  }).length;
+  return [...threadNices(process.pid).values()].filter((n) => n === JOB_THREAD_NICE).length;
 }
 
 describe('the job thread', () => {

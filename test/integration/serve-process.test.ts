@@ -4,12 +4,13 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './pipeline-harness.js';
+import { threadNices } from './thread-nice.js';
 
 const BIN = new URL('../../bin/netvalue.js', import.meta.url).pathname;
 let h: Harness | null = null;
@@ -24,21 +25,6 @@ async function freePort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return typeof address === 'object' && address ? address.port : 0;
-}
-
-/** Each thread of process `pid` by its id, with its nice value (/proc/<pid>/task/<tid>/stat). */
-function threadNices(pid: number): Map<number, number> {
-  const nices = new Map<number, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      // Fields after the command's closing parenthesis start at the state (3rd); nice is the 19th.
-      nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
-    } catch {
-      // a thread that ended while listed
-    }
-  }
-  return nices;
 }
 
 describe('netvalue serve', () => {
