@@ -62,8 +62,10 @@ export function setThreadsNice(
  * Lowers every other thread the process has now to `nice`; the calling thread keeps its priority.
  * `serve` calls it before it starts its job thread, when the others are V8's helper threads:
  * they compile and collect garbage for every isolate, the job thread's included, and at the HTTP
- * thread's priority they took the core from it (README "Performance"). Threads started later
- * take the priority of the thread that starts them. Returns how many were lowered, or why not.
+ * thread's priority they took the core from it (README "Performance"). A libuv pool thread, if
+ * one exists by then, is lowered too: it only does the rare file or DNS work. Threads started
+ * later take the priority of the thread that starts them. Returns how many were lowered, or why
+ * not.
  */
 export function lowerOtherThreads(nice: number): { threads: number } | { error: string } {
   if (nice === 0) return { threads: 0 };
