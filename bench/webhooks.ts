@@ -97,17 +97,15 @@ export async function benchWebhooks(
     // Signed up front (each for an issue whose Value changed) and sent from a thread of their
     // own, as a tracker sends them: the sandboxes' thread also answers the writes, and its own
     // delays are not the service's.
-    const ids: string[] = [];
     const fired = await sendFromThread(
       `${url}/webhooks/jira/${TRACKERS[0]}`,
       await d.sandboxes.call<SignedRequest[]>('signWebhooks', count),
       perSec,
-      ids,
     );
     // The last writes land shortly after the last webhook; look every 50 ms for up to 30 s.
     let writtenAt: (number | null)[] = [];
     for (let i = 0; i < 600; i++) {
-      writtenAt = await d.sandboxes.call<(number | null)[]>('writtenAt', ids);
+      writtenAt = await d.sandboxes.call<(number | null)[]>('writtenAt', fired.ids);
       if (writtenAt.every((t) => t !== null)) break;
       await sleep(50);
     }
@@ -229,25 +227,24 @@ const sentAt = new Array(requests.length);
 `;
 
 /**
- * Sends signed requests at `perSec` from a thread of their own; ack ms and Date.now() sent-at.
- * The requests are handed to the thread at once and not kept here (`ids`, when given, gets their
- * issues): this thread is the service's, and a megabyte of the tracker's bodies kept alive made
- * its garbage collections longer.
+ * Sends signed requests at `perSec` from a thread of their own; ack ms, Date.now() sent-at and
+ * each request's issue. The requests are handed to the thread at once and not kept here: this
+ * thread is the service's, and a megabyte of the tracker's bodies kept alive made its garbage
+ * collections longer.
  */
 function sendFromThread(
   url: string,
   requests: SignedRequest[],
   perSec: number,
-  ids: string[] = [],
-): Promise<{ acks: number[]; sentAt: number[] }> {
-  for (const r of requests) ids.push(r.id);
+): Promise<{ acks: number[]; sentAt: number[]; ids: string[] }> {
+  const ids = requests.map((r) => r.id);
   const worker = new Worker(SENDER, { eval: true, workerData: { url, requests, perSec } });
   return once(worker, 'message').then(
     async (args) => {
       const result = args[0] as { acks: number[]; sentAt: number[] } | { error: string };
       await worker.terminate();
       if ('error' in result) throw new Error(`the webhook sender failed: ${result.error}`);
-      return result;
+      return { ...result, ids };
     },
     async (err: unknown) => {
       await worker.terminate();
