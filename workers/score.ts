@@ -7,6 +7,7 @@ import { readIssue } from '../src/pipeline/issue-reads.js';
 import { scoreRecord } from '../src/pipeline/score-record.js';
 import { inReviewMode } from '../src/pipeline/review-plans.js';
 import { HISTORY_WHY, saveWithHistory } from '../src/pipeline/score-history.js';
+import { queueSettlePlan } from '../src/pipeline/settle-plan.js';
 import { JOB, WRITE_JOB_PRIORITY, type ScoreIssueData, type ScorePageData } from '../src/queues.js';
 import { changedValues } from '../src/scoring/write-diff.js';
 import { parseIssue, type Issue } from '../src/domain/issue.js';
@@ -108,20 +109,7 @@ export async function processScoreIssue(
     }
   }
   // Rank moves and positions wait until a burst of edits settles (debounce).
-  const settleMs = ctx.config.sync.rankSettleMs;
-  await ctx.queues.score.add(
-    JOB.plan,
-    { trackerId: data.trackerId, runId: null, rescore: false },
-    {
-      delay: settleMs,
-      deduplication: {
-        id: `plan-${data.trackerId}`,
-        ttl: Math.max(1, settleMs),
-        extend: true,
-        replace: true,
-      },
-    },
-  );
+  await queueSettlePlan(ctx.queues, data.trackerId, ctx.config.sync.rankSettleMs);
 }
 
 /**
