@@ -3,12 +3,14 @@
  * attempts, or a first reconcile of hundreds of moves under a 20 % fault rate ran out of attempts
  * and waited minutes in the queue's backoff (the 10-minute soak's first Jira run).
  */
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSync, totals } from '../../src/pipeline/sync-run.js';
 import { MAX_TRANSIENT_TRIES_IN_STEP } from '../../src/pipeline/job-errors.js';
 import { JOB } from '../../src/queues.js';
 import type { IssueRecord } from '../../src/store/issue-record.js';
-import { startHarness, trackerQueueEvents, type Harness } from './pipeline-harness.js';
+import { redisKeys } from '../../src/store/keys.js';
+import { REDIS_URL, startHarness, trackerQueueEvents, type Harness } from './pipeline-harness.js';
 
 let h: Harness | null = null;
 let queueEvents: Awaited<ReturnType<typeof trackerQueueEvents>> | null = null;
@@ -68,6 +70,25 @@ describe('a rank job meeting faults', () => {
     const ids = h.jira.issuesInRankOrder().map((i) => i.id);
     expect(ids.filter((id) => order.includes(id))).toEqual(order);
     expect(ids.indexOf(order[1] as string)).toBe(ids.indexOf(order[0] as string) + 1);
+  });
+
+  it('stops the chain when a call cannot be recorded: the job says why, no next call', async () => {
+    const { h, batches } = await rankHarness(75);
+    const rankCalls = () => h.jira.log.entries.filter((e) => e.operation === 'rank').length;
+    const redis = new Redis(REDIS_URL);
+    try {
+      // The count of rank calls cannot go up: recording the first call fails. A call that went
+      // out unrecorded must not be followed by the next one (a full run's plan compares the count).
+      await redis.set(redisKeys(h.prefix).rankCalls('acme-jira'), 'not a number');
+      const before = rankCalls();
+      const job = await oneAttempt(h, batches);
+      await expect(job.waitUntilFinished(queueEvents!.events, 30_000)).rejects.toThrow(
+        /not an integer/,
+      );
+      expect(rankCalls() - before).toBe(1);
+    } finally {
+      await redis.quit();
+    }
   });
 
   it('gives the step up after its tries: the job spends an attempt and says why', async () => {
