@@ -1,7 +1,7 @@
 /**
- * The plan that follows webhooks (docs/architecture.md, "Webhooks", step 4): one delayed `plan`
- * job per tracker, pushed back by `sync.rankSettleMs` with each further edit, so a burst is planned
- * once.
+ * The plan that follows webhooks (docs/architecture.md, "How a webhook becomes a tracker write",
+ * step 4): one delayed `plan` job per tracker, pushed back by `sync.rankSettleMs` with each
+ * further edit, so a burst is planned once.
  *
  * Pushing it back is a BullMQ add that replaces the delayed job: a script of about twenty Redis
  * commands, once per webhook. In a burst, a process skips the add while the plan job it created
