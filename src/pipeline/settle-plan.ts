@@ -3,8 +3,8 @@
  * step 4): one delayed `plan` job per tracker, pushed back by `sync.rankSettleMs` with each
  * further edit, so a burst is planned once.
  *
- * Pushing it back is a BullMQ add that replaces the delayed job: a script of about twenty Redis
- * commands, once per webhook. In a burst, a process skips the add while the plan job it created
+ * Pushing it back is a BullMQ add that replaces the delayed job, a script of about twenty Redis
+ * commands; every webhook made one. A process now skips the add while the plan job it created
  * last is still due at least three quarters of the settle time from now: that job starts after
  * this edit was saved, so it plans it. The plan then runs between 0.75 and 1 x `rankSettleMs`
  * after the last edit, instead of exactly 1 x.
@@ -12,7 +12,8 @@
  * Only an add that created the job counts (its own job id comes back). An add that BullMQ
  * de-duplicated against a plan already waiting or running proves nothing about a later start, so
  * the next edit adds again; with `keepLastIfActive`, an edit made while a plan runs gets one more
- * plan after it (the running one may have read the ranking before this edit was saved).
+ * plan after it (the running one may have read the ranking before this edit was saved). With it,
+ * BullMQ keeps the de-duplication key until the plan job ends, whatever its ttl, so none is set.
  */
 import { randomUUID } from 'node:crypto';
 import { JOB, type PlanData } from '../queues.js';
@@ -50,13 +51,7 @@ export async function queueSettlePlan(
   const job = await queues.score.add(JOB.plan, data, {
     jobId,
     delay: settleMs,
-    deduplication: {
-      id: `plan-${trackerId}`,
-      ttl: Math.max(1, settleMs),
-      extend: true,
-      replace: true,
-      keepLastIfActive: true,
-    },
+    deduplication: { id: `plan-${trackerId}`, replace: true, keepLastIfActive: true },
   });
   if (job.id === jobId) byTracker.set(trackerId, at);
   else byTracker.delete(trackerId);
