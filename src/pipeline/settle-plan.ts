@@ -46,7 +46,8 @@ export async function queueSettlePlan(
   // Read before the add: the job's delay counts from a later moment, so it is due after this.
   const at = now();
   if (!settlePlanDue(byTracker.get(trackerId), at, settleMs)) return false;
-  const jobId = `plan-${trackerId}-${randomUUID()}`;
+  // The plan names its write jobs after this id (workers/plan.ts): `plan-settle-<tracker>-...`.
+  const jobId = `settle-${trackerId}-${randomUUID()}`;
   const data: PlanData = { trackerId, runId: null, rescore: false };
   const job = await queues.score.add(JOB.plan, data, {
     jobId,
