@@ -73,9 +73,16 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
   // plan took over) leaves no long run of booked slots for every other call to wait behind.
   let booking: Booking = { at: [], shift: 0, intervalMs: 0 };
   let bookedFrom = firstBatch;
+  // The last call's record (its count, progress and moves): it must land before the next call
+  // goes, and is sent with that call's looks, so each link of the chain waits for one round trip
+  // less. The chain runs beside a full sync's edits, and each of its round trips waits in line
+  // behind theirs: half its calls went out after the last edit (docs/architecture.md, "The job
+  // catalog").
+  let recorded: Promise<unknown> = Promise.resolve();
   for (let i = firstBatch; i < data.batches.length; i++) {
     // Independent looks, sent together: the chain's calls wait on each other, one by one.
-    const [stop, batch] = await Promise.all([
+    const [, stop, { batch, records }] = await Promise.all([
+      recorded,
       superseded(ctx, data, data.batches.length - i),
       ensureScopeFresh(ctx, data.trackerId).then(() =>
         stillHeld(ctx, data.trackerId, data.batches[i] as RankBatch),
@@ -139,13 +146,15 @@ export async function processRank(ctx: PipelineContext, data: RankData, job: Job
       }
       return rethrowForQueue(err, ctx.queues.tracker(data.trackerId), ctx.metrics, data.trackerId);
     }
-    // Counted at once (a full run's plan compares the count), progress and the moves recorded.
-    await Promise.all([
+    // Counted (a full run's plan compares the count), progress and the moves recorded, before
+    // the next call goes (awaited above, with its looks).
+    recorded = Promise.all([
       ctx.locks.noteRankCall(data.trackerId),
       job.updateProgress(i + 1),
-      recordMoves(ctx, data, batch),
+      recordMoves(ctx, data, batch, records),
     ]);
   }
+  await recorded;
   await finishJob(ctx, data.runId, job);
 }
 
@@ -176,23 +185,38 @@ async function stillHeld(
   ctx: PipelineContext,
   trackerId: string,
   batch: RankBatch,
-): Promise<RankBatch | null> {
+): Promise<{ batch: RankBatch | null; records: IssueRecord[] }> {
   const anchor = batch.before ?? batch.after ?? '';
-  const records = await ctx.store.getMany(trackerId, [anchor, ...batch.ids]);
-  const ids = batch.ids.filter((_, k) => records[k + 1] !== null);
-  if (records[0] !== null && ids.length === batch.ids.length) return batch;
-  const dropped = batch.ids.filter((_, k) => records[k + 1] === null);
+  const [anchorRecord, ...found] = await ctx.store.getMany(trackerId, [anchor, ...batch.ids]);
+  const records = found.filter((r): r is IssueRecord => r !== null);
+  if (anchorRecord !== null && records.length === batch.ids.length) return { batch, records };
+  const ids = records.map((r) => r.id);
+  const dropped = batch.ids.filter((_, k) => found[k] === null);
   ctx.logger.debug(
-    { trackerId, anchor, anchorHeld: records[0] !== null, dropped, sent: records[0] ? ids : [] },
+    {
+      trackerId,
+      anchor,
+      anchorHeld: anchorRecord !== null,
+      dropped,
+      sent: anchorRecord ? ids : [],
+    },
     'rank batch trimmed: issues left the scope since it was planned',
   );
-  return records[0] !== null && ids.length > 0 ? { ...batch, ids } : null;
+  return anchorRecord !== null && ids.length > 0
+    ? { batch: { ...batch, ids }, records }
+    : { batch: null, records: [] };
 }
 
-async function recordMoves(ctx: PipelineContext, data: RankData, batch: RankBatch): Promise<void> {
-  const records = (await ctx.store.getMany(data.trackerId, batch.ids)).filter(
-    (r): r is IssueRecord => r !== null,
-  );
+/**
+ * The moved issues' new ranks and audit entries; `records` are the issues as read just before
+ * the call (stillHeld), whose ranks the entries show as the ones moved from.
+ */
+async function recordMoves(
+  ctx: PipelineContext,
+  data: RankData,
+  batch: RankBatch,
+  records: readonly IssueRecord[],
+): Promise<void> {
   const at = new Date().toISOString();
   const where =
     batch.before !== undefined ? `before ${batch.before}` : `after ${batch.after ?? ''}`;

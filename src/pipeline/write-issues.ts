@@ -6,7 +6,9 @@
  *
  * Crash safety: each call is marked as sending before it goes out (WriteLocks.claim) and its
  * result recorded right after, in one round trip (tracker state, audit entries, the end of the
- * mark, the cleared failure and the run's `written` count). A job re-run after its worker died
+ * mark, the cleared failure and the run's `written` count). That round trip travels with the
+ * turn of the same runner's next call, which goes only once it landed, and the job lets go of its
+ * locks only once every result is recorded. A job re-run after its worker died
  * sends only what is still different; for issues whose call went out unrecorded it first reads
  * what the tracker holds, so an edit the tracker accepted is recorded (and counted) once, never
  * sent again.
@@ -51,7 +53,7 @@ export interface WriteOutcome {
 }
 
 /** Calls in flight per write job; the tracker's rate limit in Redis is the real bound. */
-const CALLS_IN_FLIGHT = 8;
+export const CALLS_IN_FLIGHT = 8;
 /** An issue is written by one job at a time; the lock outlives the request timeout by this. */
 const LOCK_MARGIN_MS = 5000;
 
@@ -198,8 +200,17 @@ async function writePass(
     ctx.metrics.writes.inc({ tracker: trackerId, result: 'written' }, items.length);
   };
 
-  /** One request (a single issue, or a batch), sent again after a 429 pause. */
-  const writeUnit = async (unit: readonly IssueRecord[], atMs: number): Promise<void> => {
+  /**
+   * One request (a single issue, or a batch), sent again after a 429 pause. It goes once the
+   * runner's last result is recorded (`runner.recorded`), and leaves its own result being
+   * recorded there: the record travels with the next call's turn, one round trip less on each
+   * call's critical path.
+   */
+  const writeUnit = async (
+    unit: readonly IssueRecord[],
+    atMs: number,
+    runner: { recorded: Promise<void> },
+  ): Promise<void> => {
     let items: Item[] = unit.flatMap((record) => {
       const changes = changedValues(record.current, record.desired);
       return changes ? [{ record, changes }] : [];
@@ -209,7 +220,11 @@ async function writePass(
       if (outcome.replaced) return; // a later run of this job does the rest
       // The booked slot, moved by every pause since (a refused call keeps its slot: it goes
       // first once the pause it caused is over).
-      const waited = await ctx.limiter.waitTurn(trackerId, atMs, booking.shift, booking.intervalMs);
+      // A result that could not be recorded (Redis gone) throws here: no call goes after it.
+      const [waited] = await Promise.all([
+        ctx.limiter.waitTurn(trackerId, atMs, booking.shift, booking.intervalMs),
+        runner.recorded,
+      ]);
       if (waited > 0) ctx.metrics.rateLimitWaits.inc({ tracker: trackerId }, waited / 1000);
       // Issues that left the scope are forgotten first, so the claim drops them (scope-check.ts).
       await ensureScopeFresh(ctx, trackerId);
@@ -259,7 +274,10 @@ async function writePass(
           retryAfterMs = Math.max(retryAfterMs, limitedFor);
         } else await classify(ctx, item.record, err, outcome);
       }
-      await recordAccepted(accepted, sentAt);
+      runner.recorded = recordAccepted(accepted, sentAt);
+      // Awaited by the next call (or the runner's end); handled now, so a failure that lands
+      // before then is not an unhandled rejection.
+      runner.recorded.catch(() => undefined);
       if (limited.length === 0) return;
       // Every process stops for exactly what the tracker asked, and the schedule moves with it.
       await ctx.limiter.pause(trackerId, Date.now() + retryAfterMs);
@@ -304,9 +322,12 @@ async function writePass(
     for (let i = 0; i < queue.length; i += perCall) units.push(queue.slice(i, i + perCall));
     let nextUnit = 0;
     const runners = Array.from({ length: Math.min(CALLS_IN_FLIGHT, units.length) }, async () => {
+      const runner = { recorded: Promise.resolve() };
       for (let k = nextUnit++; k < units.length; k = nextUnit++) {
-        await writeUnit(units[k] as IssueRecord[], booking.at[k] ?? Date.now());
+        await writeUnit(units[k] as IssueRecord[], booking.at[k] ?? Date.now(), runner);
       }
+      // Every result is recorded (or its recording failed) before the locks go.
+      await runner.recorded;
     });
     await allSettled(runners);
   } finally {

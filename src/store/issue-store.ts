@@ -104,6 +104,14 @@ for i = 1, #ARGV, 4 do
 end
 return 1`;
 
+// KEYS: the tracker's issues hash, its rank hash; ARGV: id, rank, ... Sets each rank only while
+// the issue is in the state (recordRanks).
+const SET_HELD_RANKS = `
+for i = 1, #ARGV, 2 do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+end
+return 1`;
+
 export interface StatusCounts {
   total: number;
   scored: number;
@@ -497,17 +505,20 @@ export class IssueStore {
     await multi.exec();
   }
 
-  /** Saves the tracker's rank of issues (after a rank move). */
+  /** Saves the tracker's rank of issues (read from the tracker by a plan). */
   async putRanks(
     trackerId: string,
     ranks: ReadonlyMap<string, string | number | null>,
   ): Promise<void> {
-    await this.recordRanks(trackerId, ranks);
+    if (ranks.size === 0) return;
+    const fields = [...ranks].flatMap(([id, rank]) => [id, JSON.stringify(rank)]);
+    await this.redis.hset(this.keys.trackerRank(trackerId), ...fields);
   }
 
   /**
-   * Saves the tracker's rank values with what the caller adds (a rank call's audit entries) in one
-   * MULTI (one per hash tag on a Redis Cluster, tagged-batch.ts).
+   * Records a rank call: the issues' new rank values, for those still in the state (an issue
+   * that left the scope while the call was out keeps no rank behind), with what the caller adds
+   * (its audit entries) in one MULTI (one per hash tag on a Redis Cluster, tagged-batch.ts).
    */
   async recordRanks(
     trackerId: string,
@@ -517,7 +528,15 @@ export class IssueStore {
     const batch = new TaggedBatch(this.redis);
     if (ranks.size > 0) {
       const fields = [...ranks].flatMap(([id, rank]) => [id, JSON.stringify(rank)]);
-      batch.at(this.keys.trackerTag(trackerId)).hset(this.keys.trackerRank(trackerId), ...fields);
+      batch
+        .at(this.keys.trackerTag(trackerId))
+        .eval(
+          SET_HELD_RANKS,
+          2,
+          this.keys.issues(trackerId),
+          this.keys.trackerRank(trackerId),
+          ...fields,
+        );
     }
     also(batch);
     if (batch.size > 0) await batch.exec();

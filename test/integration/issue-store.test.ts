@@ -67,6 +67,25 @@ describe('issue store', () => {
     expect(await store.get('j', '10009')).toMatchObject({ current: { netValueUsd: 2 }, rank: 8 });
   });
 
+  it('records a rank call only for issues still in the state: one that left keeps no rank', async () => {
+    // The rank job records its moves from the records it read before the call; an issue that left
+    // the scope while the call was out must not get a rank back (it would outlive the issue).
+    const held = recordFixture('20001', 5, { rank: '0|c:' });
+    const gone = recordFixture('20002', 6, { rank: '0|d:' });
+    await store.putMany([held, gone]);
+    await store.remove(gone);
+    await store.recordRanks(
+      'j',
+      new Map([
+        ['20001', '0|e:'],
+        ['20002', '0|f:'],
+      ]),
+    );
+    expect((await store.get('j', '20001'))?.rank).toBe('0|e:');
+    expect(await store.get('j', '20002')).toBeNull();
+    expect(await redis.hexists(redisKeys(prefix).trackerRank('j'), '20002')).toBe(0);
+  });
+
   it('keeps tracker state, rank and planned values apart from the score', async () => {
     await store.putTrackerState('j', [
       { id: '10001', current: { netValueUsd: 900 }, lastWrittenAt: 'then' },

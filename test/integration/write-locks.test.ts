@@ -11,7 +11,7 @@ import { deleteKeysWithPrefix } from '../../src/store/cleanup.js';
 import { redisKeys } from '../../src/store/keys.js';
 import { WriteLocks, writeOwner } from '../../src/store/write-locks.js';
 import { runSync, totals } from '../../src/pipeline/sync-run.js';
-import { writeIssues } from '../../src/pipeline/write-issues.js';
+import { CALLS_IN_FLIGHT, writeIssues } from '../../src/pipeline/write-issues.js';
 import type { IssueRecord } from '../../src/store/issue-record.js';
 import { connectorFor } from '../../src/pipeline/context.js';
 import { REDIS_URL, startHarness, type Harness } from './pipeline-harness.js';
@@ -299,5 +299,55 @@ describe('what a write records', () => {
     const stored = await h.ctx.store.get('acme-jira', record.id);
     const appliedMs = h.jira.issue(record.key)?.updatedMs ?? 0;
     expect(Date.parse(stored?.lastWrittenAt ?? '')).toBeLessThanOrEqual(appliedMs - 100);
+  });
+});
+
+describe('a write job whose results cannot be recorded', () => {
+  let h: Harness | null = null;
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('sends no runner its next call before its last result is recorded, and fails', async () => {
+    // A result is recorded while the same runner's next call takes its turn: that call must wait
+    // for it, so a record Redis refuses stops each runner after one call, and the job fails with
+    // the reason. Sending on regardless would leave a growing tail of edits nobody recorded.
+    h = await startHarness({ jira: { issues: 40, seed: 99 }, linear: { issues: 2, seed: 100 } });
+    const summary = totals(
+      await runSync(h.ctx, { trackerIds: ['acme-jira'], full: true, dryRun: false }),
+    );
+    expect(summary.failed).toBe(0);
+    const due = (await h.ctx.store.all('acme-jira'))
+      .filter((r) => r.result.status === 'scored' && typeof r.desired.netValueUsd === 'number')
+      .slice(0, 3 * CALLS_IN_FLIGHT);
+    expect(due.length).toBe(3 * CALLS_IN_FLIGHT);
+    await h.ctx.store.putMany(
+      due.map((r) => ({ ...r, current: { ...r.current, netValueUsd: 1 } })),
+      due.map((r) => r.member),
+    );
+    const ctx = h.ctx;
+    ctx.store.recordWritten = () => Promise.reject(new Error('Redis refused the record'));
+    const edits = () => h?.jira.log.count((e) => e.operation === 'edit') ?? 0;
+    const editsBefore = edits();
+    const owner = writeOwner('plan-15-w0', 1, 'worker-a:1');
+
+    await expect(
+      writeIssues(
+        ctx,
+        { trackerId: 'acme-jira', runId: null, issueIds: due.map((r) => r.id), why: 'test' },
+        owner,
+      ),
+    ).rejects.toThrow('Redis refused the record');
+    expect(edits() - editsBefore).toBe(CALLS_IN_FLIGHT);
+    // The job let go of its locks once every runner had stopped; the calls that went out stay
+    // marked as sending, so the next writer reads them back before sending anything.
+    const next = await ctx.locks.lock(
+      'acme-jira',
+      due.map((r) => r.id),
+      TTL,
+      writeOwner('plan-16-w0', 1, 'worker-b:1'),
+    );
+    expect(next.size).toBe(due.length);
+    expect([...next.values()].filter((s) => s === 'unsure')).toHaveLength(CALLS_IN_FLIGHT);
   });
 });
